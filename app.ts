@@ -1,0 +1,80 @@
+/**
+ * The application: `createApp(deps)` wires middleware and the resource
+ * sub-apps. Tests drive it in-process with `app.request()`.
+ */
+import { Hono } from "hono";
+import { serveStatic } from "hono/deno";
+import type { AppDeps, AppEnv, Throttles } from "./middleware/env.ts";
+import { Throttle } from "./lib/throttle.ts";
+import { csrf } from "./middleware/csrf.ts";
+import { session } from "./middleware/session.ts";
+import { renderError } from "./middleware/render.tsx";
+import { tree } from "./routes/tree.tsx";
+import { auth } from "./routes/auth.tsx";
+import { register } from "./routes/register.tsx";
+import { orgsRoutes } from "./routes/orgs.tsx";
+
+export type { AppDeps } from "./middleware/env.ts";
+
+const STATIC_ROOT = new URL("./static", import.meta.url).pathname;
+
+/** Builds the app around its dependencies. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const now = deps.now ?? (() => new Date());
+  const throttles: Throttles = {
+    loginByClient: new Throttle(20, 15 * 60_000),
+    loginByAccount: new Throttle(5, 15 * 60_000),
+    codeByClient: new Throttle(10, 15 * 60_000),
+  };
+  const app = new Hono<AppEnv>();
+
+  app.use("/static/*", async (c, next) => {
+    await next();
+    if (c.res.ok) {
+      c.header("Cache-Control", "public, max-age=31536000, immutable");
+    }
+  });
+  app.use(
+    "/static/*",
+    serveStatic({
+      root: STATIC_ROOT,
+      rewriteRequestPath: (p) => p.replace(/^\/static/, ""),
+    }),
+  );
+
+  app.get("/favicon.ico", (c) => c.body(null, 204, { "Cache-Control": "public, max-age=86400" }));
+  app.use("*", async (c, next) => {
+    c.set("db", deps.db);
+    c.set("now", now);
+    c.set("secure", deps.secureCookies ?? false);
+    c.set("throttles", throttles);
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "same-origin");
+    c.header("X-Frame-Options", "DENY");
+    await next();
+  });
+  app.use("*", csrf(deps.secureCookies));
+  app.use("*", session());
+
+  app.get(
+    "/",
+    (c) =>
+      c.redirect(
+        c.get("session") ? `/orgs/${c.get("session")!.org.id}` : "/login",
+      ),
+  );
+  app.route("/", auth);
+  app.route("/register", register);
+  app.route("/orgs", orgsRoutes);
+  app.route("/tree", tree);
+
+  app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));
+  app.onError((e, c) => {
+    console.error(e);
+    return c.html(
+      "<!DOCTYPE html><meta charset=utf-8><title>出错了</title><p>服务器出错了，请稍后重试。</p>",
+      500,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,108 @@
+/** The child list of an org (下级组织管理). */
+import { categoryOf } from "../lib/org_rules.ts";
+import { Csrf } from "./Form.tsx";
+
+/** What one child row needs. */
+export interface ChildRow {
+  id: number;
+  shortName: string;
+  fullName: string | null;
+  category: number;
+  sortOrder: number;
+  adminCount: number;
+  infoComplete: number;
+  confirmed: boolean;
+  childCount: number;
+  subOrgs: number;
+}
+
+/** Status of a child in words. */
+export function childStatus(r: ChildRow): string {
+  if (r.adminCount === 0) return "未注册管理员";
+  if (!r.infoComplete) return "信息未完整";
+  return r.confirmed ? "信息已确认" : "信息完整";
+}
+
+/** One child row; `manage` adds the actions of the parent's own admin. */
+export function ChildItem(
+  { row, parentId, csrf, manage }: {
+    row: ChildRow;
+    parentId: number;
+    csrf: string;
+    manage: boolean;
+  },
+) {
+  return (
+    <tr id={`child-${row.id}`}>
+      <td>{row.sortOrder}</td>
+      <td>
+        <a href={`/orgs/${row.id}`}>{row.shortName}</a>
+        <br />
+        <small class="muted">{row.fullName}</small>
+      </td>
+      <td>{categoryOf(row.category)?.label}</td>
+      <td>{childStatus(row)}（管理员 {row.adminCount}）</td>
+      {manage
+        ? (
+          <td class="actions">
+            <form
+              method="post"
+              action={`/orgs/${parentId}/children/${row.id}/code`}
+              hx-post={`/orgs/${parentId}/children/${row.id}/code`}
+              hx-target={`#pop-${row.id}`}
+              class="inline"
+            >
+              <Csrf token={csrf} />
+              <button
+                type="submit"
+                class="icon"
+                title="管理员注册码"
+                aria-label={`${row.shortName}的管理员注册码`}
+              >
+                🔑 注册码
+              </button>
+            </form>
+            <div id={`pop-${row.id}`} class="pop" aria-live="polite"></div>
+          </td>
+        )
+        : null}
+    </tr>
+  );
+}
+
+/** The whole child table. */
+export function ChildTable(
+  { rows, parentId, csrf, manage }: {
+    rows: ChildRow[];
+    parentId: number;
+    csrf: string;
+    manage: boolean;
+  },
+) {
+  if (rows.length === 0) return <p class="muted">还没有直属下级组织。</p>;
+  return (
+    <div class="scroll">
+      <table class="list">
+        <thead>
+          <tr>
+            <th scope="col">序号</th>
+            <th scope="col">组织简称 / 全称</th>
+            <th scope="col">类别</th>
+            <th scope="col">状态</th>
+            {manage ? <th scope="col">操作</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <ChildItem
+              row={row}
+              parentId={parentId}
+              csrf={csrf}
+              manage={manage}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+/** Form building blocks: one source for labels, red stars, hints and errors. */
+import type { Child } from "hono/jsx";
+
+/** Props of {@link Field}. */
+export interface FieldProps {
+  label: string;
+  name: string;
+  value?: string | number | null;
+  error?: string;
+  hint?: string;
+  required?: boolean;
+  type?: string;
+  autocomplete?: string;
+  inputmode?: "numeric" | "tel" | "email" | "text";
+  maxlength?: number;
+  readonly?: boolean;
+  placeholder?: string;
+}
+
+/** A labelled input with its hint and its error message (linked by aria-describedby). */
+export function Field(p: FieldProps) {
+  const id = `f-${p.name}`;
+  const describedBy = [p.hint ? `${id}-hint` : "", p.error ? `${id}-err` : ""]
+    .filter(Boolean).join(" ");
+  return (
+    <div class={p.error ? "field invalid" : "field"}>
+      <label for={id}>
+        {p.required ? <span class="req" aria-hidden="true">*</span> : null}
+        {p.label}
+      </label>
+      <input
+        id={id}
+        name={p.name}
+        type={p.type ?? "text"}
+        value={p.value ?? ""}
+        required={p.required}
+        autocomplete={p.autocomplete}
+        inputmode={p.inputmode}
+        maxlength={p.maxlength}
+        readonly={p.readonly}
+        placeholder={p.placeholder}
+        aria-invalid={p.error ? "true" : undefined}
+        aria-describedby={describedBy || undefined}
+      />
+      {p.hint ? <small id={`${id}-hint`} class="hint">{p.hint}</small> : null}
+      {p.error ? <small id={`${id}-err`} class="err">{p.error}</small> : null}
+    </div>
+  );
+}
+
+/** Props of {@link Select}. */
+export interface SelectProps {
+  label: string;
+  name: string;
+  options: readonly (string | { value: string; label: string })[];
+  value?: string | number | null;
+  error?: string;
+  required?: boolean;
+  hint?: string;
+  disabled?: boolean;
+}
+
+/** A labelled <select> with an empty "please choose" option. */
+export function Select(p: SelectProps) {
+  const id = `f-${p.name}`;
+  return (
+    <div class={p.error ? "field invalid" : "field"}>
+      <label for={id}>
+        {p.required ? <span class="req" aria-hidden="true">*</span> : null}
+        {p.label}
+      </label>
+      <select
+        id={id}
+        name={p.name}
+        required={p.required}
+        disabled={p.disabled}
+        aria-invalid={p.error ? "true" : undefined}
+        aria-describedby={p.error ? `${id}-err` : undefined}
+      >
+        <option value="">请选择</option>
+        {p.options.map((o) => {
+          const { value, label } = typeof o === "string" ? { value: o, label: o } : o;
+          return (
+            <option value={value} selected={String(p.value ?? "") === value}>
+              {label}
+            </option>
+          );
+        })}
+      </select>
+      {p.hint ? <small class="hint">{p.hint}</small> : null}
+      {p.error ? <small id={`${id}-err`} class="err">{p.error}</small> : null}
+    </div>
+  );
+}
+
+/** The hidden CSRF field every POST form carries. */
+export function Csrf({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/** A summary of errors at the top of a form (announced to screen readers). */
+export function FormErrors({ errors }: { errors: (string | undefined)[] }) {
+  const list = errors.filter(Boolean);
+  if (list.length === 0) return null;
+  return (
+    <div class="errors" role="alert">
+      <p>请修改以下 {list.length} 处问题：</p>
+      <ul>{list.map((e) => <li>{e}</li>)}</ul>
+    </div>
+  );
+}
+
+/** A notice box (success or info). */
+export function Notice(
+  { children, kind = "ok" }: { children: Child; kind?: "ok" | "info" | "warn" },
+) {
+  return <div class={`notice ${kind}`} role="status">{children}</div>;
+}

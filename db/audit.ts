@@ -1,0 +1,54 @@
+/** The audit log: who changed what, when. */
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Conn } from "./orgs.ts";
+import { auditLog } from "./schema.ts";
+
+/** Audited actions and their Chinese labels. */
+export const ACTIONS = {
+  "org.created": "创建组织",
+  "org.info": "修改组织信息",
+  "org.confirmed": "确认组织信息",
+  "org.corrected": "上级更正",
+  "org.reordered": "调整排序",
+  "org.moved": "移动组织",
+  "code.issued": "生成注册码",
+  "admin.registered": "管理员注册",
+  "password.reset_issued": "生成密码重置码",
+  "password.reset": "重置密码",
+  "export.unmasked": "导出未脱敏数据",
+  "import.confirmed": "批量导入",
+  "settings.deadlines": "修改截止日期",
+} as const;
+
+/** An audited action. */
+export type Action = keyof typeof ACTIONS;
+
+/** One entry to write. */
+export interface AuditEntry {
+  org: { id: number; path: string };
+  actorId: number | null;
+  action: Action;
+  detail?: Record<string, unknown>;
+  reason?: string | null;
+  at: Date;
+}
+
+/** Appends an entry (inside the caller's transaction). */
+export async function audit(tx: Conn, e: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values({
+    orgId: e.org.id,
+    path: e.org.path,
+    actorId: e.actorId,
+    action: e.action,
+    detail: e.detail ?? null,
+    reason: e.reason ?? null,
+    createdAt: e.at,
+  });
+}
+
+/** Entries of one org, newest first, keyset-paged by id. */
+export function auditOf(db: Conn, orgId: number, before?: number, limit = 50) {
+  return db.select().from(auditLog).where(
+    before ? and(eq(auditLog.orgId, orgId), lt(auditLog.id, before)) : eq(auditLog.orgId, orgId),
+  ).orderBy(desc(auditLog.id)).limit(limit);
+}

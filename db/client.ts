@@ -1,0 +1,57 @@
+/**
+ * Opening the database: a local libSQL file by default, a libSQL server URL
+ * in production. Migrations are applied on open.
+ */
+import { type Client, createClient } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import * as schema from "./schema.ts";
+
+/** The database handle used everywhere. */
+export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
+
+const MIGRATIONS = new URL("./migrations", import.meta.url).pathname;
+
+/** Opens (and migrates) the database at `url` (`file:…` or `libsql://…`). */
+export async function openDb(url: string, authToken?: string): Promise<Db> {
+  if (url.startsWith("file:")) {
+    const dir = url.slice(5).replace(/[^/]*$/, "");
+    if (dir) await Deno.mkdir(dir, { recursive: true });
+  }
+  const client = createClient({ url, authToken });
+  if (url.startsWith("file:")) {
+    for (
+      const p of [
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA busy_timeout=5000",
+      ]
+    ) await client.execute(p);
+  }
+  const db = drizzle(client, { schema, casing: "snake_case" });
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  return db;
+}
+
+/** Closes the underlying client. */
+export function closeDb(db: Db): void {
+  db.$client.close();
+}
+
+let tail: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `fn` in a write transaction. Writes are serialised inside the process:
+ * local libSQL runs statements synchronously, so two interleaved write
+ * transactions would wait on each other's lock while blocking the event loop.
+ * Do slow async work (password hashing) before calling this.
+ */
+export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const run = tail.then(() => db.transaction(fn));
+  tail = run.catch(() => {});
+  return run;
+}
+
+/** A transaction handle (also accepted wherever a read-only `Db` is). */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];

@@ -1,0 +1,154 @@
+/** 管理员注册码: issuing, looking up and redeeming. */
+import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
+import { codeExpiry, generateCode } from "../lib/codes.ts";
+import type { Tx } from "./client.ts";
+import type { Conn } from "./orgs.ts";
+import { audit } from "./audit.ts";
+import { orgs, regCodes } from "./schema.ts";
+
+/** A code as shown to the issuing admin. */
+export interface IssuedCode {
+  orgId: number;
+  code: string;
+  expiresAt: Date;
+  fresh: boolean;
+}
+
+/** The valid, unused codes of some orgs (at most one per org, the newest). */
+export async function validCodes(
+  db: Conn,
+  orgIds: number[],
+  now: Date,
+): Promise<Map<number, IssuedCode>> {
+  const out = new Map<number, IssuedCode>();
+  for (let i = 0; i < orgIds.length; i += 500) {
+    const rows = await db.select().from(regCodes).where(
+      and(
+        inArray(regCodes.orgId, orgIds.slice(i, i + 500)),
+        isNull(regCodes.usedAt),
+        gt(regCodes.expiresAt, now),
+      ),
+    ).orderBy(asc(regCodes.createdAt));
+    for (const r of rows) {
+      out.set(r.orgId, {
+        orgId: r.orgId,
+        code: r.code,
+        expiresAt: r.expiresAt,
+        fresh: false,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Returns each org's valid unused code, generating one where none is valid.
+ * The issuing admin's org is audited once per generated code.
+ */
+export async function issueCodes(
+  tx: Tx,
+  orgIds: number[],
+  issuer: { accountId: number | null },
+  now: Date,
+): Promise<IssuedCode[]> {
+  const existing = await validCodes(tx, orgIds, now);
+  const missing = orgIds.filter((id) => !existing.has(id));
+  const paths = new Map<number, string>();
+  for (let i = 0; i < missing.length; i += 500) {
+    const rows = await tx.select({ id: orgs.id, path: orgs.path }).from(orgs)
+      .where(
+        inArray(orgs.id, missing.slice(i, i + 500)),
+      );
+    for (const r of rows) paths.set(r.id, r.path);
+  }
+  for (const orgId of missing) {
+    const expiresAt = codeExpiry(now);
+    for (let attempt = 0;; attempt++) {
+      const code = generateCode();
+      const [clash] = await tx.select({ id: regCodes.id }).from(regCodes).where(
+        eq(regCodes.code, code),
+      );
+      if (clash && attempt < 5) continue;
+      await tx.insert(regCodes).values({
+        orgId,
+        code,
+        issuedBy: issuer.accountId,
+        createdAt: now,
+        expiresAt,
+      });
+      existing.set(orgId, { orgId, code, expiresAt, fresh: true });
+      await audit(tx, {
+        org: { id: orgId, path: paths.get(orgId)! },
+        actorId: issuer.accountId,
+        action: "code.issued",
+        detail: { expiresAt: expiresAt.toISOString() },
+        at: now,
+      });
+      break;
+    }
+  }
+  return orgIds.map((id) => existing.get(id)!);
+}
+
+/** Why a code cannot be used. */
+export type CodeProblem = "wrong" | "expired" | "used" | "other-org";
+
+/** Checks a code for an org without using it. */
+export async function checkCode(
+  db: Conn,
+  orgId: number,
+  code: string,
+  now: Date,
+): Promise<
+  { ok: true; id: number } | {
+    ok: false;
+    problem: CodeProblem;
+    expiresAt?: Date;
+  }
+> {
+  const [row] = await db.select().from(regCodes).where(eq(regCodes.code, code));
+  if (!row) return { ok: false, problem: "wrong" };
+  if (row.orgId !== orgId) return { ok: false, problem: "other-org" };
+  if (row.usedAt) return { ok: false, problem: "used" };
+  if (row.expiresAt <= now) {
+    return { ok: false, problem: "expired", expiresAt: row.expiresAt };
+  }
+  return { ok: true, id: row.id };
+}
+
+/**
+ * Marks a code used, exactly once: a conditional update that only the first
+ * of any number of concurrent redemptions can win.
+ */
+export async function redeemCode(
+  tx: Tx,
+  codeId: number,
+  accountId: number,
+  now: Date,
+): Promise<boolean> {
+  const res = await tx.update(regCodes).set({ usedAt: now, usedBy: accountId })
+    .where(
+      and(
+        eq(regCodes.id, codeId),
+        isNull(regCodes.usedAt),
+        gt(regCodes.expiresAt, now),
+      ),
+    );
+  return res.rowsAffected === 1;
+}
+
+/** Chinese message for a code problem, saying what to do next. */
+export function codeProblemText(p: CodeProblem, expiresAt?: Date): string {
+  switch (p) {
+    case "wrong":
+      return "注册码不正确：请核对大小写（注册码区分大小写，不含 0、O、o、1、l、I 等易混字符）；如仍不正确，请向上级团组织管理员索取新的注册码。";
+    case "other-org":
+      return "注册码与所选组织不匹配：请确认选择的是上级为您生成注册码的那个组织。";
+    case "used":
+      return "注册码已被使用（每个注册码只能注册一名管理员）：请联系上级团组织管理员为您生成新的注册码。";
+    case "expired":
+      return `注册码已过期（有效期 20 天${
+        expiresAt ? `，已于 ${expiresAt.toISOString().slice(0, 10)} 到期` : ""
+      }）：请联系上级团组织管理员生成新的注册码。`;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Data access for the org tree: reads by parent and by path range, creation,
+ * and the ancestor-chain update that keeps the roll-up counters exact.
+ */
+import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { add, COUNTERS, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
+import type { Db, Tx } from "./client.ts";
+import { type NewOrg, type Org, orgs } from "./schema.ts";
+
+/** Either the database or an open transaction. */
+export type Conn = Db | Tx;
+
+/** The path of a child: parent path + id + "/". The root is "/1/". */
+export const childPath = (parentPath: string, id: number): string => `${parentPath}${id}/`;
+
+/** Upper bound of a path's subtree range: the trailing "/" bumped to "0". */
+export const pathEnd = (path: string): string => path.slice(0, -1) + "0";
+
+/** Ids on a path, root first: "/1/5/9/" → [1, 5, 9]. */
+export const pathIds = (path: string): number[] => path.split("/").filter(Boolean).map(Number);
+
+/** True when `path` lies in the subtree rooted at `rootPath` (itself included). */
+export const inSubtree = (rootPath: string, path: string): boolean => path.startsWith(rootPath);
+
+/** SQL condition: `orgs.path` within the subtree of `rootPath`. */
+export const subtreeOf = (rootPath: string) =>
+  and(gte(orgs.path, rootPath), lt(orgs.path, pathEnd(rootPath)));
+
+/** One org by id. */
+export async function getOrg(db: Conn, id: number): Promise<Org | undefined> {
+  const [row] = await db.select().from(orgs).where(eq(orgs.id, id));
+  return row;
+}
+
+/** The root (团中央). */
+export async function getRoot(db: Conn): Promise<Org | undefined> {
+  const [row] = await db.select().from(orgs).where(
+    sql`${orgs.parentId} IS NULL`,
+  ).limit(1);
+  return row;
+}
+
+/** Direct children in sibling order. */
+export function childrenOf(db: Conn, parentId: number): Promise<Org[]> {
+  return db.select().from(orgs).where(eq(orgs.parentId, parentId)).orderBy(
+    asc(orgs.sortOrder),
+    asc(orgs.id),
+  );
+}
+
+/** Ancestors of an org, root first, the org itself excluded. */
+export async function ancestorsOf(
+  db: Conn,
+  org: Pick<Org, "path" | "id">,
+): Promise<Org[]> {
+  const ids = pathIds(org.path).filter((id) => id !== org.id);
+  if (ids.length === 0) return [];
+  const rows = await db.select().from(orgs).where(inArray(orgs.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
+}
+
+/** The counters of a row as a vector. */
+export function subCounts(o: Org): Counts {
+  return {
+    orgs: o.subOrgs,
+    withAdmin: o.subWithAdmin,
+    complete: o.subComplete,
+    branches: o.subBranches,
+    noBranch: o.subNoBranch,
+    badLeaf: o.subBadLeaf,
+    badName: o.subBadName,
+  };
+}
+
+const COLUMN: Record<(typeof COUNTERS)[number], keyof Org> = {
+  orgs: "subOrgs",
+  withAdmin: "subWithAdmin",
+  complete: "subComplete",
+  branches: "subBranches",
+  noBranch: "subNoBranch",
+  badLeaf: "subBadLeaf",
+  badName: "subBadName",
+};
+
+/** A counter vector as column values for an update. */
+export function countsToColumns(c: Counts): Partial<Org> {
+  const out: Partial<Record<keyof Org, number>> = {};
+  for (const k of COUNTERS) out[COLUMN[k]] = c[k];
+  return out as Partial<Org>;
+}
+
+/**
+ * Applies a change to an org's own row and carries the resulting counter
+ * delta up its ancestor chain. `changes` are the org's new own values
+ * (category, infoComplete, badName, adminCount…); `below` is a delta of the
+ * subtree under the org (a child added or moved in/out), and `childDelta`
+ * the change in its number of direct children.
+ */
+export async function applyChange(
+  tx: Tx,
+  orgId: number,
+  changes: Partial<NewOrg> = {},
+  below: Counts = zero(),
+  childDelta = 0,
+): Promise<void> {
+  const org = await getOrg(tx, orgId);
+  if (!org) throw new Error(`org ${orgId} not found`);
+  const chain = [org, ...(await ancestorsOf(tx, org)).reverse()];
+  let delta = below;
+  for (let i = 0; i < chain.length; i++) {
+    const node = chain[i];
+    const before = ownFlags(node);
+    const next = { ...node, ...(i === 0 ? changes : {}) } as Org;
+    next.childCount = node.childCount + (i === 0 ? childDelta : 0);
+    const ownBranch = (next.category === 5 ? 1 : 0) -
+      (node.category === 5 ? 1 : 0);
+    next.subBranches = node.subBranches + delta.branches + ownBranch;
+    const after = ownFlags(next);
+    delta = add(delta, add(after, before, -1));
+    const set: Partial<NewOrg> = i === 0 ? { ...changes, childCount: next.childCount } : {};
+    if (isZero(delta) && Object.keys(set).length === 0) break;
+    await tx.update(orgs).set({
+      ...set,
+      ...countsToColumns(add(subCounts(node), delta)),
+    }).where(eq(orgs.id, node.id));
+  }
+}
+
+/** Fields of a new child. */
+export type NewChild =
+  & Omit<NewOrg, "id" | "parentId" | "level" | "path" | "sortOrder">
+  & { sortOrder?: number };
+
+/**
+ * Creates a direct child of `parentId` (appended last unless `sortOrder` is
+ * given, in which case later siblings shift down) and updates the counters.
+ */
+export async function createChild(
+  tx: Tx,
+  parentId: number,
+  fields: NewChild,
+): Promise<Org> {
+  const parent = await getOrg(tx, parentId);
+  if (!parent) throw new Error(`parent ${parentId} not found`);
+  const [{ max }] = await tx.select({
+    max: sql<number>`coalesce(max(${orgs.sortOrder}), 0)`,
+  }).from(orgs).where(
+    eq(orgs.parentId, parentId),
+  );
+  let sortOrder = max + 1;
+  if (
+    fields.sortOrder !== undefined && fields.sortOrder >= 1 &&
+    fields.sortOrder <= max
+  ) {
+    sortOrder = fields.sortOrder;
+    await tx.update(orgs).set({ sortOrder: sql`${orgs.sortOrder} + 1` }).where(
+      and(eq(orgs.parentId, parentId), gte(orgs.sortOrder, sortOrder)),
+    );
+  }
+  const own = ownFlags({
+    category: fields.category,
+    infoComplete: fields.infoComplete ?? 0,
+    badName: fields.badName ?? 0,
+    adminCount: 0,
+    childCount: 0,
+    subBranches: fields.category === 5 ? 1 : 0,
+  });
+  const [row] = await tx.insert(orgs).values({
+    ...fields,
+    parentId,
+    level: parent.level + 1,
+    path: `${parent.path}new/`,
+    sortOrder,
+    adminCount: 0,
+    childCount: 0,
+    ...countsToColumns(own),
+  }).returning();
+  const path = childPath(parent.path, row.id);
+  await tx.update(orgs).set({ path }).where(eq(orgs.id, row.id));
+  await applyChange(tx, parentId, {}, own, 1);
+  return { ...row, path };
+}

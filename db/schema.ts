@@ -1,0 +1,156 @@
+/**
+ * Drizzle schema. camelCase keys in TypeScript, snake_case columns in SQL.
+ *
+ * The org tree is stored as an adjacency list (`parent_id`) plus a
+ * materialised path (`/1/17/342/`) so a whole subtree is one indexed range
+ * scan (`path >= p AND path < p'`). Each org carries roll-up counters over
+ * its subtree (itself included) that every write keeps exact, so progress
+ * views never walk the tree.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" }).notNull().default(
+    sql`(unixepoch('subsec') * 1000)`,
+  );
+
+/** Organisations: the tree itself. */
+export const orgs = sqliteTable("orgs", {
+  id: integer("id").primaryKey(),
+  parentId: integer("parent_id"),
+  level: integer("level").notNull(),
+  path: text("path").notNull(),
+  sortOrder: integer("sort_order").notNull().default(0),
+  shortName: text("short_name").notNull(),
+  fullName: text("full_name"),
+  category: integer("category").notNull(),
+  industry: text("industry"),
+  phone: text("phone"),
+  email: text("email"),
+  adminQuota: integer("admin_quota"),
+  adminActual: integer("admin_actual"),
+  instQuota: integer("inst_quota"),
+  instActual: integer("inst_actual"),
+  secretaryName: text("secretary_name"),
+  secretaryIdNumber: text("secretary_id_number"),
+  secretaryMobile: text("secretary_mobile"),
+  /** Set by the seed for the initialised levels 1–4. */
+  initialised: integer("initialised", { mode: "boolean" }).notNull().default(
+    false,
+  ),
+  /** When the org's own admin confirmed its info (locks names and category). */
+  confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+
+  // Own flags (0/1), derived from the row on every write.
+  infoComplete: integer("info_complete").notNull().default(0),
+  badName: integer("bad_name").notNull().default(0),
+  adminCount: integer("admin_count").notNull().default(0),
+  childCount: integer("child_count").notNull().default(0),
+
+  // Subtree roll-ups, the org itself included.
+  subOrgs: integer("sub_orgs").notNull().default(1),
+  subWithAdmin: integer("sub_with_admin").notNull().default(0),
+  subComplete: integer("sub_complete").notNull().default(0),
+  subBranches: integer("sub_branches").notNull().default(0),
+  /** 团委/团工委/团总支 (and leading bodies) with no 团支部 beneath. */
+  subNoBranch: integer("sub_no_branch").notNull().default(0),
+  /** Leaves that are not a 团支部. */
+  subBadLeaf: integer("sub_bad_leaf").notNull().default(0),
+  subBadName: integer("sub_bad_name").notNull().default(0),
+}, (t) => [
+  uniqueIndex("orgs_path_uq").on(t.path),
+  index("orgs_parent_sort_idx").on(t.parentId, t.sortOrder),
+  uniqueIndex("orgs_parent_name_uq").on(t.parentId, t.shortName),
+  index("orgs_short_name_idx").on(t.shortName),
+]);
+
+/** People. One account per 身份证号码. */
+export const accounts = sqliteTable("accounts", {
+  id: integer("id").primaryKey(),
+  name: text("name").notNull(),
+  idNumber: text("id_number").notNull().unique(),
+  mobile: text("mobile").notNull().unique(),
+  joinedYm: text("joined_ym").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: createdAt(),
+});
+
+/** Which account administers which org, and in which 团内职务. */
+export const orgAdmins = sqliteTable("org_admins", {
+  accountId: integer("account_id").notNull().references(() => accounts.id),
+  orgId: integer("org_id").notNull().references(() => orgs.id),
+  position: text("position").notNull(),
+  codeId: integer("code_id"),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.accountId, t.orgId] }),
+  index("org_admins_org_idx").on(t.orgId),
+]);
+
+/** 管理员注册码: single use, 20 days. */
+export const regCodes = sqliteTable("reg_codes", {
+  id: integer("id").primaryKey(),
+  orgId: integer("org_id").notNull().references(() => orgs.id),
+  code: text("code").notNull().unique(),
+  issuedBy: integer("issued_by"),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  usedBy: integer("used_by"),
+}, (t) => [index("reg_codes_org_idx").on(t.orgId, t.expiresAt)]);
+
+/** Server-side sessions; the cookie holds only the random id. */
+export const sessions = sqliteTable("sessions", {
+  id: text("id").primaryKey(),
+  accountId: integer("account_id").notNull().references(() => accounts.id),
+  orgId: integer("org_id").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [index("sessions_account_idx").on(t.accountId)]);
+
+/** One-time password reset codes issued by a same-level or parent admin. */
+export const resetCodes = sqliteTable("reset_codes", {
+  id: integer("id").primaryKey(),
+  accountId: integer("account_id").notNull().references(() => accounts.id),
+  codeHash: text("code_hash").notNull().unique(),
+  issuedBy: integer("issued_by").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  usedAt: integer("used_at", { mode: "timestamp_ms" }),
+});
+
+/** Who changed what, when. `path` is the org's path at the time. */
+export const auditLog = sqliteTable("audit_log", {
+  id: integer("id").primaryKey(),
+  orgId: integer("org_id").notNull(),
+  path: text("path").notNull(),
+  actorId: integer("actor_id"),
+  action: text("action").notNull(),
+  detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+  reason: text("reason"),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [index("audit_org_idx").on(t.orgId, t.id)]);
+
+/** Key/value settings (campaign deadlines per level). */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).$type<unknown>().notNull(),
+});
+
+/** Parsed Excel uploads waiting for the admin's confirmation. */
+export const imports = sqliteTable("imports", {
+  id: text("id").primaryKey(),
+  orgId: integer("org_id").notNull(),
+  accountId: integer("account_id").notNull(),
+  rows: text("rows", { mode: "json" }).$type<unknown[]>().notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  doneAt: integer("done_at", { mode: "timestamp_ms" }),
+});
+
+/** Row types. */
+export type Org = typeof orgs.$inferSelect;
+export type NewOrg = typeof orgs.$inferInsert;
+export type Account = typeof accounts.$inferSelect;

@@ -1,0 +1,65 @@
+/**
+ * First-start initialisation of levels 1–4 from `db/divisions.json`.
+ * Idempotent: when the root exists nothing is written.
+ */
+import { buildInitialTree } from "../lib/initial_tree.ts";
+import type { Divisions } from "../lib/divisions.ts";
+import { checkShortName } from "../lib/org_rules.ts";
+import { recount } from "../lib/counters.ts";
+import { type Db, writeTx } from "./client.ts";
+import { countsToColumns, getRoot } from "./orgs.ts";
+import { type NewOrg, orgs } from "./schema.ts";
+
+/** Loads the committed division data. */
+export async function loadDivisions(): Promise<Divisions> {
+  return JSON.parse(
+    await Deno.readTextFile(new URL("./divisions.json", import.meta.url)),
+  );
+}
+
+/** Inserts the initial tree unless already there. Returns the number of orgs inserted. */
+export async function initialiseTree(
+  db: Db,
+  divisions?: Divisions,
+): Promise<number> {
+  if (await getRoot(db)) return 0;
+  const seed = buildInitialTree(divisions ?? await loadDivisions());
+  const idOf = new Map(seed.map((o, i) => [o.key, i + 1]));
+  const rows = seed.map((o, i): NewOrg => {
+    const parentId = o.parentKey === null ? null : idOf.get(o.parentKey)!;
+    return {
+      id: i + 1,
+      parentId,
+      level: o.level,
+      path: "",
+      sortOrder: o.sortOrder,
+      shortName: o.shortName,
+      fullName: o.fullName,
+      category: 1,
+      initialised: true,
+      badName: checkShortName(o.shortName, 1).ok ? 0 : 1,
+    };
+  });
+  for (const r of rows) {
+    r.path = r.parentId === null ? `/${r.id}/` : `${rows[r.parentId! - 1].path}${r.id}/`;
+  }
+  const counts = recount(rows.map((r) => ({
+    id: r.id!,
+    parentId: r.parentId ?? null,
+    category: r.category,
+    infoComplete: 0,
+    badName: r.badName ?? 0,
+    adminCount: 0,
+  })));
+  for (const r of rows) {
+    const c = counts.get(r.id!)!;
+    Object.assign(r, countsToColumns(c.sub), { childCount: c.childCount });
+  }
+  return await writeTx(db, async (tx) => {
+    if (await getRoot(tx)) return 0;
+    for (let i = 0; i < rows.length; i += 200) {
+      await tx.insert(orgs).values(rows.slice(i, i + 200));
+    }
+    return rows.length;
+  });
+}

@@ -1,0 +1,41 @@
+/** 管理员注册码 and other random secrets. */
+
+/** Digits and letters without the confusable 0 O o 1 l I (57 characters). */
+export const CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz";
+/** Length of a registration code. */
+export const CODE_LENGTH = 8;
+/** Days a registration code stays valid. */
+export const CODE_TTL_DAYS = 20;
+/** What the UI says about codes. */
+export const CODE_HINT = "注册码为 8 位数字和字母，区分大小写；为避免混淆，不含 0、O、o、1、l、I。";
+
+/** A uniformly random code from a cryptographic source (rejection sampling). */
+export function generateCode(): string {
+  const n = CODE_ALPHABET.length;
+  const limit = 256 - (256 % n);
+  let out = "";
+  while (out.length < CODE_LENGTH) {
+    for (const b of crypto.getRandomValues(new Uint8Array(16))) {
+      if (b < limit && out.length < CODE_LENGTH) out += CODE_ALPHABET[b % n];
+    }
+  }
+  return out;
+}
+
+/** When a code issued at `issuedAt` expires. */
+export function codeExpiry(issuedAt: Date): Date {
+  return new Date(issuedAt.getTime() + CODE_TTL_DAYS * 86400_000);
+}
+
+/** True when `s` could be a code (length and alphabet). */
+export function isWellFormedCode(s: string): boolean {
+  return s.length === CODE_LENGTH &&
+    [...s].every((ch) => CODE_ALPHABET.includes(ch));
+}
+
+/** A random base64url secret (session ids, CSRF tokens). */
+export function generateSecret(bytes = 32): string {
+  const b = crypto.getRandomValues(new Uint8Array(bytes));
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+}

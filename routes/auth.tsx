@@ -1,0 +1,212 @@
+/** Sign-in, sign-out, switching org and password reset. */
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { LoginForm, ResetForm, SwitchOrg } from "../components/Auth.tsx";
+import { writeTx } from "../db/client.ts";
+import {
+  createSession,
+  deleteSession,
+  deleteSessionsOf,
+  findAccountByLogin,
+  orgsOfAccount,
+  setSessionOrg,
+  sha256,
+} from "../db/accounts.ts";
+import { audit } from "../db/audit.ts";
+import { accounts, resetCodes } from "../db/schema.ts";
+import { getOrg } from "../db/orgs.ts";
+import { generateSecret } from "../lib/codes.ts";
+import { checkPassword, hashPassword, verifyPassword } from "../lib/password.ts";
+import { waitText } from "../lib/throttle.ts";
+import type { AppEnv } from "../middleware/env.ts";
+import { clientAddress } from "../middleware/client.ts";
+import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "../middleware/session.ts";
+
+/** A `next` target that stays on this site. */
+const safeNext = (next: unknown): string | undefined =>
+  typeof next === "string" && /^\/(?!\/)/.test(next) ? next : undefined;
+
+/** Where an admin lands after signing in: their org (the progress summary when it has children). */
+export const landing = (org: { id: number; childCount: number }): string =>
+  org.childCount > 0 ? `/orgs/${org.id}/progress?welcome=1` : `/orgs/${org.id}`;
+
+/** Routes for sign-in and account actions. */
+export const auth = new Hono<AppEnv>()
+  .get("/login", (c) => {
+    if (c.get("session")) return c.redirect("/", 303);
+    return render(
+      c,
+      "登录",
+      <LoginForm csrf={c.get("csrf")} next={safeNext(c.req.query("next"))} />,
+    );
+  })
+  .post("/login", async (c) => {
+    const body = await c.req.parseBody();
+    const login = String(body.login ?? "").trim();
+    const password = String(body.password ?? "");
+    const next = safeNext(body.next);
+    const now = c.get("now")().getTime();
+    const { loginByClient, loginByAccount } = c.get("throttles");
+    const clientKey = clientAddress(c);
+    const accountKey = login.toUpperCase();
+    const wait = Math.max(
+      loginByClient.retryAfter(clientKey, now),
+      loginByAccount.retryAfter(accountKey, now),
+    );
+    const form = (error: string, status: 422 | 429 = 422) =>
+      render(
+        c,
+        "登录",
+        <LoginForm
+          csrf={c.get("csrf")}
+          login={login}
+          next={next}
+          error={error}
+        />,
+        status,
+      );
+    if (wait > 0) {
+      return form(`登录失败次数过多，请 ${waitText(wait)}后再试。`, 429);
+    }
+    if (!login || !password) {
+      return form("请输入手机号码或身份证号码，以及密码。");
+    }
+    const db = c.get("db");
+    const account = await findAccountByLogin(db, login);
+    if (!account || !(await verifyPassword(password, account.passwordHash))) {
+      loginByClient.fail(clientKey, now);
+      loginByAccount.fail(accountKey, now);
+      return form("手机号码/身份证号码或密码不正确。");
+    }
+    loginByAccount.clear(accountKey);
+    const [first] = await orgsOfAccount(db, account.id);
+    if (!first) return form("该账号尚未成为任何组织的管理员。");
+    const secret = generateSecret();
+    await writeTx(
+      db,
+      (tx) => createSession(tx, account.id, first.org.id, secret, c.get("now")()),
+    );
+    setSessionCookie(c, secret, c.get("secure"));
+    return redirectAfterPost(c, next ?? landing(first.org));
+  })
+  .post("/logout", async (c) => {
+    const secret = getCookie(c, SESSION_COOKIE);
+    if (secret) await writeTx(c.get("db"), (tx) => deleteSession(tx, secret));
+    clearSessionCookie(c);
+    return redirectAfterPost(c, "/login");
+  })
+  .get("/account/switch", async (c) => {
+    const s = c.get("session");
+    if (!s) return c.redirect("/login", 303);
+    const list = await orgsOfAccount(c.get("db"), s.accountId);
+    return render(
+      c,
+      "切换组织",
+      <SwitchOrg
+        csrf={c.get("csrf")}
+        current={s.org.id}
+        orgs={list.map((r) => ({
+          id: r.org.id,
+          shortName: r.org.shortName,
+          position: r.position,
+        }))}
+      />,
+    );
+  })
+  .post("/account/switch", async (c) => {
+    const s = c.get("session");
+    if (!s) return c.redirect("/login", 303);
+    const orgId = Number((await c.req.parseBody()).orgId);
+    const db = c.get("db");
+    const mine = (await orgsOfAccount(db, s.accountId)).find((r) => r.org.id === orgId);
+    if (!mine) return renderError(c, 403, "无权操作", "您不是该组织的管理员。");
+    await writeTx(db, (tx) => setSessionOrg(tx, s.id, orgId));
+    return redirectAfterPost(c, landing(mine.org));
+  })
+  .get(
+    "/password/reset",
+    (c) => render(c, "重置密码", <ResetForm csrf={c.get("csrf")} />),
+  )
+  .post("/password/reset", async (c) => {
+    const body = await c.req.parseBody();
+    const values = {
+      login: String(body.login ?? "").trim(),
+      code: String(body.code ?? "").trim(),
+    };
+    const password = String(body.password ?? "");
+    const db = c.get("db");
+    const nowDate = c.get("now")();
+    const now = nowDate.getTime();
+    const { codeByClient } = c.get("throttles");
+    const clientKey = clientAddress(c);
+    const form = (
+      errors: Parameters<typeof ResetForm>[0]["errors"],
+      status: 422 | 429 = 422,
+    ) =>
+      render(
+        c,
+        "重置密码",
+        <ResetForm csrf={c.get("csrf")} values={values} errors={errors} />,
+        status,
+      );
+    const wait = codeByClient.retryAfter(clientKey, now);
+    if (wait > 0) {
+      return form({ form: `尝试次数过多，请 ${waitText(wait)}后再试。` }, 429);
+    }
+    const pwError = checkPassword(password, String(body.password2 ?? ""));
+    if (!values.login || !values.code || pwError) {
+      return form({
+        login: values.login ? undefined : "请输入手机号码或身份证号码",
+        code: values.code ? undefined : "请输入重置码",
+        password: pwError ?? undefined,
+      });
+    }
+    const account = await findAccountByLogin(db, values.login);
+    const [row] = account
+      ? await db.select().from(resetCodes).where(
+        and(
+          eq(resetCodes.accountId, account.id),
+          eq(resetCodes.codeHash, sha256(values.code)),
+          isNull(resetCodes.usedAt),
+          gt(resetCodes.expiresAt, nowDate),
+        ),
+      )
+      : [];
+    if (!account || !row) {
+      codeByClient.fail(clientKey, now);
+      return form({
+        code: "重置码不正确、已使用或已过期：请联系本组织其他管理员或上级组织管理员重新生成。",
+      });
+    }
+    const hash = await hashPassword(password);
+    const [first] = await orgsOfAccount(db, account.id);
+    await writeTx(db, async (tx) => {
+      await tx.update(resetCodes).set({ usedAt: nowDate }).where(
+        eq(resetCodes.id, row.id),
+      );
+      await tx.update(accounts).set({ passwordHash: hash }).where(
+        eq(accounts.id, account.id),
+      );
+      await deleteSessionsOf(tx, account.id, nowDate);
+      const org = first ? await getOrg(tx, first.org.id) : undefined;
+      if (org) {
+        await audit(tx, {
+          org,
+          actorId: account.id,
+          action: "password.reset",
+          at: nowDate,
+        });
+      }
+    });
+    return render(
+      c,
+      "登录",
+      <LoginForm
+        csrf={c.get("csrf")}
+        login={values.login}
+        notice="密码已重置，请用新密码登录。"
+      />,
+    );
+  });

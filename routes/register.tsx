@@ -1,0 +1,333 @@
+/**
+ * Admin registration, step by step (SPEC §4). Each step re-checks the ones
+ * before it from hidden fields, so every step works without JavaScript and
+ * nothing is stored until the last one.
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import {
+  ChooseOrg,
+  ChoosePosition,
+  type Chosen,
+  EnterCode,
+  EnterPerson,
+  PickList,
+  type PickOrg,
+} from "../components/Register.tsx";
+import { writeTx } from "../db/client.ts";
+import {
+  addAdmin,
+  createSession,
+  findAccountByIdNumber,
+  findAccountByLogin,
+  isAdminOf,
+} from "../db/accounts.ts";
+import { audit } from "../db/audit.ts";
+import { checkCode, codeProblemText, redeemCode } from "../db/codes.ts";
+import { ancestorsOf, childrenOf, getOrg, getRoot } from "../db/orgs.ts";
+import { searchOrgs } from "../db/search.ts";
+import { accounts, type Org } from "../db/schema.ts";
+import { generateSecret, isWellFormedCode } from "../lib/codes.ts";
+import { parseIdNumber } from "../lib/id_number.ts";
+import { checkJoinDate } from "../lib/join_age.ts";
+import { parseMobile } from "../lib/mobile.ts";
+import { LEADING_POSITIONS, OTHER_POSITIONS } from "../lib/org_rules.ts";
+import { checkPassword, hashPassword, verifyPassword } from "../lib/password.ts";
+import { waitText } from "../lib/throttle.ts";
+import { clientAddress } from "../middleware/client.ts";
+import type { AppEnv } from "../middleware/env.ts";
+import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
+import { setSessionCookie } from "../middleware/session.ts";
+
+const TITLE = "管理员注册";
+
+const pick = (o: Org): PickOrg => ({
+  id: o.id,
+  shortName: o.shortName,
+  childCount: o.childCount,
+});
+
+/** The 团内职务 offered for an org. */
+export const positionsFor = (org: Pick<Org, "category">): readonly string[] =>
+  org.category === 1 ? LEADING_POSITIONS : OTHER_POSITIONS;
+
+/** Reads and checks the org and position carried by a step; null when missing or invalid. */
+async function chosenFrom(
+  c: Context<AppEnv>,
+  form: Record<string, unknown>,
+): Promise<Chosen | null> {
+  const org = await getOrg(c.get("db"), Number(form.org));
+  if (!org) return null;
+  let position = String(form.position ?? "");
+  if (position === "其他" && String(form.positionOther ?? "").trim()) {
+    position = `其他：${String(form.positionOther).trim().slice(0, 20)}`;
+  }
+  const base = position.startsWith("其他：") ? "其他" : position;
+  if (!positionsFor(org).includes(base)) return null;
+  return { org: pick(org), position };
+}
+
+/** Throttled code check shared by steps 2 and 3; returns an error message or the code id. */
+async function verifyCode(c: Context<AppEnv>, orgId: number, code: string) {
+  const now = c.get("now")();
+  const throttle = c.get("throttles").codeByClient;
+  const key = clientAddress(c);
+  const wait = throttle.retryAfter(key, now.getTime());
+  if (wait > 0) {
+    return {
+      error: `注册码输入错误次数过多，请 ${waitText(wait)}后再试。`,
+      status: 429 as const,
+    };
+  }
+  const res = isWellFormedCode(code)
+    ? await checkCode(c.get("db"), orgId, code, now)
+    : { ok: false as const, problem: "wrong" as const };
+  if (!res.ok) {
+    throttle.fail(key, now.getTime());
+    return {
+      error: codeProblemText(
+        res.problem,
+        "expiresAt" in res ? res.expiresAt : undefined,
+      ),
+      status: 422 as const,
+    };
+  }
+  return { id: res.id };
+}
+
+/** Routes under /register. */
+export const register = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const db = c.get("db");
+    const q = (c.req.query("q") ?? "").trim().slice(0, 30);
+    const root = await getRoot(db);
+    const roots = root ? [pick(root)] : [];
+    let results: PickOrg[] | undefined;
+    if (q) {
+      const found = await searchOrgs(db, q, { limit: 30 });
+      results = await Promise.all(found.map(async (o) => ({
+        ...pick(o),
+        trail: (await ancestorsOf(db, o)).slice(1).map((a) => a.shortName).join(
+          " / ",
+        ),
+      })));
+    }
+    return render(
+      c,
+      TITLE,
+      <ChooseOrg q={q} results={results} roots={roots} />,
+    );
+  })
+  .get("/orgs/:id{[0-9]+}", async (c) => {
+    const items = (await childrenOf(c.get("db"), Number(c.req.param("id"))))
+      .map(pick);
+    return render(c, TITLE, <PickList items={items} />);
+  })
+  .get("/start", async (c) => {
+    const org = await getOrg(c.get("db"), Number(c.req.query("org")));
+    if (!org) {
+      return renderError(c, 404, "组织不存在", "请重新选择要注册的组织。", {
+        href: "/register",
+        label: "重新选择",
+      });
+    }
+    return render(
+      c,
+      TITLE,
+      <ChoosePosition org={pick(org)} positions={positionsFor(org)} />,
+    );
+  })
+  .get("/code", async (c) => {
+    const chosen = await chosenFrom(c, c.req.query());
+    if (!chosen) {
+      const org = await getOrg(c.get("db"), Number(c.req.query("org")));
+      if (!org) return c.redirect("/register", 303);
+      return render(
+        c,
+        TITLE,
+        <ChoosePosition
+          org={pick(org)}
+          positions={positionsFor(org)}
+          error="请选择团内职务（选择“其他”时请填写职务名称）"
+        />,
+        422,
+      );
+    }
+    return render(c, TITLE, <EnterCode csrf={c.get("csrf")} chosen={chosen} />);
+  })
+  .post("/code", async (c) => {
+    const form = await c.req.parseBody();
+    const chosen = await chosenFrom(c, form);
+    if (!chosen) return c.redirect("/register", 303);
+    const code = String(form.code ?? "").trim();
+    const res = await verifyCode(c, chosen.org.id, code);
+    if ("error" in res) {
+      return render(
+        c,
+        TITLE,
+        <EnterCode
+          csrf={c.get("csrf")}
+          chosen={chosen}
+          code={code}
+          error={res.error}
+        />,
+        res.status,
+      );
+    }
+    return render(
+      c,
+      TITLE,
+      <EnterPerson csrf={c.get("csrf")} chosen={chosen} code={code} />,
+    );
+  })
+  .post("/", async (c) => {
+    const form = await c.req.parseBody();
+    const db = c.get("db");
+    const now = c.get("now")();
+    const chosen = await chosenFrom(c, form);
+    if (!chosen) return c.redirect("/register", 303);
+    const code = String(form.code ?? "").trim();
+    const checked = await verifyCode(c, chosen.org.id, code);
+    if ("error" in checked) {
+      return render(
+        c,
+        TITLE,
+        <EnterCode
+          csrf={c.get("csrf")}
+          chosen={chosen}
+          code={code}
+          error={checked.error}
+        />,
+        checked.status,
+      );
+    }
+    const values = {
+      name: String(form.name ?? "").trim(),
+      idNumber: String(form.idNumber ?? "").trim(),
+      mobile: String(form.mobile ?? "").trim(),
+      joined: String(form.joined ?? "").trim(),
+    };
+    const password = String(form.password ?? "");
+    const person = (
+      errors: Parameters<typeof EnterPerson>[0]["errors"],
+      existing = false,
+    ) =>
+      render(
+        c,
+        TITLE,
+        <EnterPerson
+          csrf={c.get("csrf")}
+          chosen={chosen}
+          code={code}
+          values={values}
+          errors={errors}
+          existing={existing}
+        />,
+        422,
+      );
+
+    const id = parseIdNumber(values.idNumber);
+    const existing = id.ok ? await findAccountByIdNumber(db, id.value.idNumber) : undefined;
+    let accountId: number | null = existing?.id ?? null;
+    let newAccount: typeof accounts.$inferInsert | null = null;
+    if (existing) {
+      // A second org for the same person: confirm with the account's password.
+      if (form.existing !== "1") return person({}, true);
+      if (!(await verifyPassword(password, existing.passwordHash))) {
+        return person({ password: "密码不正确，请输入该账号的登录密码" }, true);
+      }
+      if (await isAdminOf(db, existing.id, chosen.org.id)) {
+        return person({
+          form: "您已经是该组织的管理员，无需重复注册，请直接登录。",
+        }, true);
+      }
+    } else {
+      const errors: Record<string, string> = {};
+      if (!/^[\p{Script=Han}A-Za-z·]{2,20}$/u.test(values.name)) {
+        errors.name = "姓名须为 2–20 个汉字或字母";
+      }
+      if (!id.ok) errors.idNumber = id.error;
+      const mobile = parseMobile(values.mobile);
+      if (!mobile.ok) errors.mobile = mobile.error;
+      else if (await findAccountByLogin(db, mobile.value)) {
+        errors.mobile = "该手机号码已被其他账号使用";
+      }
+      if (id.ok) {
+        const joined = checkJoinDate(values.joined, id.value.birth, now);
+        if (!joined.ok) errors.joined = joined.error;
+      } else if (!values.joined) errors.joined = "请填写入团年月";
+      const pw = checkPassword(password, String(form.password2 ?? ""));
+      if (pw) errors.password = pw;
+      if (Object.keys(errors).length || !id.ok || !mobile.ok) {
+        return person(errors);
+      }
+      const joined = checkJoinDate(values.joined, id.value.birth, now);
+      newAccount = {
+        name: values.name,
+        idNumber: id.value.idNumber,
+        mobile: mobile.value,
+        joinedYm: joined.ok
+          ? `${joined.value.year}-${String(joined.value.month).padStart(2, "0")}`
+          : values.joined,
+        passwordHash: await hashPassword(password),
+        createdAt: now,
+      };
+    }
+
+    const secret = generateSecret();
+    const outcome = await writeTx(db, async (tx) => {
+      if (newAccount) {
+        if (await findAccountByIdNumber(tx, newAccount.idNumber)) {
+          return "taken" as const;
+        }
+        [{ id: accountId }] = await tx.insert(accounts).values(newAccount)
+          .returning({ id: accounts.id });
+      }
+      if (!(await redeemCode(tx, checked.id, accountId!, now))) {
+        tx.rollback();
+      }
+      await addAdmin(
+        tx,
+        accountId!,
+        chosen.org.id,
+        chosen.position,
+        checked.id,
+        now,
+      );
+      const org = (await getOrg(tx, chosen.org.id))!;
+      await audit(tx, {
+        org,
+        actorId: accountId,
+        action: "admin.registered",
+        detail: { position: chosen.position, newAccount: !!newAccount },
+        at: now,
+      });
+      await createSession(tx, accountId!, org.id, secret, now);
+      return "ok" as const;
+    }).catch((e) => {
+      if (e?.constructor?.name === "TransactionRollbackError") {
+        return "used" as const;
+      }
+      throw e;
+    });
+    if (outcome === "taken") {
+      return person({
+        idNumber: "该身份证号码刚刚完成了注册，请返回后用已有账号添加本组织",
+      });
+    }
+    if (outcome === "used") {
+      return render(
+        c,
+        TITLE,
+        <EnterCode
+          csrf={c.get("csrf")}
+          chosen={chosen}
+          code={code}
+          error={codeProblemText("used")}
+        />,
+        409,
+      );
+    }
+    setSessionCookie(c, secret, c.get("secure"));
+    return redirectAfterPost(c, `/orgs/${chosen.org.id}/info?welcome=1`);
+  });

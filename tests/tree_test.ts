@@ -1,0 +1,101 @@
+/** The tree browser: full pages, lazy fragments, permissions, static assets. */
+import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { orgs } from "../db/schema.ts";
+import { MINI, setup } from "./helpers.ts";
+
+Deno.test("tree: root admin sees the root and its children; expanding returns a fragment", async () => {
+  await using t = await setup();
+  const admin = await t.adminOf(MINI.root, 0);
+
+  const page = await admin.get("/tree/1");
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get("Vary"), "HX-Request");
+  const html = await page.text();
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.match(html, /团山东省委/);
+  assert.match(html, /团北京市委/);
+  assert.match(html, /hx-get="\/tree\/3"/);
+  assert.match(html, /href="\/tree\/3"/, "the same URL works as a plain link");
+
+  const frag = await admin.get(`/tree/${MINI.shandong}`, { hx: true });
+  assert.equal(frag.status, 200);
+  const body = await frag.text();
+  assert.doesNotMatch(body, /<html/);
+  assert.match(body, /团济南市委/);
+  assert.match(body, /团青岛市委/);
+  assert.match(
+    body,
+    /下级 4 · 有管理员 0 · 信息完整 0/,
+    "counters of 团济南市委",
+  );
+
+  const full = await admin.get(`/tree/${MINI.shandong}`);
+  const fullHtml = await full.text();
+  assert.match(fullHtml, /<!DOCTYPE html>/);
+  assert.match(fullHtml, /团中央/, "breadcrumb");
+  assert.match(fullHtml, /团济南市委/);
+
+  const boosted = await admin.get(`/tree/${MINI.shandong}`, {
+    hx: true,
+    headers: { "HX-Boosted": "true" },
+  });
+  assert.match(
+    await boosted.text(),
+    /<!DOCTYPE html>/,
+    "boosted navigation gets the full page",
+  );
+});
+
+Deno.test("tree: anonymous visitors are sent to sign in; admins see only their subtree", async () => {
+  await using t = await setup();
+  const anon = t.client();
+  const res = await anon.get("/tree/1");
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get("Location"), "/login?next=%2Ftree%2F1");
+  const hx = await anon.get("/tree/1", { hx: true });
+  assert.equal(hx.headers.get("HX-Redirect"), "/login?next=%2Ftree%2F1");
+
+  const sd = await t.adminOf(MINI.shandong, 1);
+  assert.equal(
+    (await sd.get("/tree/1")).status,
+    403,
+    "parent is outside the subtree",
+  );
+  assert.equal(
+    (await sd.get(`/tree/${MINI.beijing}`)).status,
+    403,
+    "sibling is outside the subtree",
+  );
+  const [jinan] = await t.db.select().from(orgs).where(
+    eq(orgs.shortName, "团济南市委"),
+  );
+  const own = await sd.get(`/tree/${jinan.id}`);
+  assert.equal(own.status, 200);
+  const html = await own.text();
+  assert.match(html, /团天桥区委/);
+  assert.doesNotMatch(
+    html,
+    /href="\/tree\/1"/,
+    "breadcrumb starts at the admin's own org",
+  );
+  assert.equal((await sd.get("/tree/999999")).status, 403);
+});
+
+Deno.test("static assets: htmx and css served with a long cache", async () => {
+  await using t = await setup();
+  const js = await t.app.request("/static/htmx-2.0.11.min.js");
+  assert.equal(js.status, 200);
+  assert.match(
+    js.headers.get("Cache-Control") ?? "",
+    /max-age=31536000, immutable/,
+  );
+  assert.match(await js.text(), /htmx/);
+  const css = await t.app.request("/static/app.css?v=1");
+  assert.equal(css.status, 200);
+  assert.match(css.headers.get("Content-Type") ?? "", /text\/css/);
+  await css.body?.cancel();
+  const missing = await t.app.request("/static/nope.js");
+  assert.equal(missing.status, 404);
+  await missing.body?.cancel();
+});
