@@ -84,7 +84,7 @@ Deno.test({
       await p.fill("#f-name", "李四");
       await p.fill("#f-idNumber", person.idNumber);
       await p.fill("#f-mobile", person.mobile);
-      await p.fill("#f-joined", "2010-05");
+      await p.fill("#f-joined", "2015-01");
       await p.fill("#f-password", PASSWORD);
       await p.fill("#f-password2", PASSWORD);
       await p.click("button:has-text('完成注册')");
