@@ -1,6 +1,6 @@
 /** 管理员注册码 and other random secrets. */
 
-/** Digits and letters without the confusable 0 O o 1 l I (57 characters). */
+/** Digits and letters without the confusable 0 O o 1 l I (56 characters). */
 export const CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz";
 /** Length of a registration code. */
 export const CODE_LENGTH = 8;
