@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
+import { compress } from "hono/compress";
 import type { AppDeps, AppEnv, Throttles } from "./middleware/env.ts";
 import { Throttle } from "./lib/throttle.ts";
 import { csrf } from "./middleware/csrf.ts";
@@ -28,6 +29,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   };
   const app = new Hono<AppEnv>();
 
+  // Slow, metered links: gzip every text response (xlsx is already zipped).
+  app.use("*", compress({ encoding: "gzip" }));
   app.use("/static/*", async (c, next) => {
     await next();
     if (c.res.ok) {
