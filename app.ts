@@ -14,6 +14,8 @@ import { tree } from "./routes/tree.tsx";
 import { auth } from "./routes/auth.tsx";
 import { register } from "./routes/register.tsx";
 import { orgsRoutes } from "./routes/orgs.tsx";
+import { children } from "./routes/children.tsx";
+import { info } from "./routes/info.tsx";
 
 export type { AppDeps } from "./middleware/env.ts";
 
@@ -69,6 +71,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", auth);
   app.route("/register", register);
   app.route("/orgs", orgsRoutes);
+  app.route("/orgs", info);
+  app.route("/orgs", children);
   app.route("/tree", tree);
 
   app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));

@@ -47,6 +47,31 @@ export function ChildItem(
           <td class="actions">
             <form
               method="post"
+              action={`/orgs/${parentId}/children/${row.id}/up`}
+              hx-post={`/orgs/${parentId}/children/${row.id}/up`}
+              hx-target="#children"
+              hx-select="#children"
+              hx-swap="outerHTML"
+              class="inline"
+            >
+              <Csrf token={csrf} />
+              <button type="submit" class="icon" aria-label={`上移${row.shortName}`} title="上移">↑</button>
+            </form>
+            <form
+              method="post"
+              action={`/orgs/${parentId}/children/${row.id}/down`}
+              hx-post={`/orgs/${parentId}/children/${row.id}/down`}
+              hx-target="#children"
+              hx-select="#children"
+              hx-swap="outerHTML"
+              class="inline"
+            >
+              <Csrf token={csrf} />
+              <button type="submit" class="icon" aria-label={`下移${row.shortName}`} title="下移">↓</button>
+            </form>
+            <a href={`/orgs/${parentId}/children/${row.id}/edit`}>更正</a>{" "}
+            <form
+              method="post"
               action={`/orgs/${parentId}/children/${row.id}/code`}
               hx-post={`/orgs/${parentId}/children/${row.id}/code`}
               hx-target={`#pop-${row.id}`}
@@ -82,7 +107,7 @@ export function ChildTable(
   if (rows.length === 0) return <p class="muted">还没有直属下级组织。</p>;
   return (
     <div class="scroll">
-      <table class="list">
+      <table class="list" id="children">
         <thead>
           <tr>
             <th scope="col">序号</th>

@@ -28,9 +28,16 @@ import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "../middlew
 const safeNext = (next: unknown): string | undefined =>
   typeof next === "string" && /^\/(?!\/)/.test(next) ? next : undefined;
 
-/** Where an admin lands after signing in: their org (the progress summary when it has children). */
-export const landing = (org: { id: number; childCount: number }): string =>
-  org.childCount > 0 ? `/orgs/${org.id}/progress?welcome=1` : `/orgs/${org.id}`;
+/**
+ * Where an admin lands after signing in: the info form while the org's info
+ * is incomplete, else the progress summary when it has children.
+ */
+export const landing = (org: { id: number; childCount: number; infoComplete: number }): string =>
+  !org.infoComplete
+    ? `/orgs/${org.id}/info`
+    : org.childCount > 0
+    ? `/orgs/${org.id}/progress?welcome=1`
+    : `/orgs/${org.id}`;
 
 /** Routes for sign-in and account actions. */
 export const auth = new Hono<AppEnv>()

@@ -1,0 +1,127 @@
+/** Writing an org's direct children: bulk creation, reordering, corrections. */
+import { and, asc, desc, eq, gt, gte, lt, sql } from "drizzle-orm";
+import { add, ownFlags, zero } from "../lib/counters.ts";
+import { type Category, checkShortName } from "../lib/org_rules.ts";
+import type { Tx } from "./client.ts";
+import { audit } from "./audit.ts";
+import { applyChange, childPath, countsToColumns, getOrg } from "./orgs.ts";
+import { type NewOrg, type Org, orgs } from "./schema.ts";
+
+/** A checked child ready to insert. */
+export interface ChildToCreate {
+  shortName: string;
+  category: Category;
+  fullName: string;
+  sortOrder?: number | null;
+}
+
+/** Names and categories of an org's direct children. */
+export async function siblingNames(
+  tx: Tx | Parameters<typeof getOrg>[0],
+  parentId: number,
+): Promise<Map<string, number>> {
+  const rows = await tx.select({ shortName: orgs.shortName, category: orgs.category }).from(orgs).where(
+    eq(orgs.parentId, parentId),
+  );
+  return new Map(rows.map((r) => [r.shortName, r.category]));
+}
+
+/**
+ * Creates many direct children in one go: explicit ids and paths, 100-row
+ * inserts, and one counter delta carried up the parent's ancestors. Children
+ * with a sort position are placed there (later siblings shift); the rest are
+ * appended in order. Audits each creation.
+ */
+export async function createChildren(
+  tx: Tx,
+  parentId: number,
+  children: ChildToCreate[],
+  actorId: number,
+  now: Date,
+): Promise<Org[]> {
+  const parent = await getOrg(tx, parentId);
+  if (!parent) throw new Error(`org ${parentId} not found`);
+  const [{ maxId }] = await tx.select({ maxId: sql<number>`coalesce(max(${orgs.id}), 0)` }).from(orgs);
+  const [{ maxSort }] = await tx.select({ maxSort: sql<number>`coalesce(max(${orgs.sortOrder}), 0)` }).from(
+    orgs,
+  )
+    .where(eq(orgs.parentId, parentId));
+  let delta = zero();
+  let next = maxSort;
+  const rows: NewOrg[] = children.map((c, i) => {
+    const id = maxId + i + 1;
+    const own = ownFlags({
+      category: c.category,
+      infoComplete: 0,
+      badName: 0,
+      adminCount: 0,
+      childCount: 0,
+      subBranches: c.category === 5 ? 1 : 0,
+    });
+    delta = add(delta, own);
+    return {
+      id,
+      parentId,
+      level: parent.level + 1,
+      path: childPath(parent.path, id),
+      sortOrder: ++next,
+      shortName: c.shortName,
+      fullName: c.fullName,
+      category: c.category,
+      badName: checkShortName(c.shortName, c.category).ok ? 0 : 1,
+      createdAt: now,
+      ...countsToColumns(own),
+    };
+  });
+  for (let i = 0; i < rows.length; i += 100) await tx.insert(orgs).values(rows.slice(i, i + 100));
+  // Requested positions: move each such child into place.
+  for (const [i, c] of children.entries()) {
+    if (c.sortOrder && c.sortOrder < rows[i].sortOrder!) {
+      await placeAt(tx, parentId, rows[i].id!, c.sortOrder);
+    }
+  }
+  await applyChange(tx, parentId, {}, delta, rows.length);
+  for (const r of rows) {
+    await audit(tx, {
+      org: { id: r.id!, path: r.path },
+      actorId,
+      action: "org.created",
+      detail: { shortName: r.shortName, category: r.category, fullName: r.fullName },
+      at: now,
+    });
+  }
+  return await tx.select().from(orgs).where(and(eq(orgs.parentId, parentId), gt(orgs.id, maxId))).orderBy(
+    asc(orgs.sortOrder),
+  );
+}
+
+/** Moves a child to sort position `pos` among its siblings, shifting the others. */
+export async function placeAt(tx: Tx, parentId: number, childId: number, pos: number): Promise<void> {
+  const child = (await getOrg(tx, childId))!;
+  const from = child.sortOrder;
+  if (pos === from) return;
+  if (pos < from) {
+    await tx.update(orgs).set({ sortOrder: sql`${orgs.sortOrder} + 1` }).where(
+      and(eq(orgs.parentId, parentId), gte(orgs.sortOrder, pos), lt(orgs.sortOrder, from)),
+    );
+  } else {
+    await tx.update(orgs).set({ sortOrder: sql`${orgs.sortOrder} - 1` }).where(
+      and(eq(orgs.parentId, parentId), gt(orgs.sortOrder, from), sql`${orgs.sortOrder} <= ${pos}`),
+    );
+  }
+  await tx.update(orgs).set({ sortOrder: pos }).where(eq(orgs.id, childId));
+}
+
+/** Swaps a child with its previous (-1) or next (+1) sibling. Returns false at either end. */
+export async function moveSibling(tx: Tx, child: Org, direction: -1 | 1): Promise<boolean> {
+  const [neighbour] = await tx.select().from(orgs).where(
+    and(
+      eq(orgs.parentId, child.parentId!),
+      direction < 0 ? lt(orgs.sortOrder, child.sortOrder) : gt(orgs.sortOrder, child.sortOrder),
+    ),
+  ).orderBy(direction < 0 ? desc(orgs.sortOrder) : asc(orgs.sortOrder)).limit(1);
+  if (!neighbour) return false;
+  await tx.update(orgs).set({ sortOrder: neighbour.sortOrder }).where(eq(orgs.id, child.id));
+  await tx.update(orgs).set({ sortOrder: child.sortOrder }).where(eq(orgs.id, neighbour.id));
+  return true;
+}
