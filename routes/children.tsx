@@ -278,6 +278,11 @@ export const children = new Hono<AppEnv>()
         });
       }
     });
+    if (wantsFragment(c)) {
+      // In place: just the table, re-read in its new order.
+      const rows = (await childrenOf(c.get("db"), org.id)).map(childRow);
+      return render(c, "下级组织", <ChildTable rows={rows} parentId={org.id} csrf={c.get("csrf")} manage />);
+    }
     return redirectAfterPost(c, `/orgs/${org.id}/children`);
   })
   .post("/:id{[0-9]+}/children/:cid{[0-9]+}/code", guard("self"), async (c) => {

@@ -33,6 +33,31 @@ export const ROUTES: RouteCase[] = [
   { method: "GET", path: (i) => `/orgs/${i.x}`, allowed: READ },
   { method: "GET", path: (i) => `/orgs/${i.x}/children`, allowed: READ },
   { method: "GET", path: (i) => `/tree/${i.x}`, allowed: READ },
+  { method: "GET", path: (i) => `/orgs/${i.x}/info`, allowed: READ },
+  {
+    method: "POST",
+    path: (i) => `/orgs/${i.x}/info`,
+    allowed: OWN,
+    form: () => ({ phone: "0531-86012345" }),
+  },
+  { method: "POST", path: (i) => `/orgs/${i.x}/info/confirm`, allowed: OWN },
+  { method: "GET", path: (i) => `/orgs/${i.x}/children/new`, allowed: OWN },
+  {
+    method: "POST",
+    path: (i) => `/orgs/${i.x}/children/new`,
+    allowed: OWN,
+    form: () => ({ shortName: "一中团委", category: "2" }),
+  },
+  { method: "GET", path: (i) => `/orgs/${i.x}/children/propose?shortName=x`, allowed: OWN },
+  { method: "GET", path: (i) => `/orgs/${i.x}/children/${i.child}/edit`, allowed: OWN },
+  {
+    method: "POST",
+    path: (i) => `/orgs/${i.x}/children/${i.child}/edit`,
+    allowed: OWN,
+    form: () => ({ shortName: "团历下区委", category: "1" }),
+  },
+  { method: "POST", path: (i) => `/orgs/${i.x}/children/${i.child}/down`, allowed: OWN },
+  { method: "POST", path: (i) => `/orgs/${i.x}/children/${i.child}/up`, allowed: OWN },
   { method: "POST", path: (i) => `/orgs/${i.x}/children/${i.child}/code`, allowed: OWN },
   { method: "GET", path: (i) => `/orgs/${i.x}/children/${i.child}/code`, allowed: OWN },
   { method: "POST", path: (i) => `/orgs/${i.x}/codes.xlsx`, allowed: OWN },
@@ -72,7 +97,7 @@ Deno.test("permissions: every org route for every role (SPEC §8)", async () => 
         ? "forbidden"
         : res.status === 303 && location.startsWith("/login")
         ? "login"
-        : res.status < 400
+        : res.status < 400 || [409, 422].includes(res.status) // reached the handler (validation may refuse)
         ? "ok"
         : `status ${res.status}`;
       if (actual !== expected) {
