@@ -16,6 +16,7 @@ import { register } from "./routes/register.tsx";
 import { orgsRoutes } from "./routes/orgs.tsx";
 import { children } from "./routes/children.tsx";
 import { info } from "./routes/info.tsx";
+import { progress } from "./routes/progress.tsx";
 
 export type { AppDeps } from "./middleware/env.ts";
 
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/orgs", orgsRoutes);
   app.route("/orgs", info);
   app.route("/orgs", children);
+  app.route("/orgs", progress);
   app.route("/tree", tree);
 
   app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));

@@ -2,7 +2,7 @@
  * Bulk loading for large trees (tests, benchmarks, the national generator):
  * multi-row inserts in one transaction, then one full recount of the counters.
  */
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, inArray, sql } from "drizzle-orm";
 import { recount } from "../lib/counters.ts";
 import { type Db, writeTx } from "./client.ts";
 import { childPath, countsToColumns } from "./orgs.ts";
@@ -28,18 +28,24 @@ export async function bulkAppend(db: Db, nodes: BulkNode[], chunk = 100): Promis
   return await writeTx(db, async (tx) => {
     const [{ max }] = await tx.select({ max: sql<number>`coalesce(max(${orgs.id}), 0)` }).from(orgs);
     const known = new Map<number, { path: string; level: number; next: number }>();
-    const place = async (id: number) => {
-      let p = known.get(id);
-      if (!p) {
-        const [row] = await tx.select().from(orgs).where(eq(orgs.id, id));
-        if (!row) throw new Error(`parent ${id} not found`);
-        const [{ last }] = await tx.select({ last: sql<number>`coalesce(max(${orgs.sortOrder}), 0)` }).from(
-          orgs,
-        )
-          .where(eq(orgs.parentId, id));
-        p = { path: row.path, level: row.level, next: last + 1 };
-        known.set(id, p);
+    // Existing parents, loaded in chunks with their current last sort position.
+    const existing = [...new Set(nodes.map((n) => n.parentId))].filter((id) => id <= max);
+    for (let i = 0; i < existing.length; i += 500) {
+      const chunk = existing.slice(i, i + 500);
+      const rows = await tx.select({ id: orgs.id, path: orgs.path, level: orgs.level }).from(orgs).where(
+        inArray(orgs.id, chunk),
+      );
+      const last = await tx.select({ parentId: orgs.parentId, last: sql<number>`max(${orgs.sortOrder})` })
+        .from(orgs)
+        .where(inArray(orgs.parentId, chunk)).groupBy(orgs.parentId);
+      const lastOf = new Map(last.map((r) => [r.parentId, r.last]));
+      for (const r of rows) {
+        known.set(r.id, { path: r.path, level: r.level, next: (lastOf.get(r.id) ?? 0) + 1 });
       }
+    }
+    const place = (id: number) => {
+      const p = known.get(id);
+      if (!p) throw new Error(`parent ${id} not found`);
       return p;
     };
     const ids: number[] = [];
@@ -47,7 +53,7 @@ export async function bulkAppend(db: Db, nodes: BulkNode[], chunk = 100): Promis
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
       const id = max + i + 1;
-      const parent = await place(n.parentId);
+      const parent = place(n.parentId);
       const path = childPath(parent.path, id);
       batch.push({
         id,
@@ -84,14 +90,33 @@ export function recountAll(db: Db): Promise<number> {
 async function recountAllIn(tx: Parameters<Parameters<typeof writeTx>[1]>[0]): Promise<number> {
   const rows = await tx.select().from(orgs).orderBy(asc(orgs.id));
   const fresh = recount(rows);
-  let changed = 0;
+  const changed: { id: number; cols: Record<string, number> }[] = [];
   for (const r of rows) {
     const want = fresh.get(r.id)!;
-    const cols = { ...countsToColumns(want.sub), childCount: want.childCount };
-    if (Object.entries(cols).some(([k, v]) => r[k as keyof typeof r] !== v)) {
-      await tx.update(orgs).set(cols).where(eq(orgs.id, r.id));
-      changed++;
-    }
+    const cols: Record<string, number> = { ...countsToColumns(want.sub), childCount: want.childCount };
+    if (Object.entries(cols).some(([k, v]) => r[k as keyof typeof r] !== v)) changed.push({ id: r.id, cols });
   }
-  return changed;
+  // 200 rows per statement: UPDATE … FROM (VALUES …).
+  const keys = [
+    "subOrgs",
+    "subWithAdmin",
+    "subComplete",
+    "subBranches",
+    "subNoBranch",
+    "subBadLeaf",
+    "subBadName",
+    "childCount",
+  ];
+  const columns = keys.map((k) => k.replace(/[A-Z]/g, (m) => "_" + m.toLowerCase()));
+  for (let i = 0; i < changed.length; i += 200) {
+    const values = sql.join(
+      changed.slice(i, i + 200).map((c) =>
+        sql`(${sql.join([c.id, ...keys.map((k) => c.cols[k])], sql`, `)})`
+      ),
+      sql`, `,
+    );
+    const sets = sql.raw(columns.map((col, j) => `${col} = v.column${j + 2}`).join(", "));
+    await tx.run(sql`UPDATE orgs SET ${sets} FROM (VALUES ${values}) AS v WHERE orgs.id = v.column1`);
+  }
+  return changed.length;
 }

@@ -3,7 +3,7 @@
  * and the ancestor-chain update that keeps the roll-up counters exact.
  */
 import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import { add, COUNTERS, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
+import { add, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
 import type { Db, Tx } from "./client.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 
@@ -73,21 +73,23 @@ export function subCounts(o: Org): Counts {
   };
 }
 
-const COLUMN: Record<(typeof COUNTERS)[number], keyof Org> = {
-  orgs: "subOrgs",
-  withAdmin: "subWithAdmin",
-  complete: "subComplete",
-  branches: "subBranches",
-  noBranch: "subNoBranch",
-  badLeaf: "subBadLeaf",
-  badName: "subBadName",
-};
+/** The counter columns of a row. */
+export type CounterColumns = Pick<
+  Org,
+  "subOrgs" | "subWithAdmin" | "subComplete" | "subBranches" | "subNoBranch" | "subBadLeaf" | "subBadName"
+>;
 
 /** A counter vector as column values for an update. */
-export function countsToColumns(c: Counts): Partial<Org> {
-  const out: Partial<Record<keyof Org, number>> = {};
-  for (const k of COUNTERS) out[COLUMN[k]] = c[k];
-  return out as Partial<Org>;
+export function countsToColumns(c: Counts): CounterColumns {
+  return {
+    subOrgs: c.orgs,
+    subWithAdmin: c.withAdmin,
+    subComplete: c.complete,
+    subBranches: c.branches,
+    subNoBranch: c.noBranch,
+    subBadLeaf: c.badLeaf,
+    subBadName: c.badName,
+  };
 }
 
 /**

@@ -65,6 +65,11 @@ export const orgs = sqliteTable("orgs", {
   index("orgs_parent_sort_idx").on(t.parentId, t.sortOrder),
   uniqueIndex("orgs_parent_name_uq").on(t.parentId, t.shortName),
   index("orgs_short_name_idx").on(t.shortName),
+  // Partial indexes: the problem lists of a subtree are range scans over these alone.
+  index("orgs_no_admin_idx").on(t.path).where(sql`admin_count = 0`),
+  index("orgs_bad_name_idx").on(t.path).where(sql`bad_name = 1`),
+  index("orgs_no_branch_idx").on(t.path).where(sql`category <> 5 AND sub_branches = 0`),
+  index("orgs_bad_leaf_idx").on(t.path).where(sql`category <> 5 AND child_count = 0`),
 ]);
 
 /** People. One account per 身份证号码. */

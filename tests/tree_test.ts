@@ -91,7 +91,7 @@ Deno.test("static assets: htmx and css served with a long cache", async () => {
     /max-age=31536000, immutable/,
   );
   assert.match(await js.text(), /htmx/);
-  const css = await t.app.request("/static/app.css?v=1");
+  const css = await t.app.request("/static/app.css?v=2");
   assert.equal(css.status, 200);
   assert.match(css.headers.get("Content-Type") ?? "", /text\/css/);
   await css.body?.cancel();

@@ -1,0 +1,96 @@
+/**
+ * Shared by the benchmark scripts: open a big tree (BENCH_DB) or build a
+ * synthetic one, sign in an admin, time requests.
+ */
+import { eq } from "drizzle-orm";
+import { createApp } from "../app.ts";
+import { type Db, openDb, writeTx } from "../db/client.ts";
+import { bulkAppend, type BulkNode } from "../db/bulk.ts";
+import { addAdmin, createSession } from "../db/accounts.ts";
+import { initialiseTree } from "../db/seed.ts";
+import { accounts, orgAdmins, orgs } from "../db/schema.ts";
+import { hashPassword } from "../lib/password.ts";
+
+/** Opens BENCH_DB, or builds a synthetic tree of about `size` orgs in a temp file. */
+export async function benchDb(size: number): Promise<{ db: Db; label: string }> {
+  const file = Deno.env.get("BENCH_DB");
+  if (file) return { db: await openDb(`file:${file}`), label: file };
+  const dir = await Deno.makeTempDir({ prefix: "zhtj-bench-" });
+  const db = await openDb(`file:${dir}/bench.db`);
+  await initialiseTree(db);
+  const counties = (await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.level, 4))).map((r) => r.id);
+  const per = Math.max(1, Math.round(size / counties.length / 20));
+  const towns: BulkNode[] = counties.flatMap((p) =>
+    Array.from(
+      { length: per },
+      (_, i) => ({ parentId: p, shortName: `第${i + 1}街道团工委`, category: 3, infoComplete: i % 2 }),
+    )
+  );
+  const townIds = await bulkAppend(db, towns);
+  const branches: BulkNode[] = townIds.flatMap((p) =>
+    Array.from(
+      { length: 19 },
+      (_, i) => ({
+        parentId: p,
+        shortName: `第${i + 1}团支部`,
+        category: 5,
+        infoComplete: i % 3 === 0 ? 1 : 0,
+      }),
+    )
+  );
+  await bulkAppend(db, branches);
+  return { db, label: `synthetic ${3381 + towns.length + branches.length} orgs` };
+}
+
+/** A session cookie for an admin of `orgId` (created if needed). */
+export async function adminCookie(db: Db, orgId: number): Promise<string> {
+  const secret = crypto.randomUUID();
+  const passwordHash = await hashPassword("Bench0000");
+  await writeTx(db, async (tx) => {
+    let [acct] = await tx.select().from(accounts).where(eq(accounts.idNumber, "110101199003078670"));
+    if (!acct) {
+      [acct] = await tx.insert(accounts).values({
+        name: "压测",
+        idNumber: "110101199003078670",
+        mobile: "13800009999",
+        joinedYm: "2008-05",
+        passwordHash,
+      }).returning();
+    }
+    const [has] = await tx.select().from(orgAdmins).where(eq(orgAdmins.accountId, acct.id));
+    if (!has || has.orgId !== orgId) {
+      await addAdmin(tx, acct.id, orgId, "书记", null, new Date()).catch(() => {});
+    }
+    await createSession(tx, acct.id, orgId, secret, new Date());
+  });
+  return `sid=${secret}; csrf=benchbenchbenchbenchbench`;
+}
+
+/** p50 / p99 / max of a list of milliseconds. */
+export function stats(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { p50: at(0.5), p99: at(0.99), max: s.at(-1)! };
+}
+
+/** Times `n` in-process requests of `path`. */
+export async function timeRequests(
+  app: ReturnType<typeof createApp>,
+  path: string,
+  cookie: string,
+  n: number,
+  headers = {},
+) {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const res = await app.request(path, { headers: { Cookie: cookie, ...headers } });
+    await res.arrayBuffer();
+    ms.push(performance.now() - t0);
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+  }
+  return stats(ms);
+}
+
+/** Formats a number of milliseconds. */
+export const fmt = (ms: number) => `${ms.toFixed(3)} ms`;

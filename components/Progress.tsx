@@ -1,0 +1,220 @@
+/** Progress supervision (录入进度督导): summary, chart, child table, problem lists, deadlines. */
+import type { Figures } from "../db/progress.ts";
+import { categoryOf } from "../lib/org_rules.ts";
+import { Csrf, Field, FormErrors, Notice } from "./Form.tsx";
+
+/** One child in the progress table. */
+export interface ProgressRow {
+  id: number;
+  shortName: string;
+  category: number;
+  childCount: number;
+  hasAdmin: boolean;
+  complete: boolean;
+  overdue: boolean;
+  deadline: string;
+  /** The child's whole subtree, itself included. */
+  subtree: Figures;
+  rate: number;
+}
+
+const pct = (n: number) => `${n.toFixed(1)}%`;
+
+/** One block of figures (direct children, or the whole subtree). */
+export function FigureBlock({ title, f, rate }: { title: string; f: Figures; rate: number }) {
+  return (
+    <div class="figure-block">
+      <h3>{title}</h3>
+      <dl class="figures">
+        <div>
+          <dt>已创建</dt>
+          <dd>{f.created}</dd>
+        </div>
+        <div>
+          <dt>有管理员</dt>
+          <dd>{f.withAdmin}</dd>
+        </div>
+        <div>
+          <dt>信息完整</dt>
+          <dd>{f.complete}</dd>
+        </div>
+        <div>
+          <dt>完成率</dt>
+          <dd>{pct(rate)}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}
+
+/** Links to the problem lists with their counts. */
+export function ProblemLinks(
+  { orgId, counts }: { orgId: number; counts: Record<string, { label: string; n: number }> },
+) {
+  return (
+    <ul class="problems">
+      {Object.entries(counts).map(([kind, { label, n }]) => (
+        <li>
+          {n > 0
+            ? <a href={`/orgs/${orgId}/problems?kind=${kind}`}>{label}：{n}</a>
+            : <span>{label}：0</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Horizontal bars of the direct children's completion rates (text, so it reads without images). */
+export function RateChart({ rows }: { rows: ProgressRow[] }) {
+  if (rows.length === 0) return null;
+  return (
+    <figure class="chart">
+      <figcaption>直属下级完成率</figcaption>
+      <ol>
+        {rows.map((r) => (
+          <li>
+            <span class="chart-label">{r.shortName}</span>
+            <span class="bar" style={`width:${Math.max(r.rate, 0.5)}%`} aria-hidden="true"></span>
+            <span class="chart-value">{pct(r.rate)}</span>
+          </li>
+        ))}
+      </ol>
+    </figure>
+  );
+}
+
+/** The child table; each row drills down into its own children in place. */
+export function ProgressTable({ rows, ranked }: { rows: ProgressRow[]; ranked: boolean }) {
+  if (rows.length === 0) return <p class="muted">没有直属下级组织。</p>;
+  return (
+    <div class="scroll">
+      <table class="list progress">
+        <thead>
+          <tr>
+            <th scope="col">{ranked ? "排名" : "序号"}</th>
+            <th scope="col">组织</th>
+            <th scope="col">状态</th>
+            <th scope="col">下级总数</th>
+            <th scope="col">有管理员</th>
+            <th scope="col">信息完整</th>
+            <th scope="col">完成率</th>
+          </tr>
+        </thead>
+        {rows.map((r, i) => (
+          <tbody>
+            <tr>
+              <td>{i + 1}</td>
+              <td>
+                <a href={`/orgs/${r.id}/progress`}>{r.shortName}</a>
+                <small class="cat">{categoryOf(r.category)?.label}</small>
+                {r.childCount > 0
+                  ? (
+                    <>
+                      {" "}
+                      <a
+                        href={`/orgs/${r.id}/progress`}
+                        hx-get={`/orgs/${r.id}/progress`}
+                        hx-target={`#drill-${r.id}`}
+                        class="drill"
+                        aria-controls={`drill-${r.id}`}
+                      >
+                        展开下级
+                      </a>
+                    </>
+                  )
+                  : null}
+              </td>
+              <td>
+                {r.hasAdmin ? "" : "无管理员 "}
+                {r.complete ? "信息完整" : "信息未完整"}
+                {r.overdue ? <strong class="flag">（逾期，截止 {r.deadline}）</strong> : null}
+              </td>
+              <td>{r.subtree.created - 1}</td>
+              <td>{r.subtree.withAdmin}</td>
+              <td>{r.subtree.complete}</td>
+              <td>{pct(r.rate)}</td>
+            </tr>
+            {r.childCount > 0
+              ? (
+                <tr class="drill-row">
+                  <td colspan={7} id={`drill-${r.id}`}></td>
+                </tr>
+              )
+              : null}
+          </tbody>
+        ))}
+      </table>
+    </div>
+  );
+}
+
+/** Sorting links of the table. */
+export function SortLinks({ orgId, sort }: { orgId: number; sort: string }) {
+  const opts: [string, string][] = [["order", "按排序"], ["rate", "按完成率排名"], ["name", "按名称"]];
+  return (
+    <p class="toolbar" aria-label="排序">
+      {opts.map(([k, label]) => (
+        <a href={`/orgs/${orgId}/progress?sort=${k}`} aria-current={k === sort ? "true" : undefined}>
+          {label}
+        </a>
+      ))}
+      <a href={`/orgs/${orgId}/progress.xlsx`} hx-boost="false">下载进度表（Excel）</a>
+    </p>
+  );
+}
+
+/** The dismissable sign-in summary box. */
+export function WelcomeBox({ orgId, below }: { orgId: number; below: Figures }) {
+  return (
+    <Notice kind="info">
+      <strong>录入进度提示：</strong>下级组织已创建 {below.created} 个，其中 {below.withAdmin} 个已有管理员，
+      {below.complete} 个信息完整。 <a href={`/orgs/${orgId}/progress`}>知道了</a>
+    </Notice>
+  );
+}
+
+/** The deadline settings form (团中央 only). */
+export function DeadlineForm(
+  { csrf, values, errors = {}, saved }: {
+    csrf: string;
+    values: Record<string, string>;
+    errors?: Record<string, string>;
+    saved?: boolean;
+  },
+) {
+  const labels: [string, string][] = [
+    ["level2", "第二级（省级团委）"],
+    ["level3", "第三级（地市级等）"],
+    ["level4", "第四级（县区级等）"],
+    ["level5", "第五级（乡镇街道级等）"],
+    ["level6", "第六级及以下"],
+  ];
+  return (
+    <section class="narrow">
+      <h2>各级截止日期</h2>
+      {saved ? <Notice>已保存。</Notice> : null}
+      <FormErrors errors={Object.values(errors)} />
+      <form method="post" action="/orgs/1/deadlines">
+        <Csrf token={csrf} />
+        <Field
+          label="活动年度（开始的年份）"
+          name="year"
+          value={values.year}
+          error={errors.year}
+          required
+          inputmode="numeric"
+        />
+        {labels.map(([name, label]) => (
+          <Field
+            label={`${label}截止日期（月-日）`}
+            name={name}
+            value={values[name]}
+            error={errors[name]}
+            required
+          />
+        ))}
+        <button type="submit" class="primary">保存</button>
+      </form>
+    </section>
+  );
+}

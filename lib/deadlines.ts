@@ -1,0 +1,91 @@
+/**
+ * The campaign schedule (SPEC §6): a deadline per level, from the notice's
+ * dates by default (level 2 by 12-13 … level 6+ by 02-07), configurable.
+ */
+
+/** A schedule: the campaign's starting year and MM-DD per level (6 stands for 6 and below). */
+export interface Schedule {
+  year: number;
+  levels: Record<2 | 3 | 4 | 5 | 6, string>;
+}
+
+/** The notice's dates. */
+export const DEFAULT_LEVELS: Schedule["levels"] = {
+  2: "12-13",
+  3: "12-20",
+  4: "12-28",
+  5: "01-10",
+  6: "02-07",
+};
+
+/** The default schedule for a clock: the campaign that starts in the second half of a year. */
+export function defaultSchedule(now: Date): Schedule {
+  const cn = new Date(now.getTime() + 8 * 3600_000);
+  const year = cn.getUTCMonth() >= 6 ? cn.getUTCFullYear() : cn.getUTCFullYear() - 1;
+  return { year, levels: { ...DEFAULT_LEVELS } };
+}
+
+/** The schedule key of a level (1 and 2 share level 2's date; 6 and below share 6's). */
+export const levelKey = (level: number): 2 | 3 | 4 | 5 | 6 =>
+  Math.min(6, Math.max(2, level)) as 2 | 3 | 4 | 5 | 6;
+
+/**
+ * The deadline of a level: the end of that day in Beijing time. Dates from
+ * July on fall in the campaign's year, earlier ones in the next year.
+ */
+export function deadlineOf(level: number, s: Schedule): Date {
+  const [m, d] = s.levels[levelKey(level)].split("-").map(Number);
+  const year = m >= 7 ? s.year : s.year + 1;
+  return new Date(Date.UTC(year, m - 1, d, 24 - 8, 0, 0) - 1);
+}
+
+/** The Beijing-time calendar date of a deadline (YYYY-MM-DD). */
+export function deadlineDate(level: number, s: Schedule): string {
+  return new Date(deadlineOf(level, s).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** What an org must have done by its deadline. */
+export interface OverdueInputs {
+  level: number;
+  category: number;
+  infoComplete: number;
+  childCount: number;
+}
+
+/** True when the org's deadline has passed and its info is incomplete, or a committee still has no children. */
+export function isOverdue(o: OverdueInputs, s: Schedule, now: Date): boolean {
+  if (now <= deadlineOf(o.level, s)) return false;
+  return !o.infoComplete || (o.category !== 5 && o.childCount === 0);
+}
+
+/** Parses the settings form; returns the schedule or field errors in Chinese. */
+export function parseSchedule(
+  input: Record<string, unknown>,
+): { ok: true; value: Schedule } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const year = Number(String(input.year ?? "").trim());
+  if (!Number.isInteger(year) || year < 2017 || year > 2100) {
+    errors.year = "活动年度应为 2017–2100 之间的年份";
+  }
+  const levels = {} as Schedule["levels"];
+  for (const l of [2, 3, 4, 5, 6] as const) {
+    const raw = String(input[`level${l}`] ?? "").trim();
+    const m = raw.match(/^(\d{1,2})-(\d{1,2})$/);
+    const month = m ? Number(m[1]) : 0, day = m ? Number(m[2]) : 0;
+    const valid = m && month >= 1 && month <= 12 && day >= 1 &&
+      day <= new Date(Date.UTC(2024, month, 0)).getUTCDate();
+    if (!valid) {
+      errors[`level${l}`] = `第${l === 6 ? "六级及以下" : l + " 级"}的截止日期应为“月-日”，如 12-13`;
+    } else levels[l] = `${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  }
+  if (Object.keys(errors).length === 0) {
+    const s = { year, levels };
+    for (const l of [3, 4, 5, 6] as const) {
+      if (deadlineOf(l, s) < deadlineOf(l - 1, s)) {
+        errors[`level${l}`] = `下级的截止日期不能早于上一级（${deadlineDate(l - 1, s)}）`;
+      }
+    }
+    if (Object.keys(errors).length === 0) return { ok: true, value: s };
+  }
+  return { ok: false, errors };
+}
