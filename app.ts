@@ -17,6 +17,9 @@ import { orgsRoutes } from "./routes/orgs.tsx";
 import { children } from "./routes/children.tsx";
 import { info } from "./routes/info.tsx";
 import { progress } from "./routes/progress.tsx";
+import { search } from "./routes/search.tsx";
+import { auditRoutes } from "./routes/audit.tsx";
+import { move } from "./routes/move.tsx";
 
 export type { AppDeps } from "./middleware/env.ts";
 
@@ -75,6 +78,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/orgs", info);
   app.route("/orgs", children);
   app.route("/orgs", progress);
+  app.route("/orgs", search);
+  app.route("/orgs", auditRoutes);
+  app.route("/orgs", move);
   app.route("/tree", tree);
 
   app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));

@@ -72,7 +72,7 @@ export function PickList({ items }: { items: PickOrg[] }) {
 
 /** Step 1a: find the org by name or in the tree. */
 export function ChooseOrg(
-  { q, results, roots }: { q: string; results?: PickOrg[]; roots: PickOrg[] },
+  { q, results, roots, message }: { q: string; results?: PickOrg[]; roots: PickOrg[]; message?: string },
 ) {
   return (
     <Wizard step={1}>
@@ -92,6 +92,7 @@ export function ChooseOrg(
         />
         <button type="submit">搜索</button>
       </form>
+      {message ? <p class="err">{message}</p> : null}
       {results
         ? (
           <>

@@ -1,5 +1,4 @@
 /** The audit log: who changed what, when. */
-import { and, desc, eq, lt } from "drizzle-orm";
 import type { Conn } from "./orgs.ts";
 import { auditLog } from "./schema.ts";
 
@@ -44,11 +43,4 @@ export async function audit(tx: Conn, e: AuditEntry): Promise<void> {
     reason: e.reason ?? null,
     createdAt: e.at,
   });
-}
-
-/** Entries of one org, newest first, keyset-paged by id. */
-export function auditOf(db: Conn, orgId: number, before?: number, limit = 50) {
-  return db.select().from(auditLog).where(
-    before ? and(eq(auditLog.orgId, orgId), lt(auditLog.id, before)) : eq(auditLog.orgId, orgId),
-  ).orderBy(desc(auditLog.id)).limit(limit);
 }

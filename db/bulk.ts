@@ -6,6 +6,7 @@ import { asc, inArray, sql } from "drizzle-orm";
 import { recount } from "../lib/counters.ts";
 import { type Db, writeTx } from "./client.ts";
 import { childPath, countsToColumns } from "./orgs.ts";
+import { indexNames } from "./search.ts";
 import { type NewOrg, orgs } from "./schema.ts";
 
 /** A node to append: its parent must already exist or come earlier in the list. */
@@ -77,6 +78,10 @@ export async function bulkAppend(db: Db, nodes: BulkNode[], chunk = 100): Promis
       }
     }
     if (batch.length) await tx.insert(orgs).values(batch);
+    const all = await tx.select({ id: orgs.id, path: orgs.path, shortName: orgs.shortName }).from(orgs).where(
+      sql`${orgs.id} > ${max}`,
+    );
+    await indexNames(tx, all);
     await recountAllIn(tx);
     return ids;
   });

@@ -6,6 +6,7 @@ import type { Tx } from "./client.ts";
 import { audit } from "./audit.ts";
 import { applyChange, childPath, countsToColumns, getOrg } from "./orgs.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
+import { indexNames } from "./search.ts";
 
 /** A checked child ready to insert. */
 export interface ChildToCreate {
@@ -74,6 +75,7 @@ export async function createChildren(
     };
   });
   for (let i = 0; i < rows.length; i += 100) await tx.insert(orgs).values(rows.slice(i, i + 100));
+  await indexNames(tx, rows.map((r) => ({ id: r.id!, path: r.path, shortName: r.shortName })));
   // Requested positions: move each such child into place.
   for (const [i, c] of children.entries()) {
     if (c.sortOrder && c.sortOrder < rows[i].sortOrder!) {

@@ -6,6 +6,7 @@ import { type Category, checkShortName } from "../lib/org_rules.ts";
 import type { Tx } from "./client.ts";
 import { type Action, audit } from "./audit.ts";
 import { applyChange } from "./orgs.ts";
+import { indexNames } from "./search.ts";
 import type { Org } from "./schema.ts";
 
 /** The info fields of an org row. */
@@ -56,6 +57,9 @@ export async function writeInfo(
     updatedAt: audited.at,
     ...(audited.confirm ? { confirmedAt: audited.at } : {}),
   });
+  if (changed.includes("shortName")) {
+    await indexNames(tx, [{ id: org.id, path: org.path, shortName: next.shortName }]);
+  }
   if (changed.length || audited.confirm) {
     await audit(tx, {
       org,

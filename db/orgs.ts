@@ -6,6 +6,7 @@ import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { add, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
 import type { Db, Tx } from "./client.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
+import { indexNames } from "./search.ts";
 
 /** Either the database or an open transaction. */
 export type Conn = Db | Tx;
@@ -180,6 +181,7 @@ export async function createChild(
   }).returning();
   const path = childPath(parent.path, row.id);
   await tx.update(orgs).set({ path }).where(eq(orgs.id, row.id));
+  await indexNames(tx, [{ id: row.id, path, shortName: row.shortName }]);
   await applyChange(tx, parentId, {}, own, 1);
   return { ...row, path };
 }

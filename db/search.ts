@@ -1,24 +1,117 @@
-/** Search orgs by (part of) 简称 or 全称, optionally within a subtree. */
-import { and, asc, like, or, type SQL } from "drizzle-orm";
+/**
+ * Search orgs by part of their 简称 or 全称, optionally within a subtree.
+ *
+ * Every 简称 is indexed by its character bigrams in `org_name_grams`, keyed by
+ * (gram, path): a query of two or more characters is one index range scan of
+ * its rarest bigram within the subtree's path range, each candidate checked
+ * against the whole query. One-character queries, and 全称-only matches in
+ * small subtrees, scan the subtree's path range directly.
+ */
+import { and, asc, gt, sql } from "drizzle-orm";
 import type { Conn } from "./orgs.ts";
-import { subtreeOf } from "./orgs.ts";
-import { orgs } from "./schema.ts";
+import { pathEnd, subtreeOf } from "./orgs.ts";
+import { type Org, orgs } from "./schema.ts";
+
+/** Distinct lower-cased character bigrams of a name. */
+export function bigrams(name: string): string[] {
+  const chars = [...name.toLowerCase()];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
+  return [...out];
+}
+
+/** Adds (or, after a rename or move, replaces) the index entries of some orgs. */
+export async function indexNames(
+  db: Conn,
+  rows: { id: number; path: string; shortName: string }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    await db.run(
+      sql`DELETE FROM org_name_grams WHERE org_id IN (${sql.join(chunk.map((r) => sql`${r.id}`), sql`, `)})`,
+    );
+    const values = chunk.flatMap((r) => bigrams(r.shortName).map((g) => sql`(${g}, ${r.path}, ${r.id})`));
+    for (let j = 0; j < values.length; j += 300) {
+      await db.run(
+        sql`INSERT OR IGNORE INTO org_name_grams (gram, path, org_id) VALUES ${
+          sql.join(values.slice(j, j + 300), sql`, `)
+        }`,
+      );
+    }
+  }
+}
+
+/** Rewrites the path prefix of a moved subtree's index entries. */
+export async function moveIndexed(db: Conn, oldPath: string, newPath: string): Promise<void> {
+  await db.run(sql`UPDATE org_name_grams SET path = ${newPath} || substr(path, ${oldPath.length + 1})
+    WHERE org_id IN (SELECT id FROM orgs WHERE path >= ${newPath} AND path < ${pathEnd(newPath)})`);
+}
 
 /** Escapes LIKE wildcards in user input. */
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => "\\" + m);
 
-/** Orgs whose names contain `q`, in path order. */
-export function searchOrgs(
-  db: Conn,
-  q: string,
-  opts: { rootPath?: string; limit?: number; offset?: number } = {},
-) {
-  const pattern = `%${escapeLike(q.trim())}%`;
-  const match = or(
-    like(orgs.shortName, pattern),
-    like(orgs.fullName, pattern),
-  ) as SQL;
-  return db.select().from(orgs)
-    .where(opts.rootPath ? and(subtreeOf(opts.rootPath), match) : match)
-    .orderBy(asc(orgs.path)).limit(opts.limit ?? 20).offset(opts.offset ?? 0);
+/** Subtrees up to this size may be scanned (全称-only matches, one-character queries). */
+export const SCAN_LIMIT = 50_000;
+
+/** True when a query is too short to search a subtree of this size (one character over a large subtree). */
+export const tooShort = (q: string, subtreeSize: number): boolean =>
+  [...q.trim()].length < 2 && subtreeSize > SCAN_LIMIT;
+
+/** Search options: subtree, page size and the keyset cursor (path of the last result shown). */
+export interface SearchOptions {
+  rootPath?: string;
+  limit?: number;
+  after?: string;
+}
+
+/** Orgs whose 简称 or 全称 contains `q`, in path order. */
+export async function searchOrgs(db: Conn, q: string, opts: SearchOptions = {}): Promise<Org[]> {
+  const query = q.trim().toLowerCase();
+  if (!query) return [];
+  const limit = opts.limit ?? 20;
+  const from = opts.rootPath ?? "/";
+  const to = opts.rootPath ? pathEnd(opts.rootPath) : "0";
+  const pattern = `%${escapeLike(query)}%`;
+  const matches =
+    sql`(lower(${orgs.shortName}) LIKE ${pattern} ESCAPE '\\' OR lower(${orgs.fullName}) LIKE ${pattern} ESCAPE '\\')`;
+  const scan = () =>
+    db.select().from(orgs).where(
+      and(
+        opts.rootPath ? subtreeOf(opts.rootPath) : undefined,
+        opts.after ? gt(orgs.path, opts.after) : undefined,
+        matches,
+      ),
+    ).orderBy(asc(orgs.path)).limit(limit);
+  const grams = bigrams(query);
+  if (grams.length === 0) return await scan(); // callers check tooShort() first
+
+  // The rarest bigram within the range (probes are bounded).
+  let best = grams[0], bestCount = Infinity;
+  for (const g of grams) {
+    const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM org_name_grams
+      WHERE gram = ${g} AND path >= ${from} AND path < ${to} LIMIT 5000)`);
+    if (n < bestCount) [best, bestCount] = [g, n];
+    if (n === 0) break;
+  }
+  const lower = opts.after && opts.after >= from ? sql`g.path > ${opts.after}` : sql`g.path >= ${from}`;
+  const found = await db.all<{ id: number }>(
+    sql`SELECT g.org_id AS id FROM org_name_grams g JOIN orgs o ON o.id = g.org_id
+    WHERE g.gram = ${best} AND ${lower} AND g.path < ${to}
+      AND (lower(o.short_name) LIKE ${pattern} ESCAPE '\\' OR lower(o.full_name) LIKE ${pattern} ESCAPE '\\')
+    ORDER BY g.path LIMIT ${limit}`,
+  );
+  const rows = found.length
+    ? await db.select().from(orgs).where(
+      sql`${orgs.id} IN (${sql.join(found.map((f) => sql`${f.id}`), sql`, `)})`,
+    )
+      .orderBy(asc(orgs.path))
+    : [];
+  if (rows.length < limit) {
+    // Names whose 全称 alone matches: only where the subtree is small enough to scan.
+    const [root] = opts.rootPath
+      ? await db.select({ n: orgs.subOrgs }).from(orgs).where(sql`${orgs.path} = ${opts.rootPath}`)
+      : [{ n: Infinity }];
+    if (root && root.n <= SCAN_LIMIT) return await scan();
+  }
+  return rows;
 }

@@ -8,6 +8,7 @@ import { checkShortName } from "../lib/org_rules.ts";
 import { recount } from "../lib/counters.ts";
 import { type Db, writeTx } from "./client.ts";
 import { countsToColumns, getRoot } from "./orgs.ts";
+import { indexNames } from "./search.ts";
 import { type NewOrg, orgs } from "./schema.ts";
 
 /** Loads the committed division data. */
@@ -60,6 +61,7 @@ export async function initialiseTree(
     for (let i = 0; i < rows.length; i += 200) {
       await tx.insert(orgs).values(rows.slice(i, i + 200));
     }
+    await indexNames(tx, rows.map((r) => ({ id: r.id!, path: r.path, shortName: r.shortName })));
     return rows.length;
   });
 }

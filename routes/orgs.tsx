@@ -44,6 +44,11 @@ export const orgsRoutes = new Hono<AppEnv>()
           }))}
           canReset={canReset}
         />
+        {self ? null : (
+          <p>
+            <a href={`/orgs/${session.org.id}/move?org=${org.id}`}>移动该组织到其他上级组织之下</a>
+          </p>
+        )}
       </>,
     );
   })

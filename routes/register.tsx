@@ -103,6 +103,13 @@ export const register = new Hono<AppEnv>()
     const root = await getRoot(db);
     const roots = root ? [pick(root)] : [];
     let results: PickOrg[] | undefined;
+    if ([...q].length === 1) {
+      return render(
+        c,
+        TITLE,
+        <ChooseOrg q={q} roots={roots} message="请至少输入两个字再搜索，或在下方组织树中选择。" />,
+      );
+    }
     if (q) {
       const found = await searchOrgs(db, q, { limit: 30 });
       results = await Promise.all(found.map(async (o) => ({

@@ -1,0 +1,78 @@
+/**
+ * Moving a subtree to another parent (SPEC §7): one range UPDATE rewrites
+ * paths and levels, the counters move from the old ancestor chain to the
+ * new one, and the move is audited.
+ */
+import { and, eq, gt, sql } from "drizzle-orm";
+import { add, zero } from "../lib/counters.ts";
+import { categoryOf } from "../lib/org_rules.ts";
+import type { Tx } from "./client.ts";
+import { audit } from "./audit.ts";
+import { applyChange, getOrg, inSubtree, pathEnd, subCounts } from "./orgs.ts";
+import { moveIndexed } from "./search.ts";
+import { type Org, orgs } from "./schema.ts";
+
+/** Why a move is refused, in Chinese; null when allowed. */
+export function moveRefusal(acting: Org, moved: Org, target: Org, targetHasName: boolean): string | null {
+  if (moved.parentId === null) return "团中央不能移动";
+  if (!inSubtree(acting.path, moved.path) || moved.id === acting.id) {
+    return "只能移动本组织下级中的组织（本组织自身不能移动）";
+  }
+  if (!inSubtree(acting.path, target.path)) return "只能移动到本组织或其下级组织之下";
+  if (inSubtree(moved.path, target.path)) return "不能移动到该组织自身或其下级组织之下";
+  if (target.id === moved.parentId) return "该组织已在所选上级组织之下";
+  if (!categoryOf(target.category)?.mayHaveChildren) return "团支部不能有下级组织，不能移动到团支部之下";
+  if (moved.category === 1 && target.category !== 1) return "领导机关团组织只能设在领导机关团组织之下";
+  if (targetHasName) return `目标组织下已有名为“${moved.shortName}”的直属下级组织`;
+  return null;
+}
+
+/** Moves `movedId` under `targetId`. Returns a refusal message, or null when done. */
+export async function moveSubtree(
+  tx: Tx,
+  acting: Org,
+  movedId: number,
+  targetId: number,
+  actorId: number,
+  now: Date,
+  reason: string | null,
+): Promise<string | null> {
+  const moved = await getOrg(tx, movedId);
+  const target = await getOrg(tx, targetId);
+  if (!moved || !target) return "组织不存在";
+  const [clash] = await tx.select({ id: orgs.id }).from(orgs).where(
+    and(eq(orgs.parentId, target.id), eq(orgs.shortName, moved.shortName)),
+  );
+  const refusal = moveRefusal(acting, moved, target, !!clash);
+  if (refusal) return refusal;
+  const oldParent = (await getOrg(tx, moved.parentId!))!;
+  const counts = subCounts(moved);
+
+  await applyChange(tx, oldParent.id, {}, add(zero(), counts, -1), -1);
+  await tx.update(orgs).set({ sortOrder: sql`${orgs.sortOrder} - 1` }).where(
+    and(eq(orgs.parentId, oldParent.id), gt(orgs.sortOrder, moved.sortOrder)),
+  );
+  const newPath = `${target.path}${moved.id}/`;
+  const levelDelta = target.level + 1 - moved.level;
+  await tx.update(orgs).set({
+    path: sql`${newPath} || substr(${orgs.path}, ${moved.path.length + 1})`,
+    level: sql`${orgs.level} + ${levelDelta}`,
+  }).where(and(sql`${orgs.path} >= ${moved.path}`, sql`${orgs.path} < ${pathEnd(moved.path)}`));
+  const [{ last }] = await tx.select({ last: sql<number>`coalesce(max(${orgs.sortOrder}), 0)` }).from(orgs)
+    .where(
+      eq(orgs.parentId, target.id),
+    );
+  await tx.update(orgs).set({ parentId: target.id, sortOrder: last + 1 }).where(eq(orgs.id, moved.id));
+  // The target's ancestor chain is read after the path rewrite, so it is current.
+  await applyChange(tx, target.id, {}, counts, 1);
+  await moveIndexed(tx, moved.path, newPath);
+  await audit(tx, {
+    org: { id: moved.id, path: newPath },
+    actorId,
+    action: "org.moved",
+    detail: { from: oldParent.shortName, to: target.shortName, orgs: counts.orgs },
+    reason,
+    at: now,
+  });
+  return null;
+}
