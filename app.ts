@@ -20,6 +20,7 @@ import { progress } from "./routes/progress.tsx";
 import { search } from "./routes/search.tsx";
 import { auditRoutes } from "./routes/audit.tsx";
 import { move } from "./routes/move.tsx";
+import { exportRoutes } from "./routes/export.tsx";
 
 export type { AppDeps } from "./middleware/env.ts";
 
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/orgs", search);
   app.route("/orgs", auditRoutes);
   app.route("/orgs", move);
+  app.route("/orgs", exportRoutes);
   app.route("/tree", tree);
 
   app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));

@@ -23,6 +23,7 @@ export function OrgNav(
     ["tree", `/tree/${org.id}`],
     ["search", `/orgs/${org.id}/search`],
     ["audit", `/orgs/${org.id}/audit`],
+    ["export", `/orgs/${org.id}/export`],
   ];
   const labels: Record<string, string> = {
     overview: "概况",
@@ -32,6 +33,7 @@ export function OrgNav(
     tree: "组织树",
     search: "搜索",
     audit: "操作记录",
+    export: "导出",
   };
   return (
     <header class="org-head">

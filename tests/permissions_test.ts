@@ -61,6 +61,24 @@ export const ROUTES: RouteCase[] = [
   { method: "POST", path: (i) => `/orgs/${i.x}/children/${i.child}/code`, allowed: OWN },
   { method: "GET", path: (i) => `/orgs/${i.x}/children/${i.child}/code`, allowed: OWN },
   { method: "POST", path: (i) => `/orgs/${i.x}/codes.xlsx`, allowed: OWN },
+  { method: "GET", path: (i) => `/orgs/${i.x}/progress`, allowed: READ },
+  { method: "GET", path: (i) => `/orgs/${i.x}/progress.xlsx`, allowed: READ },
+  { method: "GET", path: (i) => `/orgs/${i.x}/problems?kind=noAdmin`, allowed: READ },
+  { method: "GET", path: (i) => `/orgs/${i.x}/problems.xlsx?kind=noAdmin`, allowed: READ },
+  { method: "GET", path: (i) => `/orgs/${i.x}/search?q=${encodeURIComponent("历下")}`, allowed: READ },
+  { method: "GET", path: (i) => `/orgs/${i.x}/audit`, allowed: READ },
+  { method: "GET", path: (i) => `/orgs/${i.x}/export`, allowed: READ },
+  { method: "GET", path: (i) => `/orgs/${i.x}/export.xlsx`, allowed: READ },
+  { method: "POST", path: (i) => `/orgs/${i.x}/export.xlsx`, allowed: READ, form: () => ({ unmasked: "1" }) },
+  { method: "GET", path: (i) => `/orgs/${i.x}/move?org=${i.child}`, allowed: OWN },
+  {
+    method: "POST",
+    path: (i) => `/orgs/${i.x}/move`,
+    allowed: OWN,
+    form: (i) => ({ org: String(i.child), target: String(i.x) }),
+  },
+  // Deadlines belong to 团中央 alone (X is not the root: nobody may).
+  { method: "GET", path: (i) => `/orgs/${i.x}/deadlines`, allowed: [] },
   // Password reset codes: the same org's other admins and the parent's admins.
   { method: "POST", path: (i) => `/orgs/${i.x}/admins/${i.xAdmin}/reset`, allowed: ["parent", "self"] },
 ];

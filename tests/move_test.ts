@@ -1,0 +1,124 @@
+/** Moving subtrees (SPEC §7): refusals, the HTTP flow, and exact counters after many moves. */
+import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { bulkAppend, type BulkNode } from "../db/bulk.ts";
+import { writeTx } from "../db/client.ts";
+import { moveSubtree } from "../db/move.ts";
+import { getOrg } from "../db/orgs.ts";
+import { verifyCounters } from "../db/recount.ts";
+import { searchOrgs } from "../db/search.ts";
+import { auditLog, orgs } from "../db/schema.ts";
+import { MINI, setup } from "./helpers.ts";
+
+const JINAN = 11, QINGDAO = 12, LIXIA = 15, SHINAN = 19;
+
+Deno.test("move: the HTTP flow by a common ancestor's admin, audited", async () => {
+  await using t = await setup();
+  const [branch] = await bulkAppend(t.db, [{ parentId: LIXIA, shortName: "机关团支部", category: 5 }]);
+  const sd = await t.adminOf(MINI.shandong, 0);
+  const page = await (await sd.get(`/orgs/3/move?org=${branch}&q=${encodeURIComponent("市南")}`)).text();
+  assert.match(page, new RegExp(`href="/orgs/3/move\\?org=${branch}&amp;target=${SHINAN}"`));
+  const confirm = await (await sd.get(`/orgs/3/move?org=${branch}&target=${SHINAN}`)).text();
+  assert.match(confirm, /确认将“机关团支部”移到“团市南区委”之下/);
+  const res = await sd.post("/orgs/3/move", {
+    org: String(branch),
+    target: String(SHINAN),
+    reason: "隶属关系调整",
+  });
+  assert.equal(res.status, 303);
+  const moved = (await getOrg(t.db, branch))!;
+  assert.equal(moved.parentId, SHINAN);
+  assert.equal(moved.path, `/1/3/12/${SHINAN}/${branch}/`);
+  assert.equal(moved.level, 5);
+  const [log] = await t.db.select().from(auditLog).where(eq(auditLog.action, "org.moved"));
+  assert.equal(log.reason, "隶属关系调整");
+  assert.deepEqual(await verifyCounters(t.db), []);
+  assert.equal(
+    (await searchOrgs(t.db, "机关团支部", { rootPath: `/1/3/12/` })).length,
+    1,
+    "search follows the move",
+  );
+  // 济南's admin is not an ancestor of 青岛's county: refused.
+  const jn = await t.adminOf(JINAN, 1);
+  const refused = await jn.post(`/orgs/${JINAN}/move`, { org: String(LIXIA), target: String(SHINAN) });
+  assert.equal(refused.status, 409);
+  assert.match(await refused.text(), /只能移动到本组织或其下级组织之下/);
+  assert.equal((await jn.get(`/orgs/${JINAN}/move?org=${QINGDAO}`)).status, 403);
+  assert.equal((await jn.get(`/orgs/${QINGDAO}/move?org=${SHINAN}`)).status, 403);
+});
+
+Deno.test("move: every refusal has its reason", async () => {
+  await using t = await setup();
+  const [branch] = await bulkAppend(t.db, [{ parentId: LIXIA, shortName: "机关团支部", category: 5 }]);
+  await bulkAppend(t.db, [{ parentId: SHINAN, shortName: "团历下区委", category: 1 }]);
+  const root = (await getOrg(t.db, 1))!;
+  const refuse = (moved: number, target: number, acting = root) =>
+    writeTx(t.db, (tx) => moveSubtree(tx, acting, moved, target, 1, new Date(), null));
+  assert.match((await refuse(1, 3))!, /团中央不能移动/);
+  assert.match((await refuse(MINI.shandong, JINAN))!, /自身或其下级/);
+  assert.match((await refuse(JINAN, JINAN))!, /自身或其下级/);
+  assert.match((await refuse(16, branch))!, /不能移动到团支部之下/);
+  assert.match((await refuse(LIXIA, SHINAN))!, /已有名为“团历下区委”/);
+  assert.match((await refuse(LIXIA, JINAN))!, /已在所选上级组织之下/);
+  const jinan = (await getOrg(t.db, JINAN))!;
+  assert.match((await refuse(JINAN, QINGDAO, jinan))!, /本组织自身不能移动/);
+  assert.deepEqual(await verifyCounters(t.db), []);
+});
+
+Deno.test("move: 10,000-org tree, many random moves, counters, paths and levels stay exact", async () => {
+  await using t = await setup();
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const counties = [13, 14, 15, 16, 17, 18, 19];
+  const towns: BulkNode[] = counties.flatMap((p) =>
+    Array.from(
+      { length: 20 },
+      (_, i) => ({ parentId: p, shortName: `第${i + 1}街道团工委`, category: 3, infoComplete: i % 2 }),
+    )
+  );
+  const townIds = await bulkAppend(t.db, towns);
+  const units: BulkNode[] = townIds.flatMap((p) =>
+    Array.from(
+      { length: 8 },
+      (_, i) => ({ parentId: p, shortName: `第${i + 1}团总支`, category: 4, adminCount: i % 3 ? 1 : 0 }),
+    )
+  );
+  const unitIds = await bulkAppend(t.db, units);
+  const branches: BulkNode[] = unitIds.flatMap((p, k) =>
+    k % 7 === 0
+      ? []
+      : Array.from({ length: 10 }, (_, i) => ({ parentId: p, shortName: `第${i + 1}团支部`, category: 5 }))
+  );
+  await bulkAppend(t.db, branches);
+  const total = (await getOrg(t.db, 1))!.subOrgs;
+  assert.ok(total >= 10_000, `${total} orgs`);
+
+  const root = (await getOrg(t.db, 1))!;
+  const movable = [...townIds, ...unitIds];
+  const targets = [...counties, ...townIds, ...unitIds];
+  let done = 0;
+  for (let i = 0; i < 300; i++) {
+    const moved = movable[Math.floor(rand() * movable.length)];
+    const target = targets[Math.floor(rand() * targets.length)];
+    const refusal = await writeTx(t.db, (tx) => moveSubtree(tx, root, moved, target, 1, new Date(), null));
+    if (!refusal) done++;
+  }
+  assert.ok(done > 100, `${done} moves done`);
+  assert.deepEqual(await verifyCounters(t.db), []);
+  const all = await t.db.select().from(orgs);
+  const byId = new Map(all.map((o) => [o.id, o]));
+  for (const o of all) {
+    if (o.parentId === null) continue;
+    const p = byId.get(o.parentId)!;
+    assert.equal(o.path, `${p.path}${o.id}/`, `path of ${o.id}`);
+    assert.equal(o.level, p.level + 1, `level of ${o.id}`);
+  }
+  // Sibling orders stay 1..n without gaps.
+  const byParent = new Map<number, number[]>();
+  for (const o of all) {
+    if (o.parentId) byParent.set(o.parentId, [...(byParent.get(o.parentId) ?? []), o.sortOrder]);
+  }
+  for (const [p, orders] of byParent) {
+    assert.deepEqual(orders.sort((a, b) => a - b), orders.map((_, i) => i + 1), `order under ${p}`);
+  }
+});
