@@ -29,8 +29,28 @@ export const EXPORT_HEADERS = [
   "书记手机号码",
 ];
 
+/** The columns an export reads. */
+const COLUMNS = {
+  path: orgs.path,
+  shortName: orgs.shortName,
+  fullName: orgs.fullName,
+  category: orgs.category,
+  industry: orgs.industry,
+  level: orgs.level,
+  confirmedAt: orgs.confirmedAt,
+  infoComplete: orgs.infoComplete,
+  adminCount: orgs.adminCount,
+  subOrgs: orgs.subOrgs,
+  secretaryName: orgs.secretaryName,
+  secretaryIdNumber: orgs.secretaryIdNumber,
+  secretaryMobile: orgs.secretaryMobile,
+};
+
+/** What an export row is made of. */
+export type ExportSource = Pick<Org, keyof typeof COLUMNS>;
+
 /** The row of one org; `trail` is the names from the export root down to its parent. */
-export function exportRow(o: Org, trail: string, unmasked: boolean): (string | number)[] {
+export function exportRow(o: ExportSource, trail: string, unmasked: boolean): (string | number)[] {
   return [
     trail,
     o.shortName,
@@ -85,7 +105,7 @@ export function exportSubtree(
     const stack: { path: string; name: string }[] = [];
     let after: string | undefined;
     while (!cancelled) {
-      const page = await db.select().from(orgs).where(
+      const page = await db.select(COLUMNS).from(orgs).where(
         and(subtreeOf(root.path), after ? gt(orgs.path, after) : undefined),
       )
         .orderBy(asc(orgs.path)).limit(pageSize);
