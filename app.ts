@@ -21,6 +21,7 @@ import { search } from "./routes/search.tsx";
 import { auditRoutes } from "./routes/audit.tsx";
 import { move } from "./routes/move.tsx";
 import { exportRoutes } from "./routes/export.tsx";
+import { importRoutes, uploadLimit } from "./routes/import.tsx";
 
 export type { AppDeps } from "./middleware/env.ts";
 
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.header("X-Frame-Options", "DENY");
     await next();
   });
+  app.use("/orgs/:id/import", uploadLimit);
   app.use("*", csrf(deps.secureCookies));
   app.use("*", session());
 
@@ -83,6 +85,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/orgs", auditRoutes);
   app.route("/orgs", move);
   app.route("/orgs", exportRoutes);
+  app.route("/orgs", importRoutes);
   app.route("/tree", tree);
 
   app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));

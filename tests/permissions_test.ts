@@ -79,6 +79,10 @@ export const ROUTES: RouteCase[] = [
   },
   // Deadlines belong to 团中央 alone (X is not the root: nobody may).
   { method: "GET", path: (i) => `/orgs/${i.x}/deadlines`, allowed: [] },
+  // Excel batch (the batch pages themselves: tests/import_test.ts).
+  { method: "GET", path: (i) => `/orgs/${i.x}/import`, allowed: OWN },
+  { method: "GET", path: (i) => `/orgs/${i.x}/import/template.xlsx`, allowed: OWN },
+  { method: "POST", path: (i) => `/orgs/${i.x}/import`, allowed: OWN },
   // Password reset codes: the same org's other admins and the parent's admins.
   { method: "POST", path: (i) => `/orgs/${i.x}/admins/${i.xAdmin}/reset`, allowed: ["parent", "self"] },
 ];

@@ -1,0 +1,101 @@
+/**
+ * Excel batches: the parent's existing children as the row checks need them,
+ * stored uploads waiting for confirmation, and the confirmation itself (all
+ * valid rows created in one transaction, counters moved once).
+ */
+import { and, eq, lt } from "drizzle-orm";
+import { type CheckedRow, checkRows, countRows, type ExistingChild } from "../lib/import_rows.ts";
+import { generateSecret } from "../lib/codes.ts";
+import { audit } from "./audit.ts";
+import { createChildren } from "./children.ts";
+import { type Db, type Tx, writeTx } from "./client.ts";
+import { type Conn, getOrg } from "./orgs.ts";
+import { imports, orgs } from "./schema.ts";
+
+/** Unconfirmed uploads are kept this long. */
+export const KEEP_MS = 7 * 86400_000;
+
+/** A stored batch. */
+export interface StoredImport {
+  id: string;
+  orgId: number;
+  accountId: number;
+  rows: CheckedRow[];
+  createdAt: Date;
+  doneAt: Date | null;
+}
+
+/** The direct children of `parentId` by 简称. */
+export async function existingChildren(db: Conn, parentId: number): Promise<Map<string, ExistingChild>> {
+  const rows = await db.select({
+    id: orgs.id,
+    shortName: orgs.shortName,
+    category: orgs.category,
+    initialised: orgs.initialised,
+  }).from(orgs).where(eq(orgs.parentId, parentId));
+  return new Map(
+    rows.map((r) => [r.shortName, { id: r.id, category: r.category, initialised: r.initialised }]),
+  );
+}
+
+/** Stores checked rows for the admin's confirmation (dropping batches older than a week). Returns its id. */
+export async function saveImport(
+  db: Db,
+  orgId: number,
+  accountId: number,
+  rows: CheckedRow[],
+  now: Date,
+): Promise<string> {
+  const id = generateSecret(12);
+  await writeTx(db, async (tx) => {
+    await tx.delete(imports).where(lt(imports.createdAt, new Date(now.getTime() - KEEP_MS)));
+    await tx.insert(imports).values({ id, orgId, accountId, rows, createdAt: now });
+  });
+  return id;
+}
+
+/** A stored batch of one org, or undefined. */
+export async function loadImport(db: Conn, orgId: number, id: string): Promise<StoredImport | undefined> {
+  const [row] = await db.select().from(imports).where(and(eq(imports.id, id), eq(imports.orgId, orgId)));
+  return row ? { ...row, rows: row.rows as CheckedRow[] } : undefined;
+}
+
+/**
+ * Confirms a batch in the caller's transaction: checks the rows again against
+ * the children as they are now (rows created since the preview are skipped),
+ * creates every valid row at once, stores the outcome and audits the counts.
+ * Returns the number created, or null when the batch was already confirmed.
+ */
+export async function confirmImport(
+  tx: Tx,
+  imp: StoredImport,
+  actorId: number,
+  now: Date,
+): Promise<number | null> {
+  const [fresh] = await tx.select({ doneAt: imports.doneAt }).from(imports).where(eq(imports.id, imp.id));
+  if (!fresh || fresh.doneAt) return null;
+  const parent = (await getOrg(tx, imp.orgId))!;
+  const rows = checkRows(parent, imp.rows, await existingChildren(tx, parent.id));
+  const valid = rows.filter((r) => r.status === "ok");
+  const created = valid.length
+    ? await createChildren(tx, parent.id, valid.map((r) => r.value!), actorId, now)
+    : [];
+  const idOf = new Map(created.map((o) => [o.shortName, o.id]));
+  for (const r of valid) r.createdId = idOf.get(r.value!.shortName);
+  await tx.update(imports).set({ rows, doneAt: now }).where(eq(imports.id, imp.id));
+  const counts = countRows(rows);
+  await audit(tx, {
+    org: parent,
+    actorId,
+    action: "import.confirmed",
+    detail: {
+      importId: imp.id,
+      rows: counts.total,
+      created: created.length,
+      skipped: counts.skip,
+      failed: counts.error,
+    },
+    at: now,
+  });
+  return created.length;
+}
