@@ -24,7 +24,11 @@ for await (const chunk of res.body!) bytes += chunk.length;
 const ms = performance.now() - t0;
 clearInterval(sampler);
 peak = Math.max(peak, Deno.memoryUsage().rss);
-console.log(`export of ${org.shortName} on ${label}: ${org.subOrgs} rows (RSS before: ${(baseline / 1e6).toFixed(0)} MB)`);
+console.log(
+  `export of ${org.shortName} on ${label}: ${org.subOrgs} rows (RSS before: ${
+    (baseline / 1e6).toFixed(0)
+  } MB)`,
+);
 console.log("| rows | time | file size | peak RSS |");
 console.log("|---|---|---|---|");
 console.log(
