@@ -4,7 +4,6 @@
  */
 import { buildInitialTree } from "../lib/initial_tree.ts";
 import type { Divisions } from "../lib/divisions.ts";
-import { checkShortName } from "../lib/org_rules.ts";
 import { recount } from "../lib/counters.ts";
 import { type Db, writeTx } from "./client.ts";
 import { countsToColumns, getRoot } from "./orgs.ts";
@@ -38,7 +37,8 @@ export async function initialiseTree(
       fullName: o.fullName,
       category: 1,
       initialised: true,
-      badName: checkShortName(o.shortName, 1).ok ? 0 : 1,
+      // Official division names (团西沙群岛委 …) are correct by definition, whatever their ending.
+      badName: 0,
     };
   });
   for (const r of rows) {
@@ -49,7 +49,7 @@ export async function initialiseTree(
     parentId: r.parentId ?? null,
     category: r.category,
     infoComplete: 0,
-    badName: r.badName ?? 0,
+    badName: 0,
     adminCount: 0,
   })));
   for (const r of rows) {
