@@ -7,6 +7,7 @@ import { serveStatic } from "hono/deno";
 import { compress } from "hono/compress";
 import type { AppDeps, AppEnv, Throttles } from "./middleware/env.ts";
 import { Throttle } from "./lib/throttle.ts";
+import { dataVersion, VersionedCache } from "./db/cache.ts";
 import { csrf } from "./middleware/csrf.ts";
 import { session } from "./middleware/session.ts";
 import { renderError } from "./middleware/render.tsx";
@@ -54,8 +55,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
 
   app.get("/favicon.ico", (c) => c.body(null, 204, { "Cache-Control": "public, max-age=86400" }));
+  const store = new VersionedCache();
   app.use("*", async (c, next) => {
     c.set("db", deps.db);
+    c.set("cache", { version: await dataVersion(deps.db), store });
     c.set("now", now);
     c.set("secure", deps.secureCookies ?? false);
     c.set("throttles", throttles);

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, gte, lt, sql } from "drizzle-orm";
 import { add, ownFlags, zero } from "../lib/counters.ts";
 import { type Category, checkShortName } from "../lib/org_rules.ts";
-import type { Tx } from "./client.ts";
+import { breathe, type Tx } from "./client.ts";
 import { audit } from "./audit.ts";
 import { applyChange, childPath, countsToColumns, getOrg } from "./orgs.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
@@ -74,7 +74,10 @@ export async function createChildren(
       ...countsToColumns(own),
     };
   });
-  for (let i = 0; i < rows.length; i += 100) await tx.insert(orgs).values(rows.slice(i, i + 100));
+  for (let i = 0; i < rows.length; i += 100) {
+    await tx.insert(orgs).values(rows.slice(i, i + 100));
+    if (i % 500 === 400) await breathe();
+  }
   await indexNames(tx, rows.map((r) => ({ id: r.id!, path: r.path, shortName: r.shortName })));
   // Requested positions: move each such child into place.
   for (const [i, c] of children.entries()) {
@@ -83,7 +86,8 @@ export async function createChildren(
     }
   }
   await applyChange(tx, parentId, {}, delta, rows.length);
-  for (const r of rows) {
+  for (const [i, r] of rows.entries()) {
+    if (i % 500 === 499) await breathe();
     await audit(tx, {
       org: { id: r.id!, path: r.path },
       actorId,

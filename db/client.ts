@@ -40,6 +40,10 @@ export function closeDb(db: Db): void {
 }
 
 let tail: Promise<unknown> = Promise.resolve();
+let commits = 0;
+
+/** Write transactions committed by this process (part of the read-cache version). */
+export const localCommits = (): number => commits;
 
 /**
  * Runs `fn` in a write transaction. Writes are serialised inside the process:
@@ -48,10 +52,16 @@ let tail: Promise<unknown> = Promise.resolve();
  * Do slow async work (password hashing) before calling this.
  */
 export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const run = tail.then(() => db.transaction(fn));
+  const run = tail.then(() => db.transaction(fn)).finally(() => commits++);
   tail = run.catch(() => {});
   return run;
 }
 
 /** A transaction handle (also accepted wherever a read-only `Db` is). */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Lets other requests run in the middle of long work (local libSQL is
+ * synchronous, so a 5,000-row write would otherwise hold the event loop).
+ */
+export const breathe = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));

@@ -1,7 +1,7 @@
 /** 管理员注册码: issuing, looking up and redeeming. */
 import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { codeExpiry, generateCode } from "../lib/codes.ts";
-import type { Tx } from "./client.ts";
+import { breathe, type Tx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { audit } from "./audit.ts";
 import { orgs, regCodes } from "./schema.ts";
@@ -61,7 +61,8 @@ export async function issueCodes(
       );
     for (const r of rows) paths.set(r.id, r.path);
   }
-  for (const orgId of missing) {
+  for (const [i, orgId] of missing.entries()) {
+    if (i % 200 === 199) await breathe();
     const expiresAt = codeExpiry(now);
     for (let attempt = 0;; attempt++) {
       const code = generateCode();

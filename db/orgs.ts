@@ -49,6 +49,20 @@ export function childrenOf(db: Conn, parentId: number): Promise<Org[]> {
   );
 }
 
+/** Direct children with just what a tree row shows, in sibling order. */
+export function treeItems(db: Conn, parentId: number) {
+  return db.select({
+    id: orgs.id,
+    shortName: orgs.shortName,
+    category: orgs.category,
+    level: orgs.level,
+    childCount: orgs.childCount,
+    subOrgs: orgs.subOrgs,
+    subWithAdmin: orgs.subWithAdmin,
+    subComplete: orgs.subComplete,
+  }).from(orgs).where(eq(orgs.parentId, parentId)).orderBy(asc(orgs.sortOrder), asc(orgs.id));
+}
+
 /** Ancestors of an org, root first, the org itself excluded. */
 export async function ancestorsOf(
   db: Conn,

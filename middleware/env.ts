@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import type { Org } from "../db/schema.ts";
 import type { Viewer } from "../components/Layout.tsx";
 import type { Throttle } from "../lib/throttle.ts";
+import type { VersionedCache } from "../db/cache.ts";
 
 /** The attempt limiters of one app instance. */
 export interface Throttles {
@@ -40,6 +41,8 @@ export type AppEnv = {
     now: () => Date;
     /** Whether cookies get the Secure flag. */
     secure: boolean;
+    /** Reads cached until the database changes (see db/cache.ts). */
+    cache: { version: string; store: VersionedCache };
     /** Attempt limiters shared by the app's routes. */
     throttles: Throttles;
     csrf: string;

@@ -42,7 +42,10 @@ export const guard = (...scopes: Scope[]) =>
       return c.redirect(to, 303);
     }
     const id = Number(c.req.param("id"));
-    const org = Number.isSafeInteger(id) ? await getOrg(c.get("db"), id) : undefined;
+    const { version, store } = c.get("cache");
+    const org = Number.isSafeInteger(id)
+      ? await store.get(version, `org:${id}`, () => getOrg(c.get("db"), id))
+      : undefined;
     if (!org || !allowed("subtree", session.org, org)) {
       // Orgs outside the subtree are indistinguishable from missing ones.
       return renderError(

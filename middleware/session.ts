@@ -41,11 +41,17 @@ export const session = () =>
     const secret = getCookie(c, SESSION_COOKIE);
     if (secret) {
       const db = c.get("db");
-      const row = await loadSession(db, secret, c.get("now")());
-      if (row) {
+      const { version, store } = c.get("cache");
+      const found = await store.get(version, `sid:${secret}`, async () => {
+        const row = await loadSession(db, secret, c.get("now")());
+        if (!row) return null;
         const [{ n }] = await db.select({ n: count() }).from(orgAdmins).where(
           eq(orgAdmins.accountId, row.account.id),
         );
+        return { row, n };
+      });
+      if (found && found.row.session.expiresAt > c.get("now")()) {
+        const { row, n } = found;
         c.set("session", {
           id: secret,
           accountId: row.account.id,

@@ -1,6 +1,6 @@
 /** The org tree browser: /tree/:id is a full page, or the children fragment for htmx. */
 import { Hono } from "hono";
-import { ancestorsOf, childrenOf } from "../db/orgs.ts";
+import { ancestorsOf, treeItems } from "../db/orgs.ts";
 import { TreeChildren, TreePage } from "../components/Tree.tsx";
 import { guard } from "../middleware/guard.ts";
 import type { AppEnv } from "../middleware/env.ts";
@@ -12,10 +12,18 @@ export const tree = new Hono<AppEnv>()
   .get("/:id{[0-9]+}", guard("subtree"), async (c) => {
     const db = c.get("db");
     const org = c.get("org");
-    const items = await childrenOf(db, org.id);
     if (wantsFragment(c)) {
-      return render(c, org.shortName, <TreeChildren items={items} />);
+      // The expand fragment is the same for every viewer: cached until the data changes.
+      const { version, store } = c.get("cache");
+      const html = await store.get(
+        version,
+        `tree:${org.id}`,
+        async () => String(<TreeChildren items={await treeItems(db, org.id)} />),
+      );
+      c.header("Vary", "HX-Request");
+      return c.html(html);
     }
+    const items = await treeItems(db, org.id);
     const top = c.get("session")!.org;
     const trail = [...(await ancestorsOf(db, org)), org].filter((o) => o.path.startsWith(top.path));
     return render(

@@ -139,7 +139,7 @@ function school(p: number, prefix: string, k: number) {
   const year = 2024;
   for (const [g, grade] of grades.entries()) {
     const gz = add(s, `${grade}团总支`, 4, isHigh ? "普通高中" : "初中");
-    const classes = between(6, 12);
+    const classes = between(6, 13);
     for (let c = 1; c <= classes; c++) add(gz, `${year - g}级${c}班团支部`, 5, isHigh ? "普通高中" : "初中");
   }
 }
@@ -192,7 +192,7 @@ for (const code of seed.filter((o) => /^\d{6}$/.test(o.key)).map((o) => o.key)) 
     const seen = new Set<string>();
     for (const v of villagesByStreet.get(st.code) ?? []) {
       let vname = clean(v);
-      if (seen.has(vname)) vname += seen.size;
+      for (let k = 2; seen.has(vname); k++) vname = `${clean(v)}${k}`;
       seen.add(vname);
       add(town, `${vname}团支部`, 5, /社区/.test(vname) ? "城市社区" : "农村");
     }
@@ -214,13 +214,14 @@ for (const [code, pname] of divisions.provinces) {
   const province = idOfCode.get(code)!;
   if (!(sample >= 1 || rand() < sample)) continue;
   const short = pname.replace(/(省|市|自治区|维吾尔自治区|壮族自治区|回族自治区)$/, "");
-  for (let u = 1; u <= between(24, 36); u++) {
+  const universities = between(24, 36);
+  for (let u = 1; u <= universities; u++) {
     const univ = add(province, `${short}第${u}大学团委`, 2, "普通高等院校");
-    for (let c = 0; c < between(8, 14); c++) {
-      const major = MAJORS[c % MAJORS.length];
+    for (const major of MAJORS.slice(0, between(8, MAJORS.length))) {
       const college = add(univ, `${major}学院团总支`, 4, "普通高等院校");
       for (let y = 0; y < 4; y++) {
-        for (let k = 1; k <= between(4, 9); k++) {
+        const classes = between(4, 9);
+        for (let k = 1; k <= classes; k++) {
           add(college, `${major}专业${2024 - y}级${k}班团支部`, 5, "普通高等院校");
         }
       }
