@@ -6,7 +6,7 @@
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { defaultSchedule, type Schedule } from "../lib/deadlines.ts";
 import type { Conn } from "./orgs.ts";
-import { childrenOf, subtreeOf } from "./orgs.ts";
+import { subtreeOf } from "./orgs.ts";
 import { type Org, orgs, settings } from "./schema.ts";
 
 /** The figures of a set of orgs. */
@@ -24,7 +24,7 @@ export const rate = (f: Pick<Figures, "created" | "complete">): number =>
   f.created === 0 ? 0 : Math.round((f.complete / f.created) * 1000) / 10;
 
 /** The subtree below an org (the org itself excluded), from its counters. */
-export function belowFigures(o: Org): Figures {
+export function belowFigures(o: ProgressOrg): Figures {
   const own = {
     withAdmin: o.adminCount > 0 ? 1 : 0,
     complete: o.infoComplete,
@@ -43,7 +43,7 @@ export function belowFigures(o: Org): Figures {
 }
 
 /** The whole subtree, the org itself included. */
-export function subtreeFigures(o: Org): Figures {
+export function subtreeFigures(o: ProgressOrg): Figures {
   return {
     created: o.subOrgs,
     withAdmin: o.subWithAdmin,
@@ -55,7 +55,7 @@ export function subtreeFigures(o: Org): Figures {
 }
 
 /** The direct children themselves (their own flags), summed. */
-export function directFigures(children: Org[]): Figures {
+export function directFigures(children: ProgressOrg[]): Figures {
   const f: Figures = { created: 0, withAdmin: 0, complete: 0, noBranch: 0, badLeaf: 0, badName: 0 };
   for (const c of children) {
     f.created++;
@@ -68,12 +68,36 @@ export function directFigures(children: Org[]): Figures {
   return f;
 }
 
+/** The columns a progress row needs. */
+const PROGRESS_COLUMNS = {
+  id: orgs.id,
+  shortName: orgs.shortName,
+  category: orgs.category,
+  level: orgs.level,
+  sortOrder: orgs.sortOrder,
+  childCount: orgs.childCount,
+  adminCount: orgs.adminCount,
+  infoComplete: orgs.infoComplete,
+  badName: orgs.badName,
+  subOrgs: orgs.subOrgs,
+  subWithAdmin: orgs.subWithAdmin,
+  subComplete: orgs.subComplete,
+  subBranches: orgs.subBranches,
+  subNoBranch: orgs.subNoBranch,
+  subBadLeaf: orgs.subBadLeaf,
+  subBadName: orgs.subBadName,
+};
+
+/** A child as the progress views read it. */
+export type ProgressOrg = Pick<Org, keyof typeof PROGRESS_COLUMNS>;
+
 /** Sort orders of the child table. */
 export type ChildSort = "order" | "rate" | "name";
 
 /** Direct children, sorted for the table (ranking by subtree completion rate). */
-export async function progressChildren(db: Conn, orgId: number, sort: ChildSort): Promise<Org[]> {
-  const rows = await childrenOf(db, orgId);
+export async function progressChildren(db: Conn, orgId: number, sort: ChildSort): Promise<ProgressOrg[]> {
+  const rows = await db.select(PROGRESS_COLUMNS).from(orgs).where(eq(orgs.parentId, orgId))
+    .orderBy(asc(orgs.sortOrder), asc(orgs.id));
   if (sort === "rate") {
     rows.sort((a, b) => rate(subtreeFigures(b)) - rate(subtreeFigures(a)) || a.sortOrder - b.sortOrder);
   } else if (sort === "name") rows.sort((a, b) => a.shortName.localeCompare(b.shortName, "zh-CN"));

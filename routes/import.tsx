@@ -12,7 +12,7 @@ import { writeTx } from "../db/client.ts";
 import { confirmImport, existingChildren, loadImport, saveImport } from "../db/imports.ts";
 import type { Org } from "../db/schema.ts";
 import { checkRows, countRows, reasonText } from "../lib/import_rows.ts";
-import { childTemplate, MAX_BYTES, readChildRows } from "../lib/import_xlsx.ts";
+import { childTemplate, MAX_BYTES, readChildRowsOffThread } from "../lib/import_xlsx.ts";
 import { categoryOf } from "../lib/org_rules.ts";
 import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
 import type { AppEnv } from "../middleware/env.ts";
@@ -90,7 +90,7 @@ export const importRoutes = new Hono<AppEnv>()
       return uploadPage(c, "请选择要上传的 Excel 文件（.xlsx）。");
     }
     if (file.size > MAX_BYTES) return uploadPage(c, TOO_LARGE);
-    const read = await readChildRows(new Uint8Array(await file.arrayBuffer()));
+    const read = await readChildRowsOffThread(new Uint8Array(await file.arrayBuffer()));
     if (!read.ok) return uploadPage(c, read.error);
     const rows = checkRows(org, read.value, await existingChildren(db, org.id));
     const id = await saveImport(db, org.id, c.get("session")!.accountId, rows, c.get("now")());

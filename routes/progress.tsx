@@ -28,6 +28,7 @@ import {
   problemPage,
   PROBLEMS,
   progressChildren,
+  type ProgressOrg,
   rate,
   setSchedule,
   subtreeFigures,
@@ -43,7 +44,7 @@ import { redirectAfterPost, render, renderError, wantsFragment } from "../middle
 const SORTS: ChildSort[] = ["order", "rate", "name"];
 
 /** A child row of the table. */
-function progressRow(o: Org, schedule: Schedule, now: Date): ProgressRow {
+function progressRow(o: ProgressOrg, schedule: Schedule, now: Date): ProgressRow {
   const subtree = subtreeFigures(o);
   return {
     id: o.id,
