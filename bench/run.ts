@@ -12,7 +12,8 @@ import { and, between, eq, sql } from "drizzle-orm";
 import { createApp } from "../app.ts";
 import { openDb, writeTx } from "../db/client.ts";
 import { createChildren } from "../db/children.ts";
-import { childrenOf, getOrg } from "../db/orgs.ts";
+import { getOrg } from "../db/orgs.ts";
+import { progressChildren } from "../db/progress.ts";
 import { orgs } from "../db/schema.ts";
 import { branchRows, uploadForm, xlsxFile } from "../tests/import_files.ts";
 import { adminCookie, fmt, stats } from "./common.ts";
@@ -73,6 +74,7 @@ for (let level = 1; level <= 7; level++) {
     : await db.select().from(orgs).where(and(eq(orgs.level, level), sql`${orgs.childCount} > 0`)).limit(1);
   if (any) expandNodes.push(any);
 }
+const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM orgs`);
 const [province] = await db.select().from(orgs).where(eq(orgs.shortName, "团山东省委"));
 const [county] = await db.select().from(orgs).where(eq(orgs.shortName, "团天桥区委"));
 let lag = 0, sectionLag = 0;
@@ -135,7 +137,7 @@ for (const [name, id] of [["团中央", 1], ["团山东省委", province.id], ["
     await getOrg(db, id);
     read.push(performance.now() - t0);
     t0 = performance.now();
-    await childrenOf(db, id);
+    await progressChildren(db, id, "order");
     kids.push(performance.now() - t0);
   }
   for (let i = 0; i < 100; i++) {
@@ -265,7 +267,6 @@ lag = Math.max(...laggards);
 row("max event-loop delay (requests one at a time, as above)", `${lag.toFixed(1)} ms`, "≤ 50 ms");
 row("peak RSS of the serving process", `${(peakRss / 1e6).toFixed(0)} MB`, "≤ 300 MB");
 await server.shutdown();
-const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM orgs`);
 const table = [
   `Benchmarks on ${file} (${n.toLocaleString()} orgs), ${
     new Date().toISOString().slice(0, 10)

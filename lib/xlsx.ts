@@ -30,3 +30,20 @@ export function attachment(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, "_");
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
+
+/** {@link tableToXlsx} in a short-lived worker thread, for tables large enough to stall the event loop. */
+export function tableToXlsxOffThread(
+  sheetName: string,
+  headers: string[],
+  rows: (string | number | null)[][],
+): Promise<Uint8Array<ArrayBuffer>> {
+  const worker = new Worker(new URL("./xlsx_worker.ts", import.meta.url).href, { type: "module" });
+  return new Promise<Uint8Array<ArrayBuffer>>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<Uint8Array<ArrayBuffer>>) => resolve(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      reject(new Error(e.message));
+    };
+    worker.postMessage({ sheet: sheetName, headers, rows });
+  }).finally(() => worker.terminate());
+}

@@ -17,10 +17,11 @@ import { writeTx } from "../db/client.ts";
 import { issueCodes, validCodes } from "../db/codes.ts";
 import { infoOf, writeInfo } from "../db/org_info.ts";
 import { childrenOf, getOrg } from "../db/orgs.ts";
-import type { Org } from "../db/schema.ts";
+import { type Org, orgs } from "../db/schema.ts";
+import { asc, eq } from "drizzle-orm";
 import { checkNewChild } from "../lib/new_child.ts";
 import { type Category, categoryOf, INDUSTRIES } from "../lib/org_rules.ts";
-import { attachment, tableToXlsx, XLSX_TYPE } from "../lib/xlsx.ts";
+import { attachment, tableToXlsxOffThread, XLSX_TYPE } from "../lib/xlsx.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
@@ -371,7 +372,13 @@ export const children = new Hono<AppEnv>()
     const org = c.get("org");
     const db = c.get("db");
     const now = c.get("now")();
-    const children = await childrenOf(db, org.id);
+    const children = await db.select({
+      id: orgs.id,
+      sortOrder: orgs.sortOrder,
+      shortName: orgs.shortName,
+      fullName: orgs.fullName,
+    })
+      .from(orgs).where(eq(orgs.parentId, org.id)).orderBy(asc(orgs.sortOrder), asc(orgs.id));
     if (children.length === 0) {
       return renderError(
         c,
@@ -387,7 +394,7 @@ export const children = new Hono<AppEnv>()
           accountId: c.get("session")!.accountId,
         }, now),
     );
-    const bytes = await tableToXlsx(
+    const bytes = await tableToXlsxOffThread(
       "管理员注册码",
       ["序号", "组织简称", "组织全称", "管理员注册码", "有效期至（北京时间）"],
       children.map((
