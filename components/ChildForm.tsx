@@ -50,6 +50,48 @@ export function problemsByField(problems: FieldProblem[] = []) {
   return { errors, suggestion };
 }
 
+/** The 简称 field, the one-click suggested correction, and the 类别 choice. */
+function NameAndCategory(
+  { values, errors, suggestion, parentCategory, hint }: {
+    values: ChildValues;
+    errors: Record<string, string>;
+    suggestion?: string;
+    parentCategory: number;
+    hint?: string;
+  },
+) {
+  return (
+    <>
+      <Field
+        label="组织简称"
+        name="shortName"
+        value={values.shortName}
+        error={errors.shortName}
+        required
+        maxlength={50}
+        hint={hint}
+      />
+      {suggestion
+        ? (
+          <p>
+            <button type="submit" name="useSuggestion" value={suggestion} class="link">
+              使用建议名称：{suggestion}
+            </button>
+          </p>
+        )
+        : null}
+      <Select
+        label="组织类别"
+        name="category"
+        options={categoryOptions(parentCategory)}
+        value={values.category}
+        error={errors.category}
+        required
+      />
+    </>
+  );
+}
+
 /** Props of {@link NewChildForm}. */
 export interface NewChildFormProps {
   parentId: number;
@@ -81,31 +123,12 @@ export function NewChildForm(p: NewChildFormProps) {
           hx-target="#fullname-field"
           hx-swap="outerHTML"
         >
-          <Field
-            label="组织简称"
-            name="shortName"
-            value={v.shortName}
-            error={errors.shortName}
-            required
-            maxlength={50}
+          <NameAndCategory
+            values={v}
+            errors={errors}
+            suggestion={suggestion}
+            parentCategory={p.parentCategory}
             hint="如：建国门街道团委、包装车间团支部、2017级1班团支部；后缀须与组织类别一致"
-          />
-          {suggestion
-            ? (
-              <p>
-                <button type="submit" name="useSuggestion" value={suggestion} class="link">
-                  使用建议名称：{suggestion}
-                </button>
-              </p>
-            )
-            : null}
-          <Select
-            label="组织类别"
-            name="category"
-            options={categoryOptions(p.parentCategory)}
-            value={v.category}
-            error={errors.category}
-            required
           />
         </div>
         <FullNameField value={v.fullName} error={errors.fullName} proposed={p.proposed} />
@@ -151,30 +174,11 @@ export function CorrectChildForm(p: CorrectChildFormProps) {
       <FormErrors errors={[...Object.values(errors), p.reasonError]} />
       <form method="post" action={action}>
         <Csrf token={p.csrf} />
-        <Field
-          label="组织简称"
-          name="shortName"
-          value={p.values.shortName}
-          error={errors.shortName}
-          required
-          maxlength={50}
-        />
-        {suggestion
-          ? (
-            <p>
-              <button type="submit" name="useSuggestion" value={suggestion} class="link">
-                使用建议名称：{suggestion}
-              </button>
-            </p>
-          )
-          : null}
-        <Select
-          label="组织类别"
-          name="category"
-          options={categoryOptions(p.parentCategory)}
-          value={p.values.category}
-          error={errors.category}
-          required
+        <NameAndCategory
+          values={p.values}
+          errors={errors}
+          suggestion={suggestion}
+          parentCategory={p.parentCategory}
         />
         <Field label="组织全称" name="fullName" value={p.values.fullName} error={errors.fullName} required />
         {p.confirmed

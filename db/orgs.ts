@@ -88,6 +88,21 @@ export function subCounts(o: Org): Counts {
   };
 }
 
+/** The own flags and subtree counters, as columns to select. */
+export const counterColumns = {
+  adminCount: orgs.adminCount,
+  infoComplete: orgs.infoComplete,
+  badName: orgs.badName,
+  childCount: orgs.childCount,
+  subOrgs: orgs.subOrgs,
+  subWithAdmin: orgs.subWithAdmin,
+  subComplete: orgs.subComplete,
+  subBranches: orgs.subBranches,
+  subNoBranch: orgs.subNoBranch,
+  subBadLeaf: orgs.subBadLeaf,
+  subBadName: orgs.subBadName,
+};
+
 /** The counter columns of a row. */
 export type CounterColumns = Pick<
   Org,

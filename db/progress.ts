@@ -6,7 +6,7 @@
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { defaultSchedule, type Schedule } from "../lib/deadlines.ts";
 import type { Conn } from "./orgs.ts";
-import { subtreeOf } from "./orgs.ts";
+import { counterColumns, subtreeOf } from "./orgs.ts";
 import { type Org, orgs, settings } from "./schema.ts";
 
 /** The figures of a set of orgs. */
@@ -75,17 +75,7 @@ const PROGRESS_COLUMNS = {
   category: orgs.category,
   level: orgs.level,
   sortOrder: orgs.sortOrder,
-  childCount: orgs.childCount,
-  adminCount: orgs.adminCount,
-  infoComplete: orgs.infoComplete,
-  badName: orgs.badName,
-  subOrgs: orgs.subOrgs,
-  subWithAdmin: orgs.subWithAdmin,
-  subComplete: orgs.subComplete,
-  subBranches: orgs.subBranches,
-  subNoBranch: orgs.subNoBranch,
-  subBadLeaf: orgs.subBadLeaf,
-  subBadName: orgs.subBadName,
+  ...counterColumns,
 };
 
 /** A child as the progress views read it. */

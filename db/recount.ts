@@ -2,7 +2,7 @@
 import { asc, gt, sql } from "drizzle-orm";
 import { recount } from "../lib/counters.ts";
 import type { Conn } from "./orgs.ts";
-import { countsToColumns, subCounts } from "./orgs.ts";
+import { counterColumns, countsToColumns, subCounts } from "./orgs.ts";
 import { orgs } from "./schema.ts";
 
 /**
@@ -48,17 +48,7 @@ export async function checkCountersStreaming(db: Conn, pageSize = 50_000): Promi
       parentId: orgs.parentId,
       level: orgs.level,
       category: orgs.category,
-      adminCount: orgs.adminCount,
-      infoComplete: orgs.infoComplete,
-      badName: orgs.badName,
-      childCount: orgs.childCount,
-      subOrgs: orgs.subOrgs,
-      subWithAdmin: orgs.subWithAdmin,
-      subComplete: orgs.subComplete,
-      subBranches: orgs.subBranches,
-      subNoBranch: orgs.subNoBranch,
-      subBadLeaf: orgs.subBadLeaf,
-      subBadName: orgs.subBadName,
+      ...counterColumns,
     }).from(orgs).where(gt(orgs.id, after)).orderBy(asc(orgs.id)).limit(pageSize);
     for (const r of page) {
       present[r.id] = 1;

@@ -288,15 +288,8 @@ export const children = new Hono<AppEnv>()
   })
   .post("/:id{[0-9]+}/children/:cid{[0-9]+}/code", guard("self"), async (c) => {
     const org = c.get("org");
-    const child = await getOrg(c.get("db"), Number(c.req.param("cid")));
-    if (!child || child.parentId !== org.id) {
-      return renderError(
-        c,
-        403,
-        "无权操作",
-        "只能为本组织的直属下级组织生成注册码。",
-      );
-    }
+    const child = await directChild(c);
+    if (!child) return notChild(c);
     const now = c.get("now")();
     const [issued] = await writeTx(
       c.get("db"),
@@ -327,15 +320,8 @@ export const children = new Hono<AppEnv>()
   })
   .get("/:id{[0-9]+}/children/:cid{[0-9]+}/code", guard("self"), async (c) => {
     const org = c.get("org");
-    const child = await getOrg(c.get("db"), Number(c.req.param("cid")));
-    if (!child || child.parentId !== org.id) {
-      return renderError(
-        c,
-        403,
-        "无权操作",
-        "只能查看本组织直属下级组织的注册码。",
-      );
-    }
+    const child = await directChild(c);
+    if (!child) return notChild(c);
     const current = (await validCodes(c.get("db"), [child.id], c.get("now")()))
       .get(child.id);
     return render(
