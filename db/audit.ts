@@ -1,4 +1,5 @@
 /** The audit log: who changed what, when. */
+import { breathe } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { auditLog } from "./schema.ts";
 
@@ -32,15 +33,25 @@ export interface AuditEntry {
   at: Date;
 }
 
+const row = (e: AuditEntry) => ({
+  orgId: e.org.id,
+  path: e.org.path,
+  actorId: e.actorId,
+  action: e.action,
+  detail: e.detail ?? null,
+  reason: e.reason ?? null,
+  createdAt: e.at,
+});
+
 /** Appends an entry (inside the caller's transaction). */
 export async function audit(tx: Conn, e: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({
-    orgId: e.org.id,
-    path: e.org.path,
-    actorId: e.actorId,
-    action: e.action,
-    detail: e.detail ?? null,
-    reason: e.reason ?? null,
-    createdAt: e.at,
-  });
+  await tx.insert(auditLog).values(row(e));
+}
+
+/** Appends many entries, 200 rows a statement, letting other requests run between chunks. */
+export async function auditMany(tx: Conn, entries: AuditEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 200) {
+    if (i > 0) await breathe();
+    await tx.insert(auditLog).values(entries.slice(i, i + 200).map(row));
+  }
 }

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, gte, lt, sql } from "drizzle-orm";
 import { add, ownFlags, zero } from "../lib/counters.ts";
 import { type Category, checkShortName } from "../lib/org_rules.ts";
 import { breathe, type Tx } from "./client.ts";
-import { audit } from "./audit.ts";
+import { auditMany } from "./audit.ts";
 import { applyChange, childPath, countsToColumns, getOrg } from "./orgs.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 import { indexNames } from "./search.ts";
@@ -86,16 +86,16 @@ export async function createChildren(
     }
   }
   await applyChange(tx, parentId, {}, delta, rows.length);
-  for (const [i, r] of rows.entries()) {
-    if (i % 500 === 499) await breathe();
-    await audit(tx, {
+  await auditMany(
+    tx,
+    rows.map((r) => ({
       org: { id: r.id!, path: r.path },
       actorId,
-      action: "org.created",
+      action: "org.created" as const,
       detail: { shortName: r.shortName, category: r.category, fullName: r.fullName },
       at: now,
-    });
-  }
+    })),
+  );
   return await tx.select().from(orgs).where(and(eq(orgs.parentId, parentId), gt(orgs.id, maxId))).orderBy(
     asc(orgs.sortOrder),
   );

@@ -3,7 +3,7 @@ import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { codeExpiry, generateCode } from "../lib/codes.ts";
 import { breathe, type Tx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
-import { audit } from "./audit.ts";
+import { auditMany } from "./audit.ts";
 import { orgs, regCodes } from "./schema.ts";
 
 /** A code as shown to the issuing admin. */
@@ -61,33 +61,50 @@ export async function issueCodes(
       );
     for (const r of rows) paths.set(r.id, r.path);
   }
-  for (const [i, orgId] of missing.entries()) {
-    if (i % 200 === 199) await breathe();
-    const expiresAt = codeExpiry(now);
-    for (let attempt = 0;; attempt++) {
-      const code = generateCode();
-      const [clash] = await tx.select({ id: regCodes.id }).from(regCodes).where(
-        eq(regCodes.code, code),
+  const expiresAt = codeExpiry(now);
+  for (let i = 0; i < missing.length; i += 200) {
+    if (i > 0) await breathe();
+    const chunk = missing.slice(i, i + 200);
+    const codes = chunk.map(() => generateCode());
+    // Redraw any code already issued (or drawn twice): with 56⁸ codes this almost never loops.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const taken = new Set(
+        (await tx.select({ code: regCodes.code }).from(regCodes).where(inArray(regCodes.code, codes))).map((
+          r,
+        ) => r.code),
       );
-      if (clash && attempt < 5) continue;
-      await tx.insert(regCodes).values({
+      const seen = new Set<string>();
+      let redrawn = false;
+      codes.forEach((code, k) => {
+        if (taken.has(code) || seen.has(code)) {
+          codes[k] = generateCode();
+          redrawn = true;
+        }
+        seen.add(codes[k]);
+      });
+      if (!redrawn) break;
+    }
+    await tx.insert(regCodes).values(
+      chunk.map((orgId, k) => ({
         orgId,
-        code,
+        code: codes[k],
         issuedBy: issuer.accountId,
         createdAt: now,
         expiresAt,
-      });
-      existing.set(orgId, { orgId, code, expiresAt, fresh: true });
-      await audit(tx, {
-        org: { id: orgId, path: paths.get(orgId)! },
-        actorId: issuer.accountId,
-        action: "code.issued",
-        detail: { expiresAt: expiresAt.toISOString() },
-        at: now,
-      });
-      break;
-    }
+      })),
+    );
+    chunk.forEach((orgId, k) => existing.set(orgId, { orgId, code: codes[k], expiresAt, fresh: true }));
   }
+  await auditMany(
+    tx,
+    missing.map((orgId) => ({
+      org: { id: orgId, path: paths.get(orgId)! },
+      actorId: issuer.accountId,
+      action: "code.issued" as const,
+      detail: { expiresAt: expiresAt.toISOString() },
+      at: now,
+    })),
+  );
   return orgIds.map((id) => existing.get(id)!);
 }
 
