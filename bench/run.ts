@@ -224,6 +224,8 @@ for (
   const bytes = await xlsxFile(branchRows(5000));
   const form = uploadForm(bytes);
   form.set("_csrf", csrf);
+  await new Promise((r) => setTimeout(r, 50));
+  sectionLag = 0; // the bench's own preparation above is not a request
   const t0 = performance.now();
   const up = await app.request(`/orgs/${unit.id}/import`, {
     method: "POST",
@@ -238,6 +240,8 @@ for (
   });
   const importMs = performance.now() - t0;
   section("import");
+  await new Promise((r) => setTimeout(r, 50));
+  sectionLag = 0;
   if (confirm.status !== 303 || (await getOrg(db, unit.id))!.childCount !== 5000) {
     throw new Error("import failed");
   }
