@@ -39,7 +39,7 @@ export async function createChildren(
   children: ChildToCreate[],
   actorId: number,
   now: Date,
-): Promise<Org[]> {
+): Promise<Pick<Org, "id" | "shortName" | "path" | "sortOrder">[]> {
   const parent = await getOrg(tx, parentId);
   if (!parent) throw new Error(`org ${parentId} not found`);
   const [{ maxId }] = await tx.select({ maxId: sql<number>`coalesce(max(${orgs.id}), 0)` }).from(orgs);
@@ -96,9 +96,13 @@ export async function createChildren(
       at: now,
     })),
   );
-  return await tx.select().from(orgs).where(and(eq(orgs.parentId, parentId), gt(orgs.id, maxId))).orderBy(
-    asc(orgs.sortOrder),
-  );
+  return await tx.select({
+    id: orgs.id,
+    shortName: orgs.shortName,
+    path: orgs.path,
+    sortOrder: orgs.sortOrder,
+  })
+    .from(orgs).where(and(eq(orgs.parentId, parentId), gt(orgs.id, maxId))).orderBy(asc(orgs.sortOrder));
 }
 
 /** Moves a child to sort position `pos` among its siblings, shifting the others. */
