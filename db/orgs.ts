@@ -6,7 +6,6 @@ import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { add, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
 import type { Db, Tx } from "./client.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
-import { indexNames } from "./search.ts";
 
 /** Either the database or an open transaction. */
 export type Conn = Db | Tx;
@@ -157,60 +156,4 @@ export async function applyChange(
       ...countsToColumns(add(subCounts(node), delta)),
     }).where(eq(orgs.id, node.id));
   }
-}
-
-/** Fields of a new child. */
-export type NewChild =
-  & Omit<NewOrg, "id" | "parentId" | "level" | "path" | "sortOrder">
-  & { sortOrder?: number };
-
-/**
- * Creates a direct child of `parentId` (appended last unless `sortOrder` is
- * given, in which case later siblings shift down) and updates the counters.
- */
-export async function createChild(
-  tx: Tx,
-  parentId: number,
-  fields: NewChild,
-): Promise<Org> {
-  const parent = await getOrg(tx, parentId);
-  if (!parent) throw new Error(`parent ${parentId} not found`);
-  const [{ max }] = await tx.select({
-    max: sql<number>`coalesce(max(${orgs.sortOrder}), 0)`,
-  }).from(orgs).where(
-    eq(orgs.parentId, parentId),
-  );
-  let sortOrder = max + 1;
-  if (
-    fields.sortOrder !== undefined && fields.sortOrder >= 1 &&
-    fields.sortOrder <= max
-  ) {
-    sortOrder = fields.sortOrder;
-    await tx.update(orgs).set({ sortOrder: sql`${orgs.sortOrder} + 1` }).where(
-      and(eq(orgs.parentId, parentId), gte(orgs.sortOrder, sortOrder)),
-    );
-  }
-  const own = ownFlags({
-    category: fields.category,
-    infoComplete: fields.infoComplete ?? 0,
-    badName: fields.badName ?? 0,
-    adminCount: 0,
-    childCount: 0,
-    subBranches: fields.category === 5 ? 1 : 0,
-  });
-  const [row] = await tx.insert(orgs).values({
-    ...fields,
-    parentId,
-    level: parent.level + 1,
-    path: `${parent.path}new/`,
-    sortOrder,
-    adminCount: 0,
-    childCount: 0,
-    ...countsToColumns(own),
-  }).returning();
-  const path = childPath(parent.path, row.id);
-  await tx.update(orgs).set({ path }).where(eq(orgs.id, row.id));
-  await indexNames(tx, [{ id: row.id, path, shortName: row.shortName }]);
-  await applyChange(tx, parentId, {}, own, 1);
-  return { ...row, path };
 }

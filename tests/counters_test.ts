@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { writeTx } from "../db/client.ts";
-import { applyChange, createChild, getOrg } from "../db/orgs.ts";
+import { applyChange, getOrg } from "../db/orgs.ts";
+import { createChildren } from "../db/children.ts";
 import { bulkAppend } from "../db/bulk.ts";
 import { verifyCounters } from "../db/recount.ts";
 import { orgs } from "../db/schema.ts";
@@ -14,14 +15,28 @@ Deno.test("counters: creating children, branches and flags keeps every ancestor 
   const before = (await getOrg(t.db, MINI.root))!;
   const school = await writeTx(
     t.db,
-    (tx) => createChild(tx, jinan.id, { shortName: "济南一中团委", category: 2 }),
+    async (tx) =>
+      (await createChildren(
+        tx,
+        jinan.id,
+        [{ shortName: "济南一中团委", category: 2, fullName: "x" }],
+        1,
+        new Date(),
+      ))[0],
   );
-  assert.equal(school.level, 4);
+  assert.equal((await getOrg(t.db, school.id))!.level, 4);
   assert.equal(school.path, `${jinan.path}${school.id}/`);
   assert.deepEqual(await verifyCounters(t.db), []);
   const branch = await writeTx(
     t.db,
-    (tx) => createChild(tx, school.id, { shortName: "2017级1班团支部", category: 5 }),
+    async (tx) =>
+      (await createChildren(
+        tx,
+        school.id,
+        [{ shortName: "2017级1班团支部", category: 5, fullName: "x" }],
+        1,
+        new Date(),
+      ))[0],
   );
   assert.deepEqual(await verifyCounters(t.db), []);
   const root = (await getOrg(t.db, MINI.root))!;
@@ -35,7 +50,14 @@ Deno.test("counters: creating children, branches and flags keeps every ancestor 
   // Inserting at a position shifts later siblings.
   const first = await writeTx(
     t.db,
-    (tx) => createChild(tx, jinan.id, { shortName: "历城二中团委", category: 2, sortOrder: 1 }),
+    async (tx) =>
+      (await createChildren(
+        tx,
+        jinan.id,
+        [{ shortName: "历城二中团委", category: 2, fullName: "x", sortOrder: 1 }],
+        1,
+        new Date(),
+      ))[0],
   );
   assert.equal(first.sortOrder, 1);
   const kids = await t.db.select().from(orgs).where(eq(orgs.parentId, jinan.id)).orderBy(orgs.sortOrder);
