@@ -20,18 +20,22 @@ export async function openDb(url: string, authToken?: string): Promise<Db> {
   }
   const client = createClient({ url, authToken });
   if (url.startsWith("file:")) {
-    for (
-      const p of [
-        "PRAGMA journal_mode=WAL",
-        "PRAGMA synchronous=NORMAL",
-        "PRAGMA foreign_keys=ON",
-        "PRAGMA busy_timeout=5000",
-      ]
-    ) await client.execute(p);
+    await client.execute("PRAGMA journal_mode=WAL");
+    await connectionPragmas(client);
   }
   const db = drizzle(client, { schema, casing: "snake_case" });
+  if (url.startsWith("file:")) local.add(db);
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return db;
+}
+
+const local = new WeakSet<object>();
+
+/** Per-connection settings (WAL itself is stored in the file). */
+async function connectionPragmas(client: Client): Promise<void> {
+  for (const p of ["PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"]) {
+    await client.execute(p);
+  }
 }
 
 /** Closes the underlying client. */
@@ -52,7 +56,12 @@ export const localCommits = (): number => commits;
  * Do slow async work (password hashing) before calling this.
  */
 export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const run = tail.then(() => db.transaction(fn)).finally(() => commits++);
+  const run = tail.then(async () => {
+    // A local client hands its connection to each transaction and opens a fresh one afterwards,
+    // so the per-connection settings are applied to the connection about to become this one.
+    if (local.has(db)) await connectionPragmas(db.$client);
+    return await db.transaction(fn);
+  }).finally(() => commits++);
   tail = run.catch(() => {});
   return run;
 }
