@@ -49,6 +49,7 @@ export async function createChildren(
     .where(eq(orgs.parentId, parentId));
   let delta = zero();
   let next = maxSort;
+  await breathe();
   const rows: NewOrg[] = children.map((c, i) => {
     const id = maxId + i + 1;
     const own = ownFlags({

@@ -22,6 +22,7 @@ export async function validCodes(
 ): Promise<Map<number, IssuedCode>> {
   const out = new Map<number, IssuedCode>();
   for (let i = 0; i < orgIds.length; i += 500) {
+    if (i > 0) await breathe();
     const rows = await db.select().from(regCodes).where(
       and(
         inArray(regCodes.orgId, orgIds.slice(i, i + 500)),
@@ -55,6 +56,7 @@ export async function issueCodes(
   const missing = orgIds.filter((id) => !existing.has(id));
   const paths = new Map<number, string>();
   for (let i = 0; i < missing.length; i += 500) {
+    await breathe();
     const rows = await tx.select({ id: orgs.id, path: orgs.path }).from(orgs)
       .where(
         inArray(orgs.id, missing.slice(i, i + 500)),

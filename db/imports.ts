@@ -8,7 +8,7 @@ import { type CheckedRow, checkRows, countRows, type ExistingChild } from "../li
 import { generateSecret } from "../lib/codes.ts";
 import { audit } from "./audit.ts";
 import { createChildren } from "./children.ts";
-import { type Db, type Tx, writeTx } from "./client.ts";
+import { breathe, type Db, type Tx, writeTx } from "./client.ts";
 import { type Conn, getOrg } from "./orgs.ts";
 import { imports, orgs } from "./schema.ts";
 
@@ -76,6 +76,7 @@ export async function confirmImport(
   if (!fresh || fresh.doneAt) return null;
   const parent = (await getOrg(tx, imp.orgId))!;
   const rows = checkRows(parent, imp.rows, await existingChildren(tx, parent.id));
+  await breathe();
   const valid = rows.filter((r) => r.status === "ok");
   const created = valid.length
     ? await createChildren(tx, parent.id, valid.map((r) => r.value!), actorId, now)

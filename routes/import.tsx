@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ImportView, SHOW, UploadForm } from "../components/Import.tsx";
 import { OrgNav } from "../components/OrgNav.tsx";
-import { writeTx } from "../db/client.ts";
+import { breathe, writeTx } from "../db/client.ts";
 import { confirmImport, existingChildren, loadImport, saveImport } from "../db/imports.ts";
 import type { Org } from "../db/schema.ts";
 import { checkRows, countRows, reasonText } from "../lib/import_rows.ts";
@@ -93,6 +93,7 @@ export const importRoutes = new Hono<AppEnv>()
     const read = await readChildRowsOffThread(new Uint8Array(await file.arrayBuffer()));
     if (!read.ok) return uploadPage(c, read.error);
     const rows = checkRows(org, read.value, await existingChildren(db, org.id));
+    await breathe();
     const id = await saveImport(db, org.id, c.get("session")!.accountId, rows, c.get("now")());
     return redirectAfterPost(c, `/orgs/${org.id}/import/${id}`);
   })
