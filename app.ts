@@ -10,7 +10,7 @@ import { Throttle } from "./lib/throttle.ts";
 import { dataVersion, VersionedCache } from "./db/cache.ts";
 import { csrf } from "./middleware/csrf.ts";
 import { session } from "./middleware/session.ts";
-import { renderError } from "./middleware/render.tsx";
+import { acceptsGzip, renderError } from "./middleware/render.tsx";
 import { tree } from "./routes/tree.tsx";
 import { auth } from "./routes/auth.tsx";
 import { register } from "./routes/register.tsx";
@@ -38,8 +38,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   };
   const app = new Hono<AppEnv>();
 
-  // Slow, metered links: gzip every text response (xlsx is already zipped).
-  app.use("*", compress({ encoding: "gzip" }));
+  // Slow, metered links: gzip every text response (xlsx is already zipped) for clients that take it.
+  const gzip = compress({ encoding: "gzip" });
+  app.use("*", (c, next) => acceptsGzip(c.req.header("Accept-Encoding")) ? gzip(c, next) : next());
   app.use("/static/*", async (c, next) => {
     await next();
     if (c.res.ok) {

@@ -11,6 +11,9 @@ import { Layout } from "../components/Layout.tsx";
 import { ErrorPage } from "../components/ErrorPage.tsx";
 import type { AppEnv } from "./env.ts";
 
+/** True when an Accept-Encoding header allows gzip. */
+export const acceptsGzip = (header: string | undefined): boolean => !!header && /\bgzip\b/.test(header);
+
 /** True when the client wants a fragment rather than a page. */
 export function wantsFragment(c: Context): boolean {
   return c.req.header("HX-Request") === "true" &&

@@ -4,7 +4,8 @@ import { ancestorsOf, treeItems } from "../db/orgs.ts";
 import { TreeChildren, TreePage } from "../components/Tree.tsx";
 import { guard } from "../middleware/guard.ts";
 import type { AppEnv } from "../middleware/env.ts";
-import { render, wantsFragment } from "../middleware/render.tsx";
+import { acceptsGzip, render, wantsFragment } from "../middleware/render.tsx";
+import { gzipSync } from "node:zlib";
 
 /** Routes under /tree. */
 export const tree = new Hono<AppEnv>()
@@ -13,15 +14,18 @@ export const tree = new Hono<AppEnv>()
     const db = c.get("db");
     const org = c.get("org");
     if (wantsFragment(c)) {
-      // The expand fragment is the same for every viewer: cached until the data changes.
+      // The expand fragment is the same for every viewer: cached, raw and gzipped, until the data changes.
       const { version, store } = c.get("cache");
-      const html = await store.get(
-        version,
-        `tree:${org.id}`,
-        async () => String(<TreeChildren items={await treeItems(db, org.id)} />),
-      );
-      c.header("Vary", "HX-Request");
-      return c.html(html);
+      const cached = await store.get(version, `tree:${org.id}`, async () => {
+        const html = String(<TreeChildren items={await treeItems(db, org.id)} />);
+        return { html, gz: gzipSync(html) };
+      });
+      c.header("Vary", "HX-Request, Accept-Encoding");
+      if (!acceptsGzip(c.req.header("Accept-Encoding"))) return c.html(cached.html);
+      return c.body(new Uint8Array(cached.gz), 200, {
+        "Content-Type": "text/html; charset=UTF-8",
+        "Content-Encoding": "gzip",
+      });
     }
     const items = await treeItems(db, org.id);
     const top = c.get("session")!.org;

@@ -110,3 +110,25 @@ Deno.test("responses are gzipped for clients that accept it", async () => {
   assert.equal(login.headers.get("Content-Encoding"), "gzip");
   await login.body?.cancel();
 });
+
+Deno.test("expand fragments are cached, gzipped once, and fresh after a write", async () => {
+  await using t = await setup();
+  const admin = await t.adminOf(MINI.root, 0);
+  const plain = await (await admin.get(`/tree/${MINI.shandong}`, { hx: true })).text();
+  const gz = await admin.get(`/tree/${MINI.shandong}`, {
+    hx: true,
+    headers: { "Accept-Encoding": "gzip, deflate" },
+  });
+  assert.equal(gz.headers.get("Content-Encoding"), "gzip");
+  assert.match(gz.headers.get("Vary") ?? "", /Accept-Encoding/);
+  const unzipped = await new Response(gz.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+  assert.equal(unzipped, plain);
+  // A write (a new child) is visible on the next expand.
+  const sd = await t.adminOf(MINI.shandong, 1);
+  await sd.post(`/orgs/${MINI.shandong}/children/new`, {
+    shortName: "山东大学团委",
+    category: "2",
+    fullName: "中国共产主义青年团山东大学委员会",
+  });
+  assert.match(await (await admin.get(`/tree/${MINI.shandong}`, { hx: true })).text(), /山东大学团委/);
+});
