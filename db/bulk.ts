@@ -4,7 +4,7 @@
  */
 import { asc, inArray, sql } from "drizzle-orm";
 import { recount } from "../lib/counters.ts";
-import { type Db, writeTx } from "./client.ts";
+import { type Db, type Tx, writeTx } from "./client.ts";
 import { childPath, countsToColumns } from "./orgs.ts";
 import { indexNames } from "./search.ts";
 import { type NewOrg, orgs } from "./schema.ts";
@@ -88,11 +88,7 @@ export async function bulkAppend(db: Db, nodes: BulkNode[], chunk = 100): Promis
 }
 
 /** Recomputes every org's counters and writes the ones that changed. */
-export function recountAll(db: Db): Promise<number> {
-  return writeTx(db, (tx) => recountAllIn(tx));
-}
-
-async function recountAllIn(tx: Parameters<Parameters<typeof writeTx>[1]>[0]): Promise<number> {
+async function recountAllIn(tx: Tx): Promise<number> {
   const rows = await tx.select().from(orgs).orderBy(asc(orgs.id));
   const fresh = recount(rows);
   const changed: { id: number; cols: Record<string, number> }[] = [];

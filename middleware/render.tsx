@@ -40,24 +40,6 @@ export function render(
   );
 }
 
-/** Always a full page (for screens that are never swapped in). */
-export function renderPage(
-  c: Context<AppEnv>,
-  title: string,
-  body: Child,
-  status: 200 | 400 | 403 | 404 | 429 = 200,
-) {
-  c.header("Vary", "HX-Request");
-  return c.html(
-    "<!DOCTYPE html>" + (
-      <Layout title={title} csrf={c.get("csrf")} viewer={c.get("viewer")}>
-        {body}
-      </Layout>
-    ),
-    status,
-  );
-}
-
 /**
  * After a successful POST: a 303 for plain forms, `HX-Redirect` for htmx
  * (htmx follows it with a full navigation).
