@@ -45,10 +45,7 @@ export function render(
  * (htmx follows it with a full navigation).
  */
 export function redirectAfterPost(c: Context, url: string) {
-  if (
-    c.req.header("HX-Request") === "true" &&
-    c.req.header("HX-Boosted") !== "true"
-  ) {
+  if (wantsFragment(c)) {
     c.header("HX-Redirect", url);
     return c.body(null, 204);
   }

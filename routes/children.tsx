@@ -301,10 +301,7 @@ export const children = new Hono<AppEnv>()
           now,
         ),
     );
-    if (
-      c.req.header("HX-Request") === "true" &&
-      c.req.header("HX-Boosted") !== "true"
-    ) {
+    if (wantsFragment(c)) {
       return render(
         c,
         "注册码",

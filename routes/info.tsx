@@ -15,7 +15,7 @@ import type { Org } from "../db/schema.ts";
 import { type OrgInfo, requiredFields, validateOrgInfo } from "../lib/org_info.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
-import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
+import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
 
 const text = z.string().trim().max(100).optional().transform((v) => (v ? v : null));
 const count = z.string().trim().max(9).optional().transform((
@@ -123,7 +123,7 @@ export const info = new Hono<AppEnv>()
       await writeInfo(tx, fresh, next, { action: "org.info", actorId: session.accountId, at: now });
     });
     const missing = requiredFields(org.category).filter((k) => errors[k]);
-    if (c.req.header("HX-Request") === "true" && c.req.header("HX-Boosted") !== "true") {
+    if (wantsFragment(c)) {
       return render(
         c,
         "组织信息",
