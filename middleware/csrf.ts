@@ -3,9 +3,14 @@
  * SameSite=Lax cookie that every state-changing request must echo in the
  * `_csrf` form field or the `X-CSRF-Token` header (htmx sends the header,
  * set once on <body>). Cross-site Origin headers are refused outright.
+ *
+ * A new token's cookie is added to the finished response, like every
+ * header middleware adds here (see app.ts), so handlers may answer with a
+ * prebuilt Response.
  */
 import { createMiddleware } from "hono/factory";
-import { getCookie, setCookie } from "hono/cookie";
+import { generateCookie } from "hono/cookie";
+import { cookieValue } from "../lib/cookie.ts";
 import { generateSecret } from "../lib/codes.ts";
 import type { AppEnv } from "./env.ts";
 import { renderError } from "./render.tsx";
@@ -24,17 +29,19 @@ function same(a: string, b: string): boolean {
 /** The CSRF middleware. */
 export const csrf = (secure = false) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    let token = getCookie(c, COOKIE);
-    if (!token || token.length < 20) {
-      token = generateSecret(24);
-      setCookie(c, COOKIE, token, {
-        httpOnly: true,
-        sameSite: "Lax",
-        path: "/",
-        secure,
-      });
-    }
+    const had = cookieValue(c.req.header("Cookie"), COOKIE);
+    const token = had && had.length >= 20 ? had : generateSecret(24);
     c.set("csrf", token);
+    /** Hands a newly made token to the browser with `res`. */
+    const withToken = (res: Response) => {
+      if (token !== had) {
+        res.headers.append(
+          "Set-Cookie",
+          generateCookie(COOKIE, token, { httpOnly: true, sameSite: "Lax", path: "/", secure }),
+        );
+      }
+      return res;
+    };
     if (!SAFE.has(c.req.method)) {
       const origin = c.req.header("Origin");
       const host = new URL(c.req.url).host;
@@ -49,13 +56,11 @@ export const csrf = (secure = false) =>
       const badOrigin = origin !== undefined && origin !== "null" &&
         new URL(origin).host !== host;
       if (badOrigin || !sent || !same(sent, token)) {
-        return renderError(
-          c,
-          403,
-          "请求已失效",
-          "页面已过期或来源不可信，请刷新页面后重试。",
+        return withToken(
+          await renderError(c, 403, "请求已失效", "页面已过期或来源不可信，请刷新页面后重试。"),
         );
       }
     }
     await next();
+    withToken(c.res);
   });

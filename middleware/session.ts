@@ -3,7 +3,8 @@
  * the table stores only its SHA-256) into `session` and `viewer`.
  */
 import { createMiddleware } from "hono/factory";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { deleteCookie, generateCookie, setCookie } from "hono/cookie";
+import { cookieValue } from "../lib/cookie.ts";
 import type { Context } from "hono";
 import { loadSession, SESSION_DAYS } from "../db/accounts.ts";
 import { orgAdmins } from "../db/schema.ts";
@@ -38,7 +39,8 @@ export const session = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     c.set("session", null);
     c.set("viewer", null);
-    const secret = getCookie(c, SESSION_COOKIE);
+    const secret = cookieValue(c.req.header("Cookie"), SESSION_COOKIE);
+    let stale = !!secret;
     if (secret) {
       const db = c.get("db");
       const { version, store } = c.get("cache");
@@ -65,7 +67,12 @@ export const session = () =>
           orgName: row.org.shortName,
           orgCount: n,
         });
-      } else clearSessionCookie(c);
+        stale = false;
+      }
     }
     await next();
+    // A stale cookie is dropped with the finished response, unless the handler just signed in afresh.
+    if (stale && !c.res.headers.getSetCookie().some((v) => v.startsWith(`${SESSION_COOKIE}=`))) {
+      c.res.headers.append("Set-Cookie", generateCookie(SESSION_COOKIE, "", { path: "/", maxAge: 0 }));
+    }
   });

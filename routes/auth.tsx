@@ -1,6 +1,6 @@
 /** Sign-in, sign-out, switching org and password reset. */
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
+import { cookieValue } from "../lib/cookie.ts";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { LoginForm, ResetForm, SwitchOrg } from "../components/Auth.tsx";
 import { writeTx } from "../db/client.ts";
@@ -99,7 +99,7 @@ export const auth = new Hono<AppEnv>()
     return redirectAfterPost(c, next ?? landing(first.org));
   })
   .post("/logout", async (c) => {
-    const secret = getCookie(c, SESSION_COOKIE);
+    const secret = cookieValue(c.req.header("Cookie"), SESSION_COOKIE);
     if (secret) await writeTx(c.get("db"), (tx) => deleteSession(tx, secret));
     clearSessionCookie(c);
     return redirectAfterPost(c, "/login");

@@ -7,6 +7,9 @@ import type { AppEnv } from "../middleware/env.ts";
 import { acceptsGzip, render, wantsFragment } from "../middleware/render.tsx";
 import { gzipSync } from "node:zlib";
 
+const PLAIN = { "Content-Type": "text/html; charset=UTF-8", Vary: "HX-Request, Accept-Encoding" };
+const GZIPPED = { ...PLAIN, "Content-Encoding": "gzip" };
+
 /** Routes under /tree. */
 export const tree = new Hono<AppEnv>()
   .get("/", (c) => c.redirect(`/tree/${c.get("session")?.org.id ?? 1}`))
@@ -14,18 +17,16 @@ export const tree = new Hono<AppEnv>()
     const db = c.get("db");
     const org = c.get("org");
     if (wantsFragment(c)) {
-      // The expand fragment is the same for every viewer: cached, raw and gzipped, until the data changes.
+      // The expand fragment is the same for every viewer: a finished response, raw or gzipped, cached until
+      // the data changes and sent as a copy (Deno builds a Response with headers in ~4 µs, a copy in 0.2 µs).
       const { version, store } = c.get("cache");
-      const cached = await store.get(version, `tree:${org.id}`, async () => {
+      const gzip = acceptsGzip(c.req.header("Accept-Encoding"));
+      const cached = await store.get(version, `tree:${org.id}:${gzip}`, async () => {
         const html = String(<TreeChildren items={await treeItems(db, org.id)} />);
-        return { html, gz: gzipSync(html) };
+        const raw = new TextEncoder().encode(html);
+        return new Response(gzip ? gzipSync(raw) : raw, { headers: gzip ? GZIPPED : PLAIN });
       });
-      c.header("Vary", "HX-Request, Accept-Encoding");
-      if (!acceptsGzip(c.req.header("Accept-Encoding"))) return c.html(cached.html);
-      return c.body(new Uint8Array(cached.gz), 200, {
-        "Content-Type": "text/html; charset=UTF-8",
-        "Content-Encoding": "gzip",
-      });
+      return cached.clone();
     }
     const items = await treeItems(db, org.id);
     const top = c.get("session")!.org;

@@ -132,3 +132,44 @@ Deno.test("expand fragments are cached, gzipped once, and fresh after a write", 
   });
   assert.match(await (await admin.get(`/tree/${MINI.shandong}`, { hx: true })).text(), /山东大学团委/);
 });
+
+Deno.test("cached fragments: every copy is whole, with its headers; a cache hit still checks permission", async () => {
+  await using t = await setup();
+  const root = await t.adminOf(MINI.root, 0);
+  const first = await root.get(`/tree/${MINI.shandong}`, { hx: true });
+  const body = await first.text();
+  for (let i = 0; i < 3; i++) {
+    const again = await root.get(`/tree/${MINI.shandong}`, { hx: true });
+    assert.equal(await again.text(), body, "the cached bytes are sent whole every time");
+    assert.equal(again.headers.get("X-Content-Type-Options"), "nosniff");
+    assert.equal(again.headers.get("X-Frame-Options"), "DENY");
+    assert.match(again.headers.get("Vary") ?? "", /HX-Request/);
+    assert.match(again.headers.get("Content-Type") ?? "", /text\/html/);
+  }
+  // A browser that lost its CSRF cookie gets a new one even from a cached fragment.
+  root.cookies.delete("csrf");
+  const fresh = await root.get(`/tree/${MINI.shandong}`, { hx: true });
+  assert.equal(await fresh.text(), body);
+  assert.match(fresh.headers.getSetCookie().join("\n"), /^csrf=[^;]{20,}; Path=\/; HttpOnly; SameSite=Lax/m);
+  assert.ok(root.cookies.has("csrf"));
+
+  // The fragment of 山东 is cached now; an admin of 北京 still may not read it, nor 山东's own admin 团中央's.
+  const bj = await t.adminOf(MINI.beijing, 1);
+  const denied = await bj.get(`/tree/${MINI.shandong}`, { hx: true });
+  assert.equal(denied.status, 403);
+  assert.doesNotMatch(await denied.text(), /团济南市委/);
+  await root.get("/tree/1", { hx: true });
+  const sd = await t.adminOf(MINI.shandong, 2);
+  assert.equal((await sd.get("/tree/1", { hx: true })).status, 403);
+
+  // A session that ended is refused and its cookie dropped, cached fragment or not.
+  const sid = root.cookies.get("sid")!;
+  assert.equal((await root.post("/logout")).status, 303);
+  const gone = t.client();
+  gone.cookies.set("sid", sid);
+  const after = await gone.get(`/tree/${MINI.shandong}`, { hx: true });
+  assert.equal(after.status, 401);
+  assert.ok(after.headers.get("HX-Redirect")?.startsWith("/login"));
+  assert.match(after.headers.getSetCookie().join("\n"), /^sid=; Max-Age=0/m);
+  assert.equal(gone.cookies.has("sid"), false);
+});
