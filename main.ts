@@ -7,7 +7,7 @@ import { openDb } from "./db/client.ts";
 import { initialiseTree } from "./db/seed.ts";
 
 const url = Deno.env.get("DATABASE_URL") ?? "file:data/app.db";
-const db = await openDb(url, Deno.env.get("DATABASE_AUTH_TOKEN"));
+const db = await openDb(url, { authToken: Deno.env.get("DATABASE_AUTH_TOKEN"), backgroundCheckpoints: true });
 const created = await initialiseTree(db);
 if (created) console.log(`initialised ${created} orgs (levels 1–4)`);
 const port = Number(Deno.env.get("PORT") ?? 8000);

@@ -12,34 +12,64 @@ export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
 
 const MIGRATIONS = new URL("./migrations", import.meta.url).pathname;
 
+/** How to open the database. */
+export interface OpenOptions {
+  /** For a libSQL server URL. */
+  authToken?: string;
+  /**
+   * Local files: checkpoint the write-ahead log from a worker thread instead
+   * of inside whichever commit grows it past 1,000 pages (the server does;
+   * scripts keep SQLite's default). `closeDb` stops the worker.
+   */
+  backgroundCheckpoints?: boolean;
+}
+
 /** Opens (and migrates) the database at `url` (`file:…` or `libsql://…`). */
-export async function openDb(url: string, authToken?: string): Promise<Db> {
-  if (url.startsWith("file:")) {
+export async function openDb(url: string, options: OpenOptions = {}): Promise<Db> {
+  const file = url.startsWith("file:");
+  if (file) {
     const dir = url.slice(5).replace(/[^/]*$/, "");
     if (dir) await Deno.mkdir(dir, { recursive: true });
   }
-  const client = createClient({ url, authToken });
-  if (url.startsWith("file:")) {
-    await client.execute("PRAGMA journal_mode=WAL");
-    await connectionPragmas(client);
-  }
+  const client = createClient({ url, authToken: options.authToken });
   const db = drizzle(client, { schema, casing: "snake_case" });
-  if (url.startsWith("file:")) local.add(db);
+  if (file) {
+    await client.execute("PRAGMA journal_mode=WAL");
+    const pragmas = [...PRAGMAS];
+    if (options.backgroundCheckpoints) pragmas.push("PRAGMA wal_autocheckpoint=0");
+    localPragmas.set(db, pragmas);
+    await connectionPragmas(db);
+  }
   await migrate(db, { migrationsFolder: MIGRATIONS });
+  if (file && options.backgroundCheckpoints) {
+    const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url), { type: "module" });
+    worker.postMessage({ url, everyMs: 250 });
+    workers.set(db, worker);
+  }
   return db;
 }
 
-const local = new WeakSet<object>();
+/** Per-connection settings (WAL itself is stored in the file); the log is cut back to 64 MB after use. */
+const PRAGMAS = [
+  "PRAGMA synchronous=NORMAL",
+  "PRAGMA foreign_keys=ON",
+  "PRAGMA busy_timeout=5000",
+  "PRAGMA journal_size_limit=67108864",
+];
+const localPragmas = new WeakMap<object, string[]>();
+const workers = new WeakMap<object, Worker>();
 
-/** Per-connection settings (WAL itself is stored in the file). */
-async function connectionPragmas(client: Client): Promise<void> {
-  for (const p of ["PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"]) {
-    await client.execute(p);
-  }
+/** Applies the per-connection settings of a local database to its current connection. */
+async function connectionPragmas(db: Db): Promise<void> {
+  for (const p of localPragmas.get(db) ?? []) await db.$client.execute(p);
 }
 
-/** Closes the underlying client. */
+/** The background checkpointer of `db`, if it has one (tests listen to its messages). */
+export const checkpointer = (db: Db): Worker | undefined => workers.get(db);
+
+/** Closes the underlying client and stops its checkpointer. */
 export function closeDb(db: Db): void {
+  workers.get(db)?.terminate();
   db.$client.close();
 }
 
@@ -59,7 +89,7 @@ export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const run = tail.then(async () => {
     // A local client hands its connection to each transaction and opens a fresh one afterwards,
     // so the per-connection settings are applied to the connection about to become this one.
-    if (local.has(db)) await connectionPragmas(db.$client);
+    await connectionPragmas(db);
     return await db.transaction(fn);
   }).finally(() => commits++);
   tail = run.catch(() => {});
@@ -69,8 +99,22 @@ export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
 /** A transaction handle (also accepted wherever a read-only `Db` is). */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
+let heldSince = performance.now();
+
 /**
  * Lets other requests run in the middle of long work (local libSQL is
  * synchronous, so a 5,000-row write would otherwise hold the event loop).
  */
-export const breathe = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+export async function breathe(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  heldSince = performance.now();
+}
+
+/**
+ * Breathes when long work has held the event loop for `budgetMs` since it
+ * last did: call it after every statement of a long loop, so no request
+ * waits behind more than a few statements whatever their size.
+ */
+export async function pace(budgetMs = 10): Promise<void> {
+  if (performance.now() - heldSince >= budgetMs) await breathe();
+}

@@ -18,7 +18,7 @@ if (command !== "issue-root-code") {
 }
 const db = await openDb(
   Deno.env.get("DATABASE_URL") ?? "file:data/app.db",
-  Deno.env.get("DATABASE_AUTH_TOKEN"),
+  { authToken: Deno.env.get("DATABASE_AUTH_TOKEN") },
 );
 await initialiseTree(db);
 const root = (await getRoot(db))!;

@@ -1,0 +1,51 @@
+/** The server's write-ahead log is checkpointed by a worker, not inside a request's commit. */
+import assert from "node:assert/strict";
+import { sql } from "drizzle-orm";
+import { checkpointer, closeDb, openDb, writeTx } from "../db/client.ts";
+
+Deno.test("background checkpoints: commits leave the log to the worker, which copies it into the file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "zhtj-ckpt-" });
+  const db = await openDb(`file:${dir}/t.db`, { backgroundCheckpoints: true });
+  try {
+    const copied: number[] = [];
+    checkpointer(db)!.onmessage = (e: MessageEvent<{ frames: number }>) => copied.push(e.data.frames);
+    await db.run(sql`CREATE TABLE filler (x BLOB)`);
+    const before = (await Deno.stat(`${dir}/t.db`)).size;
+    // About 8 MB in one transaction: twice SQLite's automatic checkpoint threshold.
+    await writeTx(
+      db,
+      (tx) =>
+        tx.run(sql`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+        INSERT INTO filler SELECT randomblob(4000) FROM n`),
+    );
+    const auto = (await db.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0];
+    assert.equal(auto, 0, "the connection after a write transaction keeps the setting");
+    const deadline = Date.now() + 5000;
+    while (!copied.some((f) => f >= 2000) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.ok(copied.some((f) => f >= 2000), `worker copied ${copied.join(", ") || "nothing"}`);
+    assert.ok(
+      (await Deno.stat(`${dir}/t.db`)).size >= before + 8_000_000,
+      "the pages are in the database file",
+    );
+    const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM filler`);
+    assert.equal(n, 2000);
+  } finally {
+    closeDb(db);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("without the option, scripts keep SQLite's automatic checkpoints", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "zhtj-ckpt-" });
+  const db = await openDb(`file:${dir}/t.db`);
+  try {
+    assert.equal(checkpointer(db), undefined);
+    const auto = (await db.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0];
+    assert.equal(auto, 1000);
+  } finally {
+    closeDb(db);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
