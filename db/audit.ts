@@ -1,5 +1,5 @@
 /** The audit log: who changed what, when. */
-import { breathe } from "./client.ts";
+import { pace } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { auditLog } from "./schema.ts";
 
@@ -51,7 +51,7 @@ export async function audit(tx: Conn, e: AuditEntry): Promise<void> {
 /** Appends many entries, 200 rows a statement, letting other requests run between chunks. */
 export async function auditMany(tx: Conn, entries: AuditEntry[]): Promise<void> {
   for (let i = 0; i < entries.length; i += 200) {
-    if (i > 0) await breathe();
     await tx.insert(auditLog).values(entries.slice(i, i + 200).map(row));
+    await pace();
   }
 }

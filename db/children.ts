@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, gte, lt, sql } from "drizzle-orm";
 import { add, ownFlags, zero } from "../lib/counters.ts";
 import { type Category, checkShortName } from "../lib/org_rules.ts";
-import { breathe, type Tx } from "./client.ts";
+import { breathe, pace, type Tx } from "./client.ts";
 import { auditMany } from "./audit.ts";
 import { applyChange, childPath, countsToColumns, getOrg } from "./orgs.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
@@ -77,7 +77,7 @@ export async function createChildren(
   });
   for (let i = 0; i < rows.length; i += 100) {
     await tx.insert(orgs).values(rows.slice(i, i + 100));
-    if (i % 500 === 400) await breathe();
+    await pace();
   }
   await indexNames(tx, rows.map((r) => ({ id: r.id!, path: r.path, shortName: r.shortName })));
   // Requested positions: move each such child into place.
@@ -87,6 +87,7 @@ export async function createChildren(
     }
   }
   await applyChange(tx, parentId, {}, delta, rows.length);
+  await pace();
   await auditMany(
     tx,
     rows.map((r) => ({

@@ -8,7 +8,7 @@ import { type CheckedRow, checkRows, countRows, type ExistingChild } from "../li
 import { generateSecret } from "../lib/codes.ts";
 import { audit } from "./audit.ts";
 import { createChildren } from "./children.ts";
-import { breathe, type Db, type Tx, writeTx } from "./client.ts";
+import { breathe, type Db, pace, type Tx, writeTx } from "./client.ts";
 import { type Conn, getOrg } from "./orgs.ts";
 import { imports, orgs } from "./schema.ts";
 
@@ -75,15 +75,19 @@ export async function confirmImport(
   const [fresh] = await tx.select({ doneAt: imports.doneAt }).from(imports).where(eq(imports.id, imp.id));
   if (!fresh || fresh.doneAt) return null;
   const parent = (await getOrg(tx, imp.orgId))!;
-  const rows = checkRows(parent, imp.rows, await existingChildren(tx, parent.id));
+  const existing = await existingChildren(tx, parent.id);
+  await pace();
+  const rows = checkRows(parent, imp.rows, existing);
   await breathe();
   const valid = rows.filter((r) => r.status === "ok");
   const created = valid.length
     ? await createChildren(tx, parent.id, valid.map((r) => r.value!), actorId, now)
     : [];
+  await pace();
   const idOf = new Map(created.map((o) => [o.shortName, o.id]));
   for (const r of valid) r.createdId = idOf.get(r.value!.shortName);
   await tx.update(imports).set({ rows, doneAt: now }).where(eq(imports.id, imp.id));
+  await pace();
   const counts = countRows(rows);
   await audit(tx, {
     org: parent,

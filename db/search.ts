@@ -8,7 +8,7 @@
  * small subtrees, scan the subtree's path range directly.
  */
 import { and, asc, gt, sql } from "drizzle-orm";
-import { breathe } from "./client.ts";
+import { pace } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { pathEnd, subtreeOf } from "./orgs.ts";
 import { type Org, orgs } from "./schema.ts";
@@ -27,11 +27,11 @@ export async function indexNames(
   rows: { id: number; path: string; shortName: string }[],
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
-    if (i > 0) await breathe();
     const chunk = rows.slice(i, i + 500);
     await db.run(
       sql`DELETE FROM org_name_grams WHERE org_id IN (${sql.join(chunk.map((r) => sql`${r.id}`), sql`, `)})`,
     );
+    await pace();
     const values = chunk.flatMap((r) => bigrams(r.shortName).map((g) => sql`(${g}, ${r.path}, ${r.id})`));
     for (let j = 0; j < values.length; j += 300) {
       await db.run(
@@ -39,6 +39,7 @@ export async function indexNames(
           sql.join(values.slice(j, j + 300), sql`, `)
         }`,
       );
+      await pace();
     }
   }
 }

@@ -132,6 +132,7 @@ export const importRoutes = new Hono<AppEnv>()
     const imp = await loadImport(c.get("db"), org.id, c.req.param("importId"));
     if (!imp) return missing(c);
     if (!categoryOf(org.category)?.mayHaveChildren) return refuseBranch(c, org);
+    await breathe(); // reading back thousands of rows took a while
     const now = c.get("now")();
     // A second confirmation (double click, back button) finds the batch done and changes nothing.
     await writeTx(c.get("db"), (tx) => confirmImport(tx, imp, c.get("session")!.accountId, now));
