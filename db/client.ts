@@ -42,7 +42,7 @@ export async function openDb(url: string, options: OpenOptions = {}): Promise<Db
   }
   await migrate(db, { migrationsFolder: MIGRATIONS });
   if (file && options.backgroundCheckpoints) {
-    const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url), { type: "module" });
+    const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url).href, { type: "module" });
     worker.postMessage({ url, everyMs: 250 });
     workers.set(db, worker);
   }
