@@ -17,7 +17,9 @@ async function signIn(page: Page, base: string, login: string) {
   await page.fill("#f-login", login);
   await page.fill("#f-password", PASSWORD);
   await page.click("button[type=submit].primary");
-  await page.waitForLoadState("networkidle");
+  // htmx posts the form, then follows HX-Redirect: wait for that navigation, not for a moment of idleness
+  // (which can come before the post has even started on a loaded machine).
+  await page.waitForURL((url) => url.pathname !== "/login");
 }
 
 Deno.test({
