@@ -1,7 +1,7 @@
 /** 管理员注册码: issuing, looking up and redeeming. */
 import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { codeExpiry, generateCode } from "../lib/codes.ts";
-import { breathe, type Tx } from "./client.ts";
+import { pace, type Tx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { auditMany } from "./audit.ts";
 import { orgs, regCodes } from "./schema.ts";
@@ -22,7 +22,7 @@ export async function validCodes(
 ): Promise<Map<number, IssuedCode>> {
   const out = new Map<number, IssuedCode>();
   for (let i = 0; i < orgIds.length; i += 500) {
-    if (i > 0) await breathe();
+    await pace();
     const rows = await db.select().from(regCodes).where(
       and(
         inArray(regCodes.orgId, orgIds.slice(i, i + 500)),
@@ -56,7 +56,7 @@ export async function issueCodes(
   const missing = orgIds.filter((id) => !existing.has(id));
   const paths = new Map<number, string>();
   for (let i = 0; i < missing.length; i += 500) {
-    await breathe();
+    await pace();
     const rows = await tx.select({ id: orgs.id, path: orgs.path }).from(orgs)
       .where(
         inArray(orgs.id, missing.slice(i, i + 500)),
@@ -65,7 +65,7 @@ export async function issueCodes(
   }
   const expiresAt = codeExpiry(now);
   for (let i = 0; i < missing.length; i += 200) {
-    if (i > 0) await breathe();
+    await pace();
     const chunk = missing.slice(i, i + 200);
     const codes = chunk.map(() => generateCode());
     // Redraw any code already issued (or drawn twice): with 56⁸ codes this almost never loops.
