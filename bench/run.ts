@@ -85,13 +85,17 @@ const ticker = setInterval(() => {
   last = now;
 }, 10);
 const laggards: number[] = [0];
+let peakRss = 0;
 /** Logs the worst event-loop delay since the previous call. */
 const section = (name: string) => {
-  console.error(`  (max event-loop delay during ${name}: ${sectionLag.toFixed(1)} ms)`);
+  console.error(
+    `  (during ${name}: max event-loop delay ${sectionLag.toFixed(1)} ms, peak RSS so far ${
+      (peakRss / 1e6).toFixed(0)
+    } MB)`,
+  );
   laggards.push(sectionLag);
   sectionLag = 0;
 };
-let peakRss = 0;
 const rss = setInterval(() => (peakRss = Math.max(peakRss, Deno.memoryUsage().rss)), 50);
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
 const base = `http://127.0.0.1:${server.addr.port}`;
@@ -208,7 +212,11 @@ try {
 await hello.shutdown();
 await bare.shutdown();
 // Under saturation timers queue behind requests: that is load, not one request blocking.
-console.error(`  (timer delay under saturation: ${sectionLag.toFixed(1)} ms, not counted below)`);
+console.error(
+  `  (timer delay under saturation: ${sectionLag.toFixed(1)} ms, not counted below; peak RSS so far ${
+    (peakRss / 1e6).toFixed(0)
+  } MB)`,
+);
 sectionLag = 0;
 
 // ---- page sizes --------------------------------------------------------------------------------------
