@@ -43,6 +43,12 @@ export async function openDb(url: string, options: OpenOptions = {}): Promise<Db
   await migrate(db, { migrationsFolder: MIGRATIONS });
   if (file && options.backgroundCheckpoints) {
     const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url).href, { type: "module" });
+    worker.onerror = (e) => {
+      // Never take the server down for this: fall back to SQLite's own checkpoints from the next write on.
+      e.preventDefault();
+      console.error(`background checkpoints stopped (${e.message}); SQLite checkpoints on commit again`);
+      localPragmas.set(db, [...PRAGMAS, "PRAGMA wal_autocheckpoint=1000"]);
+    };
     worker.postMessage({ url, everyMs: 250 });
     workers.set(db, worker);
   }

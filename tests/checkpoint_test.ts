@@ -49,3 +49,24 @@ Deno.test("without the option, scripts keep SQLite's automatic checkpoints", asy
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a checkpointer that fails hands checkpoints back to SQLite instead of stopping the server", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "zhtj-ckpt-" });
+  const db = await openDb(`file:${dir}/t.db`, { backgroundCheckpoints: true });
+  const logged: string[] = [];
+  const error = console.error;
+  console.error = (...args: unknown[]) => void logged.push(args.join(" "));
+  try {
+    assert.equal((await db.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0], 0);
+    const event = new ErrorEvent("error", { message: "boom", cancelable: true });
+    checkpointer(db)!.dispatchEvent(event);
+    assert.ok(event.defaultPrevented, "the error is handled, not rethrown");
+    assert.match(logged.join("\n"), /background checkpoints stopped \(boom\)/);
+    await writeTx(db, (tx) => tx.run(sql`CREATE TABLE t (x)`));
+    assert.equal((await db.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0], 1000);
+  } finally {
+    console.error = error;
+    closeDb(db);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
