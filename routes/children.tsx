@@ -13,7 +13,7 @@ import { Csrf, Notice } from "../components/Form.tsx";
 import { OrgNav } from "../components/OrgNav.tsx";
 import { audit } from "../db/audit.ts";
 import { createChildren, moveSibling, siblingNames } from "../db/children.ts";
-import { writeTx } from "../db/client.ts";
+import { pace, writeTx } from "../db/client.ts";
 import { issueCodes, validCodes } from "../db/codes.ts";
 import { infoOf, writeInfo } from "../db/org_info.ts";
 import { childrenOf, getOrg } from "../db/orgs.ts";
@@ -362,6 +362,7 @@ export const children = new Hono<AppEnv>()
       fullName: orgs.fullName,
     })
       .from(orgs).where(eq(orgs.parentId, org.id)).orderBy(asc(orgs.sortOrder), asc(orgs.id));
+    await pace();
     if (children.length === 0) {
       return renderError(
         c,
