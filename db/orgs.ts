@@ -26,8 +26,9 @@ export const inSubtree = (rootPath: string, path: string): boolean => path.start
 export const subtreeOf = (rootPath: string) =>
   and(gte(orgs.path, rootPath), lt(orgs.path, pathEnd(rootPath)));
 
-/** One org by id. */
+/** One org by id (undefined for no such org, or an id that is not a whole number, as from a bad URL). */
 export async function getOrg(db: Conn, id: number): Promise<Org | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined;
   const [row] = await db.select().from(orgs).where(eq(orgs.id, id));
   return row;
 }

@@ -17,6 +17,18 @@ export const move = new Hono<AppEnv>()
   .get("/:id{[0-9]+}/move", guard("self"), async (c) => {
     const acting = c.get("org");
     const db = c.get("db");
+    if (!c.req.query("org")) {
+      return renderError(
+        c,
+        400,
+        "请选择要移动的组织",
+        "请先打开要移动的下级组织，再点击“移动该组织到其他上级组织之下”。",
+        {
+          href: `/orgs/${acting.id}/children`,
+          label: "下级组织列表",
+        },
+      );
+    }
     const moved = await getOrg(db, Number(c.req.query("org")));
     if (!moved || moved.id === acting.id || !inSubtree(acting.path, moved.path)) {
       return renderError(c, 403, "无权操作", "只能移动本组织下级中的组织。");

@@ -45,6 +45,16 @@ Deno.test("move: the HTTP flow by a common ancestor's admin, audited", async () 
   assert.match(await refused.text(), /只能移动到本组织或其下级组织之下/);
   assert.equal((await jn.get(`/orgs/${JINAN}/move?org=${QINGDAO}`)).status, 403);
   assert.equal((await jn.get(`/orgs/${QINGDAO}/move?org=${SHINAN}`)).status, 403);
+  // Bad addresses get a page that says what to do, never a server error.
+  const none = await jn.get(`/orgs/${JINAN}/move`);
+  assert.equal(none.status, 400);
+  assert.match(await none.text(), /请选择要移动的组织/);
+  for (const bad of ["abc", "1.5", "99999999999999999999"]) {
+    assert.equal((await jn.get(`/orgs/${JINAN}/move?org=${bad}`)).status, 403, bad);
+    assert.equal((await jn.get(`/orgs/${JINAN}/move?org=${LIXIA}&target=${bad}`)).status, 200, bad);
+    const post = await jn.post(`/orgs/${JINAN}/move`, { org: bad, target: String(LIXIA) });
+    assert.equal(post.status, 409, bad);
+  }
 });
 
 Deno.test("move: every refusal has its reason", async () => {
