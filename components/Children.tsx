@@ -1,6 +1,7 @@
 /** The child list of an org (下级组织管理). */
 import { categoryOf } from "../lib/org_rules.ts";
 import { Csrf } from "./Form.tsx";
+import { Pager } from "./Pager.tsx";
 
 /** What one child row needs. */
 export interface ChildRow {
@@ -95,39 +96,48 @@ export function ChildItem(
   );
 }
 
-/** The whole child table. */
+/** Children per page of the child table. */
+export const CHILDREN_PER_PAGE = 100;
+
+/** One page of the child table with its pager (the element htmx swaps after a reorder). */
 export function ChildTable(
-  { rows, parentId, csrf, manage }: {
+  { rows, parentId, csrf, manage, page = 1, pages = 1 }: {
     rows: ChildRow[];
     parentId: number;
     csrf: string;
     manage: boolean;
+    page?: number;
+    pages?: number;
   },
 ) {
-  if (rows.length === 0) return <p class="muted">还没有直属下级组织。</p>;
+  if (rows.length === 0) return <p class="muted" id="children">还没有直属下级组织。</p>;
+  const href = (n: number) => `/orgs/${parentId}/children${n > 1 ? `?page=${n}` : ""}`;
   return (
-    <div class="scroll">
-      <table class="list" id="children">
-        <thead>
-          <tr>
-            <th scope="col">序号</th>
-            <th scope="col">组织简称 / 全称</th>
-            <th scope="col">类别</th>
-            <th scope="col">状态</th>
-            {manage ? <th scope="col">操作</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <ChildItem
-              row={row}
-              parentId={parentId}
-              csrf={csrf}
-              manage={manage}
-            />
-          ))}
-        </tbody>
-      </table>
+    <div id="children">
+      <div class="scroll">
+        <table class="list">
+          <thead>
+            <tr>
+              <th scope="col">序号</th>
+              <th scope="col">组织简称 / 全称</th>
+              <th scope="col">类别</th>
+              <th scope="col">状态</th>
+              {manage ? <th scope="col">操作</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <ChildItem
+                row={row}
+                parentId={parentId}
+                csrf={csrf}
+                manage={manage}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager page={page} pages={pages} href={href} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { CheckedRow, RowCounts } from "../lib/import_rows.ts";
 import { categoryLabel } from "../lib/import_rows.ts";
 import { MAX_ROWS } from "../lib/import_xlsx.ts";
 import { Csrf, Notice } from "./Form.tsx";
+import { Pager } from "./Pager.tsx";
 
 /** Props of {@link UploadForm}. */
 export interface UploadFormProps {
@@ -202,17 +203,7 @@ export function ImportView(p: ImportViewProps) {
           </tbody>
         </table>
       </div>
-      {p.pages > 1
-        ? (
-          <nav class="pager" aria-label="分页">
-            {p.page > 1 ? <a href={link(p.show, p.page - 1)}>上一页</a> : null}
-            <span>
-              第 {p.page} / {p.pages} 页
-            </span>
-            {p.page < p.pages ? <a href={link(p.show, p.page + 1)}>下一页</a> : null}
-          </nav>
-        )
-        : null}
+      <Pager page={p.page} pages={p.pages} href={(n) => link(p.show, n)} />
     </section>
   );
 }

@@ -2,7 +2,7 @@
  * Data access for the org tree: reads by parent and by path range, creation,
  * and the ancestor-chain update that keeps the roll-up counters exact.
  */
-import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { add, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
 import type { Db, Tx } from "./client.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
@@ -47,6 +47,29 @@ export function childrenOf(db: Conn, parentId: number): Promise<Org[]> {
     asc(orgs.sortOrder),
     asc(orgs.id),
   );
+}
+
+/** One page of direct children in sibling order (`offset` rows skipped; the (parent, sort order) index). */
+export function childrenPage(db: Conn, parentId: number, offset: number, limit: number): Promise<Org[]> {
+  return db.select().from(orgs).where(eq(orgs.parentId, parentId)).orderBy(asc(orgs.sortOrder), asc(orgs.id))
+    .limit(limit).offset(offset);
+}
+
+/** How many siblings come before `child` in sibling order (its 0-based position). */
+export async function siblingsBefore(
+  db: Conn,
+  child: Pick<Org, "id" | "parentId" | "sortOrder">,
+): Promise<number> {
+  const [{ n }] = await db.select({ n: count() }).from(orgs).where(
+    and(
+      eq(orgs.parentId, child.parentId!),
+      or(
+        lt(orgs.sortOrder, child.sortOrder),
+        and(eq(orgs.sortOrder, child.sortOrder), lt(orgs.id, child.id)),
+      ),
+    ),
+  );
+  return n;
 }
 
 /** Direct children with just what a tree row shows, in sibling order. */

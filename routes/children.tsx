@@ -6,7 +6,8 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import { type ChildRow, ChildTable } from "../components/Children.tsx";
+import { CHILDREN_PER_PAGE, type ChildRow, ChildTable } from "../components/Children.tsx";
+import { pageParam } from "../components/Pager.tsx";
 import { type ChildValues, CorrectChildForm, FullNameField, NewChildForm } from "../components/ChildForm.tsx";
 import { CodeBox, formatTime } from "../components/Codes.tsx";
 import { Csrf, Notice } from "../components/Form.tsx";
@@ -16,7 +17,7 @@ import { createChildren, moveSibling, siblingNames } from "../db/children.ts";
 import { pace, writeTx } from "../db/client.ts";
 import { issueCodes, validCodes } from "../db/codes.ts";
 import { infoOf, writeInfo } from "../db/org_info.ts";
-import { childrenOf, getOrg } from "../db/orgs.ts";
+import { childrenPage, getOrg, siblingsBefore } from "../db/orgs.ts";
 import { type Org, orgs } from "../db/schema.ts";
 import { asc, eq } from "drizzle-orm";
 import { checkNewChild } from "../lib/new_child.ts";
@@ -82,7 +83,10 @@ export const children = new Hono<AppEnv>()
   .get("/:id{[0-9]+}/children", guard("subtree"), async (c) => {
     const org = c.get("org");
     const self = c.get("session")!.org.id === org.id;
-    const rows = (await childrenOf(c.get("db"), org.id)).map(childRow);
+    const pages = Math.ceil(org.childCount / CHILDREN_PER_PAGE);
+    const page = pageParam(c.req.query("page"), pages);
+    const rows = (await childrenPage(c.get("db"), org.id, (page - 1) * CHILDREN_PER_PAGE, CHILDREN_PER_PAGE))
+      .map(childRow);
     return render(
       c,
       `${org.shortName} · 下级组织`,
@@ -115,6 +119,8 @@ export const children = new Hono<AppEnv>()
           parentId={org.id}
           csrf={c.get("csrf")}
           manage={self}
+          page={page}
+          pages={pages}
         />
       </>,
     );
@@ -279,12 +285,25 @@ export const children = new Hono<AppEnv>()
         });
       }
     });
+    // Back to the page the child is on now (moving the first row of a page up takes it to the page before).
+    const db = c.get("db");
+    const page = Math.floor(await siblingsBefore(db, (await getOrg(db, child.id))!) / CHILDREN_PER_PAGE) + 1;
     if (wantsFragment(c)) {
       // In place: just the table, re-read in its new order.
-      const rows = (await childrenOf(c.get("db"), org.id)).map(childRow);
-      return render(c, "下级组织", <ChildTable rows={rows} parentId={org.id} csrf={c.get("csrf")} manage />);
+      const rows = (await childrenPage(db, org.id, (page - 1) * CHILDREN_PER_PAGE, CHILDREN_PER_PAGE)).map(
+        childRow,
+      );
+      const pages = Math.ceil(org.childCount / CHILDREN_PER_PAGE);
+      return render(
+        c,
+        "下级组织",
+        <ChildTable rows={rows} parentId={org.id} csrf={c.get("csrf")} manage page={page} pages={pages} />,
+      );
     }
-    return redirectAfterPost(c, `/orgs/${org.id}/children`);
+    return redirectAfterPost(
+      c,
+      `/orgs/${org.id}/children${page > 1 ? `?page=${page}` : ""}#child-${child.id}`,
+    );
   })
   .post("/:id{[0-9]+}/children/:cid{[0-9]+}/code", guard("self"), async (c) => {
     const org = c.get("org");

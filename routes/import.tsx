@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ImportView, SHOW, UploadForm } from "../components/Import.tsx";
 import { OrgNav } from "../components/OrgNav.tsx";
+import { pageParam } from "../components/Pager.tsx";
 import { breathe, writeTx } from "../db/client.ts";
 import { confirmImport, existingChildren, loadImport, saveImport } from "../db/imports.ts";
 import type { Org } from "../db/schema.ts";
@@ -105,7 +106,7 @@ export const importRoutes = new Hono<AppEnv>()
     const show = q && q in SHOW ? q as keyof typeof SHOW : "all";
     const list = show === "all" ? imp.rows : imp.rows.filter((r) => r.status === show);
     const pages = Math.max(1, Math.ceil(list.length / PAGE));
-    const page = Math.min(pages, Math.max(1, Number(c.req.query("page")) || 1));
+    const page = pageParam(c.req.query("page"), pages);
     return render(
       c,
       `${org.shortName} · 批量创建`,

@@ -4,9 +4,10 @@ import { and, eq } from "drizzle-orm";
 import { auditLog, orgs } from "../db/schema.ts";
 import { getOrg } from "../db/orgs.ts";
 import { verifyCounters } from "../db/recount.ts";
+import { bulkAppend } from "../db/bulk.ts";
 import { MINI, setup } from "./helpers.ts";
 
-const JINAN = 11;
+const JINAN = 11, LIXIA = 15;
 
 async function kids(t: Awaited<ReturnType<typeof setup>>, parentId: number) {
   return await t.db.select().from(orgs).where(eq(orgs.parentId, parentId)).orderBy(orgs.sortOrder);
@@ -201,7 +202,11 @@ Deno.test("order: move up and down, plain and in place with htmx", async () => {
   const up = await c.post(`/orgs/${JINAN}/children/${a.id}/up`, {}, { hx: true });
   assert.equal(up.status, 200);
   const table = await up.text();
-  assert.match(table, /^<div class="scroll"><table class="list" id="children">/, "only the table comes back");
+  assert.match(
+    table,
+    /^<div id="children"><div class="scroll"><table class="list">/,
+    "only the table comes back",
+  );
   assert.deepEqual((await kids(t, JINAN)).slice(0, 2).map((o) => o.id), [a.id, b.id]);
   await c.post(`/orgs/${JINAN}/children/${a.id}/up`);
   assert.equal((await kids(t, JINAN))[0].id, a.id, "first stays first");
@@ -209,4 +214,37 @@ Deno.test("order: move up and down, plain and in place with htmx", async () => {
   assert.match(list, /aria-label="上移团历下区委"/);
   const sibling = await t.adminOf(12, 1);
   assert.equal((await sibling.post(`/orgs/${JINAN}/children/${a.id}/down`)).status, 403);
+});
+
+Deno.test("the child list comes in pages of 100; a reorder returns to the page the child is on", async () => {
+  await using t = await setup();
+  await bulkAppend(
+    t.db,
+    Array.from({ length: 250 }, (_, i) => ({ parentId: LIXIA, shortName: `第${i + 1}团支部`, category: 5 })),
+  );
+  const c = await t.adminOf(LIXIA, 0);
+  const rowsOf = (html: string) => [...html.matchAll(/<tr id="child-(\d+)">/g)].map((m) => Number(m[1]));
+  const first = await (await c.get(`/orgs/${LIXIA}/children`)).text();
+  assert.equal(rowsOf(first).length, 100);
+  assert.match(first, /第 1 \/ 3 页/);
+  assert.match(first, new RegExp(`href="/orgs/${LIXIA}/children\\?page=2" rel="next">下一页`));
+  assert.doesNotMatch(first, /上一页/);
+  const third = await (await c.get(`/orgs/${LIXIA}/children?page=3`)).text();
+  assert.equal(rowsOf(third).length, 50);
+  assert.match(third, /第250团支部/);
+  assert.doesNotMatch(third, /下一页/);
+  for (const bad of ["0", "-1", "abc", "99", "1.5"]) {
+    const res = await c.get(`/orgs/${LIXIA}/children?page=${bad}`);
+    assert.equal(res.status, 200, bad);
+    assert.equal(rowsOf(await res.text()).length, bad === "99" ? 50 : 100, `page=${bad} is clamped`);
+  }
+  // The first row of page 2 moved up lands on page 1: plain and htmx both follow it there.
+  const top2 = rowsOf(await (await c.get(`/orgs/${LIXIA}/children?page=2`)).text())[0];
+  const plain = await c.post(`/orgs/${LIXIA}/children/${top2}/up`);
+  assert.equal(plain.status, 303);
+  assert.equal(plain.headers.get("Location"), `/orgs/${LIXIA}/children#child-${top2}`);
+  const down = await c.post(`/orgs/${LIXIA}/children/${top2}/down`, {}, { hx: true });
+  const fragment = await down.text();
+  assert.ok(rowsOf(fragment).includes(top2));
+  assert.match(fragment, /第 2 \/ 3 页/);
 });
