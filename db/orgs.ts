@@ -72,8 +72,8 @@ export async function siblingsBefore(
   return n;
 }
 
-/** Direct children with just what a tree row shows, in sibling order. */
-export function treeItems(db: Conn, parentId: number) {
+/** Direct children with just what a tree row shows, in sibling order (a page of them with `limit`). */
+export function treeItems(db: Conn, parentId: number, offset = 0, limit = -1) {
   return db.select({
     id: orgs.id,
     shortName: orgs.shortName,
@@ -83,7 +83,8 @@ export function treeItems(db: Conn, parentId: number) {
     subOrgs: orgs.subOrgs,
     subWithAdmin: orgs.subWithAdmin,
     subComplete: orgs.subComplete,
-  }).from(orgs).where(eq(orgs.parentId, parentId)).orderBy(asc(orgs.sortOrder), asc(orgs.id));
+  }).from(orgs).where(eq(orgs.parentId, parentId)).orderBy(asc(orgs.sortOrder), asc(orgs.id))
+    .limit(limit).offset(offset);
 }
 
 /** Ancestors of an org, root first, the org itself excluded. */

@@ -1,10 +1,13 @@
 /** End-to-end in real Chromium: tree browsing, and registration from the root code down. */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import { bulkAppend } from "../db/bulk.ts";
 import { writeTx } from "../db/client.ts";
 import { issueCodes } from "../db/codes.ts";
 import { browserContext, closeContext, haveChromium, serve } from "./browser.ts";
 import { makeAdmin, MINI, PASSWORD, PEOPLE, testDb } from "./helpers.ts";
+
+const LIXIA = 15; // 团历下区委 in the mini tree
 
 const opts = {
   ignore: !haveChromium,
@@ -28,6 +31,10 @@ Deno.test({
 }, async () => {
   await using t = await testDb();
   await makeAdmin(t.db, MINI.root, PEOPLE[0]);
+  await bulkAppend(
+    t.db,
+    Array.from({ length: 150 }, (_, i) => ({ parentId: LIXIA, shortName: `第${i + 1}团支部`, category: 5 })),
+  );
   const { base, server } = serve(t.db);
   const ctx = await browserContext({ width: 375, height: 740 });
   try {
@@ -48,6 +55,14 @@ Deno.test({
     await page.locator("summary", { hasText: "团北京市委" }).focus();
     await page.keyboard.press("Enter");
     await page.locator("a", { hasText: "团东城区委" }).waitFor();
+    // A county with 150 branches shows 100, then the rest in place of the "more" link.
+    await page.locator("summary", { hasText: "团历下区委" }).click();
+    await page.locator("a", { hasText: "第100团支部" }).waitFor();
+    assert.equal(await page.locator("a", { hasText: "第101团支部" }).count(), 0);
+    await page.locator("li.more a").click();
+    await page.locator("a", { hasText: "第150团支部" }).waitFor();
+    assert.equal(await page.locator("li.more").count(), 0);
+    assert.equal(await page.locator(`#kids-${LIXIA} li.leaf`).count(), 150);
   } finally {
     await closeContext(ctx);
     await server.shutdown();

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { orgs } from "../db/schema.ts";
+import { bulkAppend } from "../db/bulk.ts";
 import { MINI, setup } from "./helpers.ts";
 
 Deno.test("tree: root admin sees the root and its children; expanding returns a fragment", async () => {
@@ -172,4 +173,46 @@ Deno.test("cached fragments: every copy is whole, with its headers; a cache hit 
   assert.ok(after.headers.get("HX-Redirect")?.startsWith("/login"));
   assert.match(after.headers.getSetCookie().join("\n"), /^sid=; Max-Age=0/m);
   assert.equal(gone.cookies.has("sid"), false);
+});
+
+Deno.test("tree: an org with many children expands 100 at a time; the rest follow by link or page", async () => {
+  await using t = await setup();
+  const LIXIA = 15;
+  await bulkAppend(
+    t.db,
+    Array.from({ length: 250 }, (_, i) => ({ parentId: LIXIA, shortName: `第${i + 1}团支部`, category: 5 })),
+  );
+  const admin = await t.adminOf(MINI.root, 0);
+  const items = (html: string) => [...html.matchAll(/<li class="leaf"><a href="\/tree\/(\d+)"/g)].length;
+
+  const first = await (await admin.get(`/tree/${LIXIA}`, { hx: true })).text();
+  assert.match(first, /^<ul class="tree">/);
+  assert.equal(items(first), 100);
+  assert.match(first, /第100团支部/);
+  assert.doesNotMatch(first, /第101团支部/);
+  assert.match(
+    first,
+    new RegExp(
+      `<li class="more"><a href="/tree/${LIXIA}\\?page=2" hx-get="/tree/${LIXIA}\\?page=2&amp;more=1"`,
+    ),
+  );
+  assert.match(first, /显示后 100 个（还有 150 个）/);
+
+  const second = await (await admin.get(`/tree/${LIXIA}?page=2&more=1`, { hx: true })).text();
+  assert.match(second, /^<li/, "just the next items, to replace the link");
+  assert.equal(items(second), 100);
+  assert.match(second, /显示后 50 个（还有 50 个）/);
+  const last = await (await admin.get(`/tree/${LIXIA}?page=3&more=1`, { hx: true })).text();
+  assert.equal(items(last), 50);
+  assert.doesNotMatch(last, /class="more"/);
+
+  // Without JavaScript: the same link is a full page with a pager.
+  const page = await (await admin.get(`/tree/${LIXIA}?page=3`)).text();
+  assert.match(page, /^<!DOCTYPE html>/);
+  assert.equal(items(page), 50);
+  assert.match(page, /第 3 \/ 3 页/);
+  assert.match(page, /第250团支部/);
+  for (const bad of ["0", "x", "9"]) {
+    assert.equal((await admin.get(`/tree/${LIXIA}?page=${bad}`)).status, 200, bad);
+  }
 });
