@@ -136,7 +136,7 @@ for (const [name, id] of [["团中央", 1], ["团山东省委", province.id], ["
     await getOrg(db, id);
     read.push(performance.now() - t0);
     t0 = performance.now();
-    await progressChildren(db, id, "order");
+    await progressChildren(db, id, "order", 1);
     kids.push(performance.now() - t0);
   }
   for (let i = 0; i < 100; i++) {

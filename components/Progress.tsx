@@ -2,6 +2,7 @@
 import type { Figures } from "../db/progress.ts";
 import { categoryOf } from "../lib/org_rules.ts";
 import { Csrf, Field, FormErrors, Notice } from "./Form.tsx";
+import { Pager } from "./Pager.tsx";
 
 /** One child in the progress table. */
 export interface ProgressRow {
@@ -65,11 +66,11 @@ export function ProblemLinks(
 }
 
 /** Horizontal bars of the direct children's completion rates (text, so it reads without images). */
-export function RateChart({ rows }: { rows: ProgressRow[] }) {
+export function RateChart({ rows, partial = false }: { rows: ProgressRow[]; partial?: boolean }) {
   if (rows.length === 0) return null;
   return (
     <figure class="chart">
-      <figcaption>直属下级完成率</figcaption>
+      <figcaption>直属下级完成率{partial ? "（本页）" : ""}</figcaption>
       <ol>
         {rows.map((r) => (
           <li>
@@ -83,68 +84,78 @@ export function RateChart({ rows }: { rows: ProgressRow[] }) {
   );
 }
 
-/** The child table; each row drills down into its own children in place. */
-export function ProgressTable({ rows, ranked }: { rows: ProgressRow[]; ranked: boolean }) {
+/** One page of the child table, numbered from `first`; each row drills down into its own children in place. */
+export function ProgressTable(
+  { rows, ranked, first = 1, pager }: {
+    rows: ProgressRow[];
+    ranked: boolean;
+    first?: number;
+    pager?: { page: number; pages: number; href: (page: number) => string };
+  },
+) {
   if (rows.length === 0) return <p class="muted">没有直属下级组织。</p>;
   return (
-    <div class="scroll">
-      <table class="list progress">
-        <thead>
-          <tr>
-            <th scope="col">{ranked ? "排名" : "序号"}</th>
-            <th scope="col">组织</th>
-            <th scope="col">状态</th>
-            <th scope="col">下级总数</th>
-            <th scope="col">有管理员</th>
-            <th scope="col">信息完整</th>
-            <th scope="col">完成率</th>
-          </tr>
-        </thead>
-        {rows.map((r, i) => (
-          <tbody>
+    <>
+      <div class="scroll">
+        <table class="list progress">
+          <thead>
             <tr>
-              <td>{i + 1}</td>
-              <td>
-                <a href={`/orgs/${r.id}/progress`}>{r.shortName}</a>
-                <small class="cat">{categoryOf(r.category)?.label}</small>
-                {r.childCount > 0
-                  ? (
-                    <>
-                      {" "}
-                      <a
-                        href={`/orgs/${r.id}/progress`}
-                        hx-get={`/orgs/${r.id}/progress`}
-                        hx-target={`#drill-${r.id}`}
-                        class="drill"
-                        aria-controls={`drill-${r.id}`}
-                      >
-                        展开下级
-                      </a>
-                    </>
-                  )
-                  : null}
-              </td>
-              <td>
-                {r.hasAdmin ? "" : "无管理员 "}
-                {r.complete ? "信息完整" : "信息未完整"}
-                {r.overdue ? <strong class="flag">（逾期，截止 {r.deadline}）</strong> : null}
-              </td>
-              <td>{r.subtree.created - 1}</td>
-              <td>{r.subtree.withAdmin}</td>
-              <td>{r.subtree.complete}</td>
-              <td>{pct(r.rate)}</td>
+              <th scope="col">{ranked ? "排名" : "序号"}</th>
+              <th scope="col">组织</th>
+              <th scope="col">状态</th>
+              <th scope="col">下级总数</th>
+              <th scope="col">有管理员</th>
+              <th scope="col">信息完整</th>
+              <th scope="col">完成率</th>
             </tr>
-            {r.childCount > 0
-              ? (
-                <tr class="drill-row">
-                  <td colspan={7} id={`drill-${r.id}`}></td>
-                </tr>
-              )
-              : null}
-          </tbody>
-        ))}
-      </table>
-    </div>
+          </thead>
+          {rows.map((r, i) => (
+            <tbody>
+              <tr>
+                <td>{first + i}</td>
+                <td>
+                  <a href={`/orgs/${r.id}/progress`}>{r.shortName}</a>
+                  <small class="cat">{categoryOf(r.category)?.label}</small>
+                  {r.childCount > 0
+                    ? (
+                      <>
+                        {" "}
+                        <a
+                          href={`/orgs/${r.id}/progress`}
+                          hx-get={`/orgs/${r.id}/progress`}
+                          hx-target={`#drill-${r.id}`}
+                          class="drill"
+                          aria-controls={`drill-${r.id}`}
+                        >
+                          展开下级
+                        </a>
+                      </>
+                    )
+                    : null}
+                </td>
+                <td>
+                  {r.hasAdmin ? "" : "无管理员 "}
+                  {r.complete ? "信息完整" : "信息未完整"}
+                  {r.overdue ? <strong class="flag">（逾期，截止 {r.deadline}）</strong> : null}
+                </td>
+                <td>{r.subtree.created - 1}</td>
+                <td>{r.subtree.withAdmin}</td>
+                <td>{r.subtree.complete}</td>
+                <td>{pct(r.rate)}</td>
+              </tr>
+              {r.childCount > 0
+                ? (
+                  <tr class="drill-row">
+                    <td colspan={7} id={`drill-${r.id}`}></td>
+                  </tr>
+                )
+                : null}
+            </tbody>
+          ))}
+        </table>
+      </div>
+      {pager ? <Pager {...pager} /> : null}
+    </>
   );
 }
 

@@ -3,7 +3,8 @@
  * row for its subtree, its direct children's rows for the per-child table,
  * and partial indexes for the problem lists. Nothing walks the tree.
  */
-import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
+import { pace } from "./client.ts";
 import { defaultSchedule, type Schedule } from "../lib/deadlines.ts";
 import type { Conn } from "./orgs.ts";
 import { counterColumns, subtreeOf } from "./orgs.ts";
@@ -54,17 +55,20 @@ export function subtreeFigures(o: ProgressOrg): Figures {
   };
 }
 
-/** The direct children themselves (their own flags), summed. */
-export function directFigures(children: ProgressOrg[]): Figures {
-  const f: Figures = { created: 0, withAdmin: 0, complete: 0, noBranch: 0, badLeaf: 0, badName: 0 };
-  for (const c of children) {
-    f.created++;
-    f.withAdmin += c.adminCount > 0 ? 1 : 0;
-    f.complete += c.infoComplete;
-    f.noBranch += c.category !== 5 && c.subBranches === 0 ? 1 : 0;
-    f.badLeaf += c.category !== 5 && c.childCount === 0 ? 1 : 0;
-    f.badName += c.badName;
-  }
+/** The direct children themselves (their own flags), summed in one aggregate query. */
+export async function directFigures(db: Conn, orgId: number): Promise<Figures & { unfinished: number }> {
+  const [f] = await db.select({
+    created: sql<number>`count(*)`,
+    withAdmin: sql<number>`coalesce(sum(${orgs.adminCount} > 0), 0)`,
+    complete: sql<number>`coalesce(sum(${orgs.infoComplete}), 0)`,
+    noBranch: sql<number>`coalesce(sum(${orgs.category} <> 5 AND ${orgs.subBranches} = 0), 0)`,
+    badLeaf: sql<number>`coalesce(sum(${orgs.category} <> 5 AND ${orgs.childCount} = 0), 0)`,
+    badName: sql<number>`coalesce(sum(${orgs.badName}), 0)`,
+    // What makes an org overdue once its level's deadline has passed (lib/deadlines.ts isOverdue).
+    unfinished: sql<
+      number
+    >`coalesce(sum(${orgs.infoComplete} = 0 OR (${orgs.category} <> 5 AND ${orgs.childCount} = 0)), 0)`,
+  }).from(orgs).where(eq(orgs.parentId, orgId));
   return f;
 }
 
@@ -84,14 +88,51 @@ export type ProgressOrg = Pick<Org, keyof typeof PROGRESS_COLUMNS>;
 /** Sort orders of the child table. */
 export type ChildSort = "order" | "rate" | "name";
 
-/** Direct children, sorted for the table (ranking by subtree completion rate). */
-export async function progressChildren(db: Conn, orgId: number, sort: ChildSort): Promise<ProgressOrg[]> {
-  const rows = await db.select(PROGRESS_COLUMNS).from(orgs).where(eq(orgs.parentId, orgId))
-    .orderBy(asc(orgs.sortOrder), asc(orgs.id));
-  if (sort === "rate") {
-    rows.sort((a, b) => rate(subtreeFigures(b)) - rate(subtreeFigures(a)) || a.sortOrder - b.sortOrder);
-  } else if (sort === "name") rows.sort((a, b) => a.shortName.localeCompare(b.shortName, "zh-CN"));
-  return rows;
+/** Children per page of the progress table. */
+export const PROGRESS_PER_PAGE = 100;
+
+const byName = new Intl.Collator("zh-CN");
+
+/**
+ * One page of direct children, sorted for the table: sibling order, ranking
+ * by subtree completion rate (as `rate` rounds it, ties in sibling order), or
+ * by name in pinyin order (sorted here: SQLite has no Chinese collation, so
+ * only the ids and names of all children are read, then the page's rows).
+ */
+export async function progressChildren(
+  db: Conn,
+  orgId: number,
+  sort: ChildSort,
+  page = 1,
+  perPage = PROGRESS_PER_PAGE,
+): Promise<ProgressOrg[]> {
+  const offset = (page - 1) * perPage;
+  const ofParent = eq(orgs.parentId, orgId);
+  if (sort === "name") {
+    const names = await db.select({ id: orgs.id, shortName: orgs.shortName }).from(orgs).where(ofParent);
+    const ids = names.sort((a, b) => byName.compare(a.shortName, b.shortName)).slice(offset, offset + perPage)
+      .map((r) => r.id);
+    if (ids.length === 0) return [];
+    const rows = await db.select(PROGRESS_COLUMNS).from(orgs).where(inArray(orgs.id, ids));
+    const at = new Map(ids.map((id, i) => [id, i]));
+    return rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
+  }
+  const order = sort === "rate"
+    ? [sql`round(${orgs.subComplete} * 1000.0 / ${orgs.subOrgs}) DESC`, asc(orgs.sortOrder), asc(orgs.id)]
+    : [asc(orgs.sortOrder), asc(orgs.id)];
+  return await db.select(PROGRESS_COLUMNS).from(orgs).where(ofParent).orderBy(...order).limit(perPage)
+    .offset(offset);
+}
+
+/** Every direct child, sorted as {@link progressChildren}, read a page at a time (for the spreadsheet). */
+export async function allProgressChildren(db: Conn, orgId: number, sort: ChildSort): Promise<ProgressOrg[]> {
+  const out: ProgressOrg[] = [];
+  for (let page = 1;; page++) {
+    const rows = await progressChildren(db, orgId, sort, page, 1000);
+    out.push(...rows);
+    await pace();
+    if (rows.length < 1000) return out;
+  }
 }
 
 /** Kinds of structural problem, with their label and the SQL that finds them (matching a partial index). */

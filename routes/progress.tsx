@@ -16,10 +16,12 @@ import {
   WelcomeBox,
 } from "../components/Progress.tsx";
 import { OrgNav } from "../components/OrgNav.tsx";
+import { pageParam } from "../components/Pager.tsx";
 import { Notice } from "../components/Form.tsx";
 import { audit } from "../db/audit.ts";
-import { writeTx } from "../db/client.ts";
+import { pace, writeTx } from "../db/client.ts";
 import {
+  allProgressChildren,
   belowFigures,
   type ChildSort,
   directFigures,
@@ -27,6 +29,7 @@ import {
   type ProblemKind,
   problemPage,
   PROBLEMS,
+  PROGRESS_PER_PAGE,
   progressChildren,
   type ProgressOrg,
   rate,
@@ -34,9 +37,9 @@ import {
   subtreeFigures,
 } from "../db/progress.ts";
 import type { Org } from "../db/schema.ts";
-import { deadlineDate, isOverdue, parseSchedule, type Schedule } from "../lib/deadlines.ts";
+import { deadlineDate, deadlineOf, isOverdue, parseSchedule, type Schedule } from "../lib/deadlines.ts";
 import { categoryOf } from "../lib/org_rules.ts";
-import { attachment, tableToXlsx, XLSX_TYPE } from "../lib/xlsx.ts";
+import { attachment, tableToXlsxOffThread, XLSX_TYPE } from "../lib/xlsx.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
@@ -60,26 +63,41 @@ function progressRow(o: ProgressOrg, schedule: Schedule, now: Date): ProgressRow
   };
 }
 
-async function childRows(c: Context<AppEnv>, org: Org, sort: ChildSort) {
+/** One page of the child table, with the schedule its overdue flags were judged by. */
+async function childRows(c: Context<AppEnv>, org: Org, sort: ChildSort, page: number) {
   const now = c.get("now")();
   const schedule = await getSchedule(c.get("db"), now);
-  const children = await progressChildren(c.get("db"), org.id, sort);
-  return { children, rows: children.map((o) => progressRow(o, schedule, now)), schedule, now };
+  const children = await progressChildren(c.get("db"), org.id, sort, page);
+  return { rows: children.map((o) => progressRow(o, schedule, now)), schedule, now };
 }
 
 /** Routes under /orgs/:id/progress, /problems and /orgs/1/deadlines. */
 export const progress = new Hono<AppEnv>()
   .get("/:id{[0-9]+}/progress", guard("subtree"), async (c) => {
     const org = c.get("org");
+    const db = c.get("db");
     const sort = SORTS.find((s) => s === c.req.query("sort")) ?? "order";
-    const { children, rows, schedule, now } = await childRows(c, org, sort);
+    const pages = Math.ceil(org.childCount / PROGRESS_PER_PAGE);
+    const page = pageParam(c.req.query("page"), pages);
+    const { rows, schedule, now } = await childRows(c, org, sort, page);
+    const table = (
+      <ProgressTable
+        rows={rows}
+        ranked={sort === "rate"}
+        first={(page - 1) * PROGRESS_PER_PAGE + 1}
+        pager={{
+          page,
+          pages,
+          href: (n) => `/orgs/${org.id}/progress?sort=${sort}${n > 1 ? `&page=${n}` : ""}`,
+        }}
+      />
+    );
     // htmx drill-down from the parent's table: just this org's child table.
-    if (wantsFragment(c)) {
-      return render(c, org.shortName, <ProgressTable rows={rows} ranked={sort === "rate"} />);
-    }
+    if (wantsFragment(c)) return render(c, org.shortName, table);
     const below = belowFigures(org);
-    const direct = directFigures(children);
-    const overdue = rows.filter((r) => r.overdue).length;
+    const { unfinished, ...direct } = await directFigures(db, org.id);
+    const childLevelOverdue = now > deadlineOf(org.level + 1, schedule);
+    const overdue = childLevelOverdue ? unfinished : 0;
     const self = c.get("session")!.org.id === org.id;
     const problems = Object.fromEntries(
       (Object.keys(PROBLEMS) as ProblemKind[]).map((k) => [
@@ -115,17 +133,22 @@ export const progress = new Hono<AppEnv>()
         </div>
         <h2>结构问题（含本级）</h2>
         <ProblemLinks orgId={org.id} counts={problems} />
-        <RateChart rows={rows} />
+        <RateChart rows={rows} partial={pages > 1} />
         <h2>直属下级进度</h2>
         <SortLinks orgId={org.id} sort={sort} />
-        <ProgressTable rows={rows} ranked={sort === "rate"} />
+        {table}
       </>,
     );
   })
   .get("/:id{[0-9]+}/progress.xlsx", guard("subtree"), async (c) => {
     const org = c.get("org");
-    const { rows } = await childRows(c, org, SORTS.find((s) => s === c.req.query("sort")) ?? "order");
-    const bytes = await tableToXlsx(
+    const now = c.get("now")();
+    const schedule = await getSchedule(c.get("db"), now);
+    const sort = SORTS.find((s) => s === c.req.query("sort")) ?? "order";
+    const rows = (await allProgressChildren(c.get("db"), org.id, sort)).map((o) =>
+      progressRow(o, schedule, now)
+    );
+    const bytes = await tableToXlsxOffThread(
       "录入进度",
       [
         "序号",
@@ -202,14 +225,15 @@ export const progress = new Hono<AppEnv>()
     let after: string | undefined;
     // At most 50,000 rows, read in pages; the list page shows the rest.
     while (out.length < 50_000) {
-      const page = await problemPage(c.get("db"), org.path, kind, after, 2000);
+      const page = await problemPage(c.get("db"), org.path, kind, after, 500);
       for (const o of page) {
         out.push([o.shortName, o.fullName ?? "", o.level, categoryOf(o.category)?.label ?? ""]);
       }
-      if (page.length < 2000) break;
+      if (page.length < 500) break;
       after = page.at(-1)!.path;
+      await pace();
     }
-    const bytes = await tableToXlsx(PROBLEMS[kind].label.slice(0, 31), [
+    const bytes = await tableToXlsxOffThread(PROBLEMS[kind].label.slice(0, 31), [
       "组织简称",
       "组织全称",
       "级别",

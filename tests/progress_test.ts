@@ -6,6 +6,7 @@ import { writeTx } from "../db/client.ts";
 import { applyChange } from "../db/orgs.ts";
 import { createChildren } from "../db/children.ts";
 import { orgs } from "../db/schema.ts";
+import { bulkAppend } from "../db/bulk.ts";
 import { MINI, setup } from "./helpers.ts";
 
 const JINAN = 11, QINGDAO = 12;
@@ -172,4 +173,61 @@ Deno.test("progress: forbidden outside one's subtree", async () => {
     assert.equal((await jn.get(path)).status, 403, `child ${path}`);
     assert.equal((await t.client().get(path)).status, 303, `anonymous ${path}`);
   }
+});
+
+Deno.test("progress: 250 children come 100 a page, ranked and named across pages; direct figures count all", async () => {
+  await using t = await setup({ now: () => NOW });
+  const LIXIA = 15;
+  // Names in an order that is neither pinyin nor creation order; every third one complete.
+  const names = Array.from(
+    { length: 250 },
+    (_, i) => `${["张", "阿", "王"][i % 3]}${String(i).padStart(3, "0")}团支部`,
+  );
+  const ids = await bulkAppend(
+    t.db,
+    names.map((shortName, i) => ({
+      parentId: LIXIA,
+      shortName,
+      category: 5,
+      infoComplete: i % 3 === 0 ? 1 : 0,
+    })),
+  );
+  const c = await t.adminOf(LIXIA, 0);
+  const rowNames = (html: string) =>
+    [...html.matchAll(/<a href="\/orgs\/\d+\/progress">([^<]+)<\/a><small/g)].map((m) => m[1]);
+  const page1 = await (await c.get(`/orgs/${LIXIA}/progress`)).text();
+  assert.deepEqual(rowNames(page1), names.slice(0, 100));
+  assert.match(page1, /直属下级（250 个）/);
+  assert.match(page1, /直属下级完成率（本页）/);
+  assert.match(page1, /第 1 \/ 3 页/);
+  assert.match(page1, /href="\/orgs\/15\/progress\?sort=order&amp;page=2" rel="next"/);
+
+  // Ranked: the 84 complete ones first (sibling order among equals), numbered on across pages.
+  const ranked = [...names.filter((_, i) => i % 3 === 0), ...names.filter((_, i) => i % 3 !== 0)];
+  const rank2 = await (await c.get(`/orgs/${LIXIA}/progress?sort=rate&page=2`)).text();
+  assert.deepEqual(rowNames(rank2), ranked.slice(100, 200));
+  assert.match(rank2, /<td>101<\/td>/);
+  // By name in pinyin order: 阿 (a) before 王 (wang) before 张 (zhang).
+  const byName = [...names].sort((a, b) => a.localeCompare(b, "zh-CN"));
+  const name3 = await (await c.get(`/orgs/${LIXIA}/progress?sort=name&page=3`)).text();
+  assert.deepEqual(rowNames(name3), byName.slice(200));
+  assert.ok(rowNames(name3).every((n) => n.startsWith("张")));
+  // The drill-down fragment is paged too, and a page beyond the last shows the last.
+  const frag = await (await c.get(`/orgs/${LIXIA}/progress?page=9`, { hx: true })).text();
+  assert.deepEqual(rowNames(frag), names.slice(200));
+  assert.equal(ids.length, 250);
+  // Past level 5's deadline the 166 unfinished children are overdue.
+  const later = await setup({ now: () => new Date("2027-06-01T00:00:00Z") });
+  await using _later = later;
+  await bulkAppend(
+    later.db,
+    names.map((shortName, i) => ({
+      parentId: LIXIA,
+      shortName,
+      category: 5,
+      infoComplete: i % 3 === 0 ? 1 : 0,
+    })),
+  );
+  const l = await later.adminOf(LIXIA, 0);
+  assert.match(await (await l.get(`/orgs/${LIXIA}/progress`)).text(), /166 个直属下级已逾期/);
 });
