@@ -41,11 +41,28 @@ export function PickResults({ items }: { items: PickOrg[] }) {
   );
 }
 
-/** Lazily expanding name-only tree for choosing an org (fragment of /register/orgs/:id). */
-export function PickList({ items }: { items: PickOrg[] }) {
-  if (items.length === 0) return <p class="muted">没有下级组织</p>;
-  return (
-    <ul class="tree pick">
+/** Orgs per page of the chooser. */
+export const PICK_PER_PAGE = 100;
+
+/** Where a chooser list continues: page `next` of `total` children of org `parentId`. */
+export interface PickMore {
+  parentId: number;
+  next: number;
+  total: number;
+}
+
+/**
+ * Lazily expanding name-only tree for choosing an org (fragment of
+ * /register/orgs/:id), a page at a time: with `more`, a last item links to
+ * the next page, which htmx puts in its place (`rest` renders just items).
+ */
+export function PickList(
+  { items, more, rest = false }: { items: PickOrg[]; more?: PickMore; rest?: boolean },
+) {
+  if (items.length === 0 && !rest) return <p class="muted">没有下级组织</p>;
+  const left = more ? more.total - (more.next - 1) * PICK_PER_PAGE : 0;
+  const list = (
+    <>
       {items.map((o) => (
         <li>
           {o.childCount > 0
@@ -66,8 +83,23 @@ export function PickList({ items }: { items: PickOrg[] }) {
             : <a href={`/register/start?org=${o.id}`}>{o.shortName}</a>}
         </li>
       ))}
-    </ul>
+      {more && left > 0
+        ? (
+          <li class="more">
+            <a
+              href={`/register/orgs/${more.parentId}?page=${more.next}`}
+              hx-get={`/register/orgs/${more.parentId}?page=${more.next}&more=1`}
+              hx-target="closest li"
+              hx-swap="outerHTML"
+            >
+              显示后 {Math.min(left, PICK_PER_PAGE)} 个（还有 {left} 个）
+            </a>
+          </li>
+        )
+        : null}
+    </>
   );
+  return rest ? list : <ul class="tree pick">{list}</ul>;
 }
 
 /** Step 1a: find the org by name or in the tree. */

@@ -41,14 +41,6 @@ export async function getRoot(db: Conn): Promise<Org | undefined> {
   return row;
 }
 
-/** Direct children in sibling order. */
-export function childrenOf(db: Conn, parentId: number): Promise<Org[]> {
-  return db.select().from(orgs).where(eq(orgs.parentId, parentId)).orderBy(
-    asc(orgs.sortOrder),
-    asc(orgs.id),
-  );
-}
-
 /** One page of direct children in sibling order (`offset` rows skipped; the (parent, sort order) index). */
 export function childrenPage(db: Conn, parentId: number, offset: number, limit: number): Promise<Org[]> {
   return db.select().from(orgs).where(eq(orgs.parentId, parentId)).orderBy(asc(orgs.sortOrder), asc(orgs.id))

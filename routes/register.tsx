@@ -11,6 +11,7 @@ import {
   type Chosen,
   EnterCode,
   EnterPerson,
+  PICK_PER_PAGE,
   PickList,
   type PickOrg,
 } from "../components/Register.tsx";
@@ -24,7 +25,8 @@ import {
 } from "../db/accounts.ts";
 import { audit } from "../db/audit.ts";
 import { checkCode, codeProblemText, redeemCode } from "../db/codes.ts";
-import { ancestorsOf, childrenOf, getOrg, getRoot } from "../db/orgs.ts";
+import { ancestorsOf, getOrg, getRoot, treeItems } from "../db/orgs.ts";
+import { pageParam } from "../components/Pager.tsx";
 import { searchOrgs } from "../db/search.ts";
 import { accounts, type Org } from "../db/schema.ts";
 import { generateSecret, isWellFormedCode } from "../lib/codes.ts";
@@ -126,9 +128,18 @@ export const register = new Hono<AppEnv>()
     );
   })
   .get("/orgs/:id{[0-9]+}", async (c) => {
-    const items = (await childrenOf(c.get("db"), Number(c.req.param("id"))))
-      .map(pick);
-    return render(c, TITLE, <PickList items={items} />);
+    const db = c.get("db");
+    const parent = await getOrg(db, Number(c.req.param("id")));
+    if (!parent) {
+      return renderError(c, 404, "组织不存在", "请重新选择要注册的组织。", {
+        href: "/register",
+        label: "重新选择",
+      });
+    }
+    const page = pageParam(c.req.query("page"), Math.ceil(parent.childCount / PICK_PER_PAGE));
+    const items = await treeItems(db, parent.id, (page - 1) * PICK_PER_PAGE, PICK_PER_PAGE);
+    const more = { parentId: parent.id, next: page + 1, total: parent.childCount };
+    return render(c, TITLE, <PickList items={items} more={more} rest={c.req.query("more") === "1"} />);
   })
   .get("/start", async (c) => {
     const org = await getOrg(c.get("db"), Number(c.req.query("org")));

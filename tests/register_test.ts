@@ -7,6 +7,7 @@ import { issueCodes } from "../db/codes.ts";
 import { CODE_ALPHABET } from "../lib/codes.ts";
 import { type Client, MINI, PASSWORD, setup } from "./helpers.ts";
 import { verifyCounters } from "../db/recount.ts";
+import { bulkAppend } from "../db/bulk.ts";
 
 const PERSON = {
   name: "张三",
@@ -294,4 +295,33 @@ Deno.test("registration: a second code adds the org to the same account after th
 
 Deno.test("codes: alphabet has no confusable characters", () => {
   for (const ch of "0Oo1lI") assert.ok(!CODE_ALPHABET.includes(ch), ch);
+});
+
+Deno.test("registration: choosing the org in the tree, 100 names at a time, for anyone", async () => {
+  await using t = await setup();
+  const LIXIA = 15;
+  await bulkAppend(
+    t.db,
+    Array.from({ length: 150 }, (_, i) => ({ parentId: LIXIA, shortName: `第${i + 1}团支部`, category: 5 })),
+  );
+  const anon = t.client();
+  const top = await (await anon.get(`/register/orgs/${MINI.root}`, { hx: true })).text();
+  assert.match(top, /^<ul class="tree pick">/);
+  assert.match(top, /团北京市委/);
+  assert.match(top, /hx-get="\/register\/orgs\/3"/);
+  assert.doesNotMatch(top, /class="more"/);
+  const first = await (await anon.get(`/register/orgs/${LIXIA}`, { hx: true })).text();
+  assert.equal([...first.matchAll(/register\/start\?org=/g)].length, 100);
+  assert.match(first, /显示后 50 个（还有 50 个）/);
+  const rest = await (await anon.get(`/register/orgs/${LIXIA}?page=2&more=1`, { hx: true })).text();
+  assert.match(rest, /^<li>/);
+  assert.equal([...rest.matchAll(/register\/start\?org=/g)].length, 50);
+  assert.match(rest, /第150团支部/);
+  // Without JavaScript the link opens that page whole; bad ids and pages are handled.
+  const page = await anon.get(`/register/orgs/${LIXIA}?page=2`);
+  assert.match(await page.text(), /<!DOCTYPE html>[^]*第150团支部/);
+  assert.equal((await anon.get(`/register/orgs/${LIXIA}?page=x`)).status, 200);
+  const missing = await anon.get("/register/orgs/999999");
+  assert.equal(missing.status, 404);
+  assert.match(await missing.text(), /组织不存在/);
 });
