@@ -182,16 +182,3 @@ export async function readChildRows(bytes: Uint8Array): Promise<Result<RawRow[]>
   }
   return ok(rows);
 }
-
-/** {@link readChildRows} in a short-lived worker thread (the event loop stays free while it parses). */
-export function readChildRowsOffThread(bytes: Uint8Array): Promise<Result<RawRow[]>> {
-  const worker = new Worker(new URL("./import_worker.ts", import.meta.url).href, { type: "module" });
-  return new Promise<Result<RawRow[]>>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<Result<RawRow[]>>) => resolve(e.data);
-    worker.onerror = (e) => {
-      e.preventDefault();
-      reject(new Error(e.message));
-    };
-    worker.postMessage(bytes, [bytes.buffer]);
-  }).finally(() => worker.terminate());
-}

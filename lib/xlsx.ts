@@ -1,49 +1,55 @@
 /** Small helpers for writing .xlsx files with exceljs. */
 import ExcelJS from "exceljs";
+import { PassThrough } from "node:stream";
 
 /** The MIME type of .xlsx. */
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/** A single-sheet workbook: a bold header row, then the rows, columns sized to fit. */
+/**
+ * A single-sheet workbook: a bold, frozen header row, then the rows, columns
+ * sized to fit. Written with exceljs' streaming writer, row by row, so a
+ * 50,000-row table does not hold a whole workbook model in memory.
+ */
 export async function tableToXlsx(
   sheetName: string,
   headers: string[],
   rows: (string | number | null)[][],
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(sheetName);
-  ws.addRow(headers).font = { bold: true };
-  for (const r of rows) ws.addRow(r);
-  ws.columns.forEach((col, i) => {
-    const widest = Math.max(
-      headers[i].length,
-      ...rows.slice(0, 500).map((r) => String(r[i] ?? "").length),
-    );
-    col.width = Math.min(60, Math.max(8, widest * 2 + 2));
+  const out = new PassThrough();
+  const chunks: Uint8Array[] = [];
+  out.on("data", (chunk: Uint8Array) => chunks.push(chunk));
+  const ended = new Promise((resolve, reject) => {
+    out.on("end", resolve);
+    out.on("error", reject);
   });
-  ws.views = [{ state: "frozen", ySplit: 1 }];
-  return new Uint8Array(await wb.xlsx.writeBuffer() as ArrayBuffer);
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  const ws = wb.addWorksheet(sheetName, { views: [{ state: "frozen", ySplit: 1 }] });
+  ws.columns = headers.map((header, i) => {
+    const widest = Math.max(header.length, ...rows.slice(0, 500).map((r) => String(r[i] ?? "").length));
+    return { width: Math.min(60, Math.max(8, widest * 2 + 2)) };
+  });
+  const head = ws.addRow(headers);
+  head.font = { bold: true };
+  head.commit();
+  for (const r of rows) ws.addRow(r).commit();
+  ws.commit();
+  await wb.commit();
+  await ended;
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes;
 }
 
 /** A Content-Disposition value that carries a Chinese file name (RFC 6266). */
 export function attachment(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, "_");
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
-
-/** {@link tableToXlsx} in a short-lived worker thread, for tables large enough to stall the event loop. */
-export function tableToXlsxOffThread(
-  sheetName: string,
-  headers: string[],
-  rows: (string | number | null)[][],
-): Promise<Uint8Array<ArrayBuffer>> {
-  const worker = new Worker(new URL("./xlsx_worker.ts", import.meta.url).href, { type: "module" });
-  return new Promise<Uint8Array<ArrayBuffer>>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<Uint8Array<ArrayBuffer>>) => resolve(e.data);
-    worker.onerror = (e) => {
-      e.preventDefault();
-      reject(new Error(e.message));
-    };
-    worker.postMessage({ sheet: sheetName, headers, rows });
-  }).finally(() => worker.terminate());
 }

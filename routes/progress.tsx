@@ -39,7 +39,8 @@ import {
 import type { Org } from "../db/schema.ts";
 import { deadlineDate, deadlineOf, isOverdue, parseSchedule, type Schedule } from "../lib/deadlines.ts";
 import { categoryOf } from "../lib/org_rules.ts";
-import { attachment, tableToXlsxOffThread, XLSX_TYPE } from "../lib/xlsx.ts";
+import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
+import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";

@@ -1,6 +1,7 @@
 /** Test helpers: a fresh database per test, and an HTTP client with a cookie jar. */
 import { createApp } from "../app.ts";
 import { closeDb, type Db, openDb, writeTx } from "../db/client.ts";
+import { stopSheetThread } from "../lib/sheet_thread.ts";
 import { initialiseTree } from "../db/seed.ts";
 import { addAdmin } from "../db/accounts.ts";
 import { accounts } from "../db/schema.ts";
@@ -33,6 +34,7 @@ export async function testDb(opts: { divisions?: Divisions | "full" } = {}) {
   return {
     db,
     async [Symbol.asyncDispose]() {
+      stopSheetThread();
       closeDb(db);
       await Deno.remove(dir, { recursive: true });
     },
