@@ -25,7 +25,7 @@ export async function tableToXlsx(
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: true,
-    useSharedStrings: false,
+    useSharedStrings: true,
   });
   const ws = wb.addWorksheet(sheetName, { views: [{ state: "frozen", ySplit: 1 }] });
   ws.columns = headers.map((header, i) => {
