@@ -26,6 +26,7 @@ export async function tableToXlsx(
     stream: out,
     useStyles: true,
     useSharedStrings: true,
+    zip: { zlib: { level: 9 } },
   });
   const ws = wb.addWorksheet(sheetName, { views: [{ state: "frozen", ySplit: 1 }] });
   ws.columns = headers.map((header, i) => {
