@@ -346,7 +346,7 @@ for (
     }
   }
   row(
-    "slowest page of that org (10 pages, full and fragment)",
+    "slowest of 10 pages of that org, full and fragment (time to answer)",
     `${slowest[0].toFixed(1)} ms (${slowest[1].replace(String(unit.id), ":id")})`,
   );
 }
