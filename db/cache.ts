@@ -22,25 +22,52 @@ export async function dataVersion(db: Db, everyMs = 50): Promise<string> {
   return `${localCommits()}.${sampled.value}`;
 }
 
-/** Values valid for one data version; bounded in size. */
+/** Values valid for one data version, least recently used dropped first beyond a byte budget. */
 export class VersionedCache {
-  #map = new Map<string, unknown>();
+  #map = new Map<string, { value: unknown; bytes: number }>();
   #version = "";
+  #bytes = 0;
 
-  /** At most `max` entries (then it starts over). */
-  constructor(readonly max = 20_000) {}
+  /** At most about `maxBytes` of values (by the sizes given to `get`). */
+  constructor(readonly maxBytes = 32 * 1024 * 1024) {}
 
-  /** The cached value of `key` at `version`, computing it on a miss. */
-  async get<V>(version: string, key: string, load: () => Promise<V>): Promise<V> {
+  /** Bytes held now (as weighed). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /**
+   * The cached value of `key` at `version`, computing it on a miss. `weigh`
+   * tells a new value's size in bytes (a session or an org row: about 1 KB).
+   */
+  async get<V>(
+    version: string,
+    key: string,
+    load: () => Promise<V>,
+    weigh: (value: V) => number = () => 1024,
+  ): Promise<V> {
     if (version !== this.#version) {
       this.#map.clear();
+      this.#bytes = 0;
       this.#version = version;
     }
-    if (this.#map.has(key)) return this.#map.get(key) as V;
+    const hit = this.#map.get(key);
+    if (hit) {
+      // Most recently used last: Map keeps insertion order.
+      this.#map.delete(key);
+      this.#map.set(key, hit);
+      return hit.value as V;
+    }
     const value = await load();
-    if (version === this.#version) {
-      if (this.#map.size >= this.max) this.#map.clear();
-      this.#map.set(key, value);
+    if (version === this.#version && !this.#map.has(key)) {
+      const bytes = weigh(value);
+      this.#map.set(key, { value, bytes });
+      this.#bytes += bytes;
+      for (const [oldest, entry] of this.#map) {
+        if (this.#bytes <= this.maxBytes) break;
+        this.#map.delete(oldest);
+        this.#bytes -= entry.bytes;
+      }
     }
     return value;
   }

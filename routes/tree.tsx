@@ -33,9 +33,10 @@ export const tree = new Hono<AppEnv>()
           rest ? <TreeItems items={items} more={more} /> : <TreeChildren items={items} more={more} />,
         );
         const raw = new TextEncoder().encode(html);
-        return new Response(gzip ? gzipSync(raw) : raw, { headers: gzip ? GZIPPED : PLAIN });
-      });
-      return cached.clone();
+        const body = gzip ? new Uint8Array(gzipSync(raw)) : raw;
+        return { res: new Response(body, { headers: gzip ? GZIPPED : PLAIN }), bytes: body.length + 512 };
+      }, (entry) => entry.bytes);
+      return cached.res.clone();
     }
     const items = await pageItems();
     const top = c.get("session")!.org;
