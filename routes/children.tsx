@@ -42,20 +42,30 @@ export const childRow = (o: Org): ChildRow => ({
   subOrgs: o.subOrgs,
 });
 
+/**
+ * A text field cut to `max` characters: far beyond any valid value, so the
+ * domain rules (lib/new_child.ts) still say what is wrong with an over-long
+ * one, in Chinese, next to the field.
+ */
+const text = (max: number) => z.string().transform((s) => s.slice(0, max));
+
 /** The single-create form's fields. */
 export const newChildSchema = z.object({
-  shortName: z.string().max(100).default(""),
-  category: z.string().max(20).default(""),
-  fullName: z.string().max(120).default(""),
-  sortOrder: z.string().max(10).default(""),
-  useSuggestion: z.string().max(100).optional(),
+  shortName: text(100).default(""),
+  category: text(20).default(""),
+  fullName: text(120).default(""),
+  sortOrder: text(12).default(""),
+  useSuggestion: text(100).optional(),
 });
 
 /** The correction form's fields. */
 export const correctChildSchema = newChildSchema.omit({ sortOrder: true }).extend({
-  industry: z.string().max(40).default(""),
-  reason: z.string().max(200).default(""),
+  industry: text(40).default(""),
+  reason: text(200).default(""),
 });
+
+/** A form that is not text at all (a file in a name field): not something our pages send. */
+const notOurForm = (c: Context<AppEnv>) => renderError(c, 400, "提交的内容有误", "请刷新页面后重新填写。");
 
 /** Loads `:cid` and checks it is a direct child of the org in the URL. */
 async function directChild(c: Context<AppEnv>): Promise<Org | undefined> {
@@ -140,7 +150,9 @@ export const children = new Hono<AppEnv>()
   .get("/:id{[0-9]+}/children/propose", guard("self"), (c) => {
     // htmx: refresh the proposed 全称 while the admin types the 简称 or picks the 类别.
     const org = c.get("org");
-    const q = newChildSchema.parse(c.req.query());
+    const parsed = newChildSchema.safeParse(c.req.query());
+    if (!parsed.success) return notOurForm(c);
+    const q = parsed.data;
     const checked = checkNewChild(org, { ...q, fullName: "" }, new Map());
     return render(
       c,
@@ -150,7 +162,9 @@ export const children = new Hono<AppEnv>()
   })
   .post("/:id{[0-9]+}/children/new", guard("self"), async (c) => {
     const org = c.get("org");
-    const form = newChildSchema.parse(await c.req.parseBody());
+    const parsed = newChildSchema.safeParse(await c.req.parseBody());
+    if (!parsed.success) return notOurForm(c);
+    const form = parsed.data;
     if (form.useSuggestion) form.shortName = form.useSuggestion;
     const values: ChildValues = { ...form };
     const db = c.get("db");
@@ -212,7 +226,9 @@ export const children = new Hono<AppEnv>()
     const org = c.get("org");
     const child = await directChild(c);
     if (!child) return notChild(c);
-    const form = correctChildSchema.parse(await c.req.parseBody());
+    const parsed = correctChildSchema.safeParse(await c.req.parseBody());
+    if (!parsed.success) return notOurForm(c);
+    const form = parsed.data;
     if (form.useSuggestion) form.shortName = form.useSuggestion;
     const confirmed = child.confirmedAt !== null;
     const db = c.get("db");

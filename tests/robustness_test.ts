@@ -1,0 +1,124 @@
+/** Malformed addresses and forms never make a server error: every route answers with a page that explains. */
+import assert from "node:assert/strict";
+import { MINI, setup } from "./helpers.ts";
+
+const JINAN = 11, LIXIA = 15;
+const BAD = ["abc", "-1", "1.5", "99999999999999999999", "", "%E0%A4%A", "<script>"];
+
+Deno.test("robustness: bad query values and ids on every GET route, as an admin and anonymously", async () => {
+  await using t = await setup();
+  const admin = await t.adminOf(MINI.root, 0);
+  const anon = t.client();
+  const paths = [
+    "/tree/:id?page=B",
+    "/tree/:id?page=B&more=1",
+    "/orgs/:id?x=B",
+    "/orgs/:id/audit?page=B&after=B",
+    "/orgs/:id/children?page=B",
+    "/orgs/:id/children/new?shortName=B",
+    "/orgs/:id/children/propose?shortName=B&category=B",
+    "/orgs/:id/children/B/edit",
+    "/orgs/:id/children/B/code",
+    "/orgs/:id/deadlines",
+    "/orgs/:id/export?unmasked=B",
+    "/orgs/:id/export.xlsx?unmasked=B",
+    "/orgs/:id/import",
+    "/orgs/:id/import/B",
+    "/orgs/:id/info?edit=B",
+    "/orgs/:id/move?org=B&target=B&q=B",
+    "/orgs/:id/problems?kind=B&after=B",
+    "/orgs/:id/problems.xlsx?kind=B",
+    "/orgs/:id/progress?sort=B&page=B",
+    "/orgs/:id/progress.xlsx?sort=B",
+    "/orgs/:id/search?q=B&page=B",
+    "/register?q=B",
+    "/register/orgs/B",
+    "/register/start?org=B&position=B",
+    "/register/code?org=B",
+    "/login?next=B",
+    "/account/switch?org=B",
+  ];
+  for (const client of [admin, anon]) {
+    for (const path of paths) {
+      for (const bad of BAD) {
+        for (const id of [String(MINI.root), String(LIXIA), bad]) {
+          const url = path.replaceAll(":id", encodeURIComponent(id)).replaceAll("B", encodeURIComponent(bad));
+          for (const hx of [false, true]) {
+            const res = await client.get(url, { hx });
+            await res.body?.cancel();
+            assert.ok(
+              res.status < 500,
+              `${client === admin ? "admin" : "anonymous"} GET ${url} (hx ${hx}): ${res.status}`,
+            );
+          }
+        }
+      }
+    }
+  }
+});
+
+Deno.test("robustness: bad form values on every POST route", async () => {
+  await using t = await setup();
+  const admin = await t.adminOf(JINAN, 0);
+  const posts = [
+    "/orgs/:id/children/:cid/up",
+    "/orgs/:id/children/:cid/code",
+    "/orgs/:id/children/:cid/edit",
+    "/orgs/:id/children/new",
+    "/orgs/:id/codes.xlsx",
+    "/orgs/:id/deadlines",
+    "/orgs/:id/export.xlsx",
+    "/orgs/:id/import",
+    "/orgs/:id/info",
+    "/orgs/:id/info/confirm",
+    "/orgs/:id/move",
+    "/account/switch",
+    "/register/code",
+    "/register",
+    "/login",
+    "/password/reset",
+  ];
+  const fields = [
+    "org",
+    "target",
+    "reason",
+    "shortName",
+    "fullName",
+    "category",
+    "industry",
+    "phone",
+    "email",
+    "code",
+    "position",
+    "login",
+    "password",
+    "year",
+    "file",
+    "sortOrder",
+    "adminQuota",
+    "unmasked",
+    "name",
+    "idNumber",
+    "mobile",
+  ];
+  for (const path of posts) {
+    for (const bad of BAD) {
+      for (const [id, cid] of [[JINAN, LIXIA], [JINAN, 99999], [LIXIA, JINAN]]) {
+        const url = path.replaceAll(":id", String(id)).replaceAll(":cid", String(cid));
+        const form = Object.fromEntries(fields.map((f) => [f, bad]));
+        const res = await admin.post(url, form);
+        await res.body?.cancel();
+        assert.ok(res.status < 500, `POST ${url} with ${JSON.stringify(bad)}: ${res.status}`);
+      }
+    }
+    // Files where text belongs (a hand-made multipart form).
+    const multipart = new FormData();
+    for (const f of fields) multipart.set(f, new File(["x"], "x.txt"));
+    const res = await admin.post(
+      path.replaceAll(":id", String(JINAN)).replaceAll(":cid", String(LIXIA)),
+      multipart,
+    );
+    await res.body?.cancel();
+    assert.ok(res.status < 500, `multipart POST ${path}: ${res.status}`);
+  }
+});
