@@ -30,10 +30,10 @@ function thread(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL("./sheet_worker.ts", import.meta.url).href, { type: "module" });
   w.onmessage = (e: MessageEvent<Reply>) => {
-    const w = waiting.get(e.data.id);
+    const request = waiting.get(e.data.id);
     waiting.delete(e.data.id);
-    if (e.data.error !== undefined) w?.reject(new Error(e.data.error));
-    else w?.resolve(e.data.value);
+    if (e.data.error !== undefined) request?.reject(new Error(e.data.error));
+    else request?.resolve(e.data.value);
   };
   w.onerror = (e) => {
     // A crashed thread fails what it was doing; the next request starts a new one.
