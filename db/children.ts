@@ -1,5 +1,5 @@
 /** Writing an org's direct children: bulk creation, reordering, corrections. */
-import { and, asc, desc, eq, gt, gte, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import { add, ownFlags, zero } from "../lib/counters.ts";
 import { type Category, checkShortName } from "../lib/org_rules.ts";
 import { breathe, pace, type Tx } from "./client.ts";
@@ -16,13 +16,20 @@ export interface ChildToCreate {
   sortOrder?: number | null;
 }
 
-/** Names and categories of an org's direct children. */
+/**
+ * Which of `names` an org's direct children already use, with their
+ * categories: one index lookup per name rather than reading every child (a
+ * school can have thousands).
+ */
 export async function siblingNames(
   tx: Tx | Parameters<typeof getOrg>[0],
   parentId: number,
+  names: string[],
 ): Promise<Map<string, number>> {
+  const wanted = names.filter(Boolean);
+  if (wanted.length === 0) return new Map();
   const rows = await tx.select({ shortName: orgs.shortName, category: orgs.category }).from(orgs).where(
-    eq(orgs.parentId, parentId),
+    and(eq(orgs.parentId, parentId), inArray(orgs.shortName, wanted)),
   );
   return new Map(rows.map((r) => [r.shortName, r.category]));
 }

@@ -168,7 +168,7 @@ export const children = new Hono<AppEnv>()
     if (form.useSuggestion) form.shortName = form.useSuggestion;
     const values: ChildValues = { ...form };
     const db = c.get("db");
-    const siblings = await siblingNames(db, org.id);
+    const siblings = await siblingNames(db, org.id, [form.shortName.trim()]);
     const checked = checkNewChild(org, form, siblings);
     const formProps = { parentId: org.id, parentCategory: org.category, csrf: c.get("csrf") };
     if (!checked.ok) {
@@ -232,7 +232,7 @@ export const children = new Hono<AppEnv>()
     if (form.useSuggestion) form.shortName = form.useSuggestion;
     const confirmed = child.confirmedAt !== null;
     const db = c.get("db");
-    const siblings = await siblingNames(db, org.id);
+    const siblings = await siblingNames(db, org.id, [form.shortName.trim()]);
     siblings.delete(child.shortName);
     const checked = checkNewChild(
       org,
