@@ -110,6 +110,7 @@ export async function progressChildren(
   const ofParent = eq(orgs.parentId, orgId);
   if (sort === "name") {
     const names = await db.select({ id: orgs.id, shortName: orgs.shortName }).from(orgs).where(ofParent);
+    await pace();
     const ids = names.sort((a, b) => byName.compare(a.shortName, b.shortName)).slice(offset, offset + perPage)
       .map((r) => r.id);
     if (ids.length === 0) return [];
