@@ -9,7 +9,8 @@ import type { Context } from "hono";
 import { loadSession, SESSION_DAYS } from "../db/accounts.ts";
 import { orgAdmins } from "../db/schema.ts";
 import { count, eq } from "drizzle-orm";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv, SessionInfo } from "./env.ts";
+import type { Viewer } from "../components/Layout.tsx";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "sid";
@@ -37,36 +38,38 @@ export function clearSessionCookie(c: Context): void {
 /** The session middleware. */
 export const session = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    c.set("session", null);
-    c.set("viewer", null);
     const secret = cookieValue(c.req.header("Cookie"), SESSION_COOKIE);
     let stale = !!secret;
+    c.set("session", null);
+    c.set("viewer", null);
     if (secret) {
       const db = c.get("db");
       const { version, store } = c.get("cache");
+      // What every request of this session needs, built once per data version (treat as read-only).
       const found = await store.get(version, `sid:${secret}`, async () => {
         const row = await loadSession(db, secret, c.get("now")());
         if (!row) return null;
         const [{ n }] = await db.select({ n: count() }).from(orgAdmins).where(
           eq(orgAdmins.accountId, row.account.id),
         );
-        return { row, n };
-      });
-      if (found && found.row.session.expiresAt > c.get("now")()) {
-        const { row, n } = found;
-        c.set("session", {
+        const session: SessionInfo = {
           id: secret,
           accountId: row.account.id,
           name: row.account.name,
           org: row.org,
           orgCount: n,
-        });
-        c.set("viewer", {
+        };
+        const viewer: Viewer = {
           name: row.account.name,
           orgId: row.org.id,
           orgName: row.org.shortName,
           orgCount: n,
-        });
+        };
+        return { session, viewer, expiresAt: row.session.expiresAt.getTime() };
+      });
+      if (found && found.expiresAt > c.get("now")().getTime()) {
+        c.set("session", found.session);
+        c.set("viewer", found.viewer);
         stale = false;
       }
     }
