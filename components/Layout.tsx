@@ -20,7 +20,7 @@ export interface LayoutProps {
 /** Asset URLs carry their version, so they are cached for a year. */
 export const ASSETS = {
   htmx: "/static/htmx-2.0.11.min.js",
-  css: "/static/app.css?v=2",
+  css: "/static/app.css?v=3",
 } as const;
 
 /** htmx 2 swaps no 4xx by default; our 4xx pages carry the Chinese message to show. */

@@ -92,7 +92,7 @@ Deno.test("static assets: htmx and css served with a long cache", async () => {
     /max-age=31536000, immutable/,
   );
   assert.match(await js.text(), /htmx/);
-  const css = await t.app.request("/static/app.css?v=2");
+  const css = await t.app.request("/static/app.css?v=3");
   assert.equal(css.status, 200);
   assert.match(css.headers.get("Content-Type") ?? "", /text\/css/);
   await css.body?.cancel();
