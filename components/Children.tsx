@@ -1,7 +1,7 @@
 /** The child list of an org (下级组织管理). */
 import { categoryOf } from "../lib/org_rules.ts";
 import { Csrf } from "./Form.tsx";
-import { Pager } from "./Pager.tsx";
+import { type ListPage, Pager } from "./Pager.tsx";
 
 /** What one child row needs. */
 export interface ChildRow {
@@ -101,13 +101,12 @@ export const CHILDREN_PER_PAGE = 100;
 
 /** One page of the child table with its pager (the element htmx swaps after a reorder). */
 export function ChildTable(
-  { rows, parentId, csrf, manage, page = 1, pages = 1 }: {
+  { rows, parentId, csrf, manage, at }: {
     rows: ChildRow[];
     parentId: number;
     csrf: string;
     manage: boolean;
-    page?: number;
-    pages?: number;
+    at: ListPage;
   },
 ) {
   if (rows.length === 0) return <p class="muted" id="children">还没有直属下级组织。</p>;
@@ -137,7 +136,7 @@ export function ChildTable(
           </tbody>
         </table>
       </div>
-      <Pager page={page} pages={pages} href={href} />
+      <Pager page={at.page} pages={at.pages} href={href} />
     </div>
   );
 }

@@ -33,8 +33,48 @@ export function Pager(
   );
 }
 
+/** A page of a list of `total` items, `perPage` to a page, and where it starts. */
+export interface ListPage {
+  page: number;
+  pages: number;
+  offset: number;
+  perPage: number;
+  total: number;
+}
+
+/** The page asked for in a query value, within a list of `total` items shown `perPage` at a time. */
+export function listPage(value: string | number | undefined, total: number, perPage: number): ListPage {
+  const pages = Math.ceil(total / perPage);
+  const page = pageParam(value, pages);
+  return { page, pages, offset: (page - 1) * perPage, perPage, total };
+}
+
+/** A list page shown at `href` (its first page), for {@link MoreItem}. */
+export interface More {
+  href: string;
+  at: ListPage;
+}
+
+/**
+ * The last item of a list page that has more after it: htmx puts the next
+ * page (`href?page=N&more=1`, just its items) in its place; without
+ * JavaScript the link opens that page whole.
+ */
+export function MoreItem({ href, at }: More) {
+  const left = at.total - at.page * at.perPage;
+  if (left <= 0) return null;
+  const next = `${href}?page=${at.page + 1}`;
+  return (
+    <li class="more">
+      <a href={next} hx-get={`${next}&more=1`} hx-target="closest li" hx-swap="outerHTML">
+        显示后 {Math.min(left, at.perPage)} 个（还有 {left} 个）
+      </a>
+    </li>
+  );
+}
+
 /** The page asked for in a query value, clamped to 1…pages. */
-export function pageParam(value: string | undefined, pages: number): number {
+export function pageParam(value: string | number | undefined, pages: number): number {
   const n = Number(value);
   return Math.min(Math.max(1, pages), Number.isSafeInteger(n) && n > 0 ? n : 1);
 }

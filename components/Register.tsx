@@ -2,6 +2,7 @@
 import type { Child } from "hono/jsx";
 import { CODE_HINT } from "../lib/codes.ts";
 import { Csrf, Field, FormErrors, Select } from "./Form.tsx";
+import { type More, MoreItem } from "./Pager.tsx";
 
 const STEPS = ["选择组织和职务", "填写注册码", "填写个人信息", "完成"];
 
@@ -44,23 +45,15 @@ export function PickResults({ items }: { items: PickOrg[] }) {
 /** Orgs per page of the chooser. */
 export const PICK_PER_PAGE = 100;
 
-/** Where a chooser list continues: page `next` of `total` children of org `parentId`. */
-export interface PickMore {
-  parentId: number;
-  next: number;
-  total: number;
-}
-
 /**
  * Lazily expanding name-only tree for choosing an org (fragment of
  * /register/orgs/:id), a page at a time: with `more`, a last item links to
- * the next page, which htmx puts in its place (`rest` renders just items).
+ * the next page ({@link MoreItem}; `rest` renders just the items).
  */
 export function PickList(
-  { items, more, rest = false }: { items: PickOrg[]; more?: PickMore; rest?: boolean },
+  { items, more, rest = false }: { items: PickOrg[]; more?: More; rest?: boolean },
 ) {
   if (items.length === 0 && !rest) return <p class="muted">没有下级组织</p>;
-  const left = more ? more.total - (more.next - 1) * PICK_PER_PAGE : 0;
   const list = (
     <>
       {items.map((o) => (
@@ -83,20 +76,7 @@ export function PickList(
             : <a href={`/register/start?org=${o.id}`}>{o.shortName}</a>}
         </li>
       ))}
-      {more && left > 0
-        ? (
-          <li class="more">
-            <a
-              href={`/register/orgs/${more.parentId}?page=${more.next}`}
-              hx-get={`/register/orgs/${more.parentId}?page=${more.next}&more=1`}
-              hx-target="closest li"
-              hx-swap="outerHTML"
-            >
-              显示后 {Math.min(left, PICK_PER_PAGE)} 个（还有 {left} 个）
-            </a>
-          </li>
-        )
-        : null}
+      {more ? <MoreItem {...more} /> : null}
     </>
   );
   return rest ? list : <ul class="tree pick">{list}</ul>;

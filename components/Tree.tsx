@@ -1,6 +1,6 @@
 /** The lazily expanding org tree. */
 import { categoryOf } from "../lib/org_rules.ts";
-import { Pager } from "./Pager.tsx";
+import { type ListPage, type More, MoreItem, Pager } from "./Pager.tsx";
 
 /** What a tree row shows about an org. */
 export interface TreeItem {
@@ -60,46 +60,21 @@ export function TreeNode(
 /** Children per page of the tree (an expand shows the first page and a link to the rest). */
 export const TREE_PER_PAGE = 100;
 
-/** Where a list of children continues: page `next` of `total` children of org `parentId`. */
-export interface TreeMore {
-  parentId: number;
-  next: number;
-  total: number;
-}
-
-/**
- * Some siblings as list items, then, when more follow, an item linking to
- * the next page: htmx puts that page in its place; without JavaScript the
- * link opens it as a full page.
- */
+/** Some siblings as list items, then, when more follow, the link to the next page ({@link MoreItem}). */
 export function TreeItems(
-  { items, more, base = "/tree" }: { items: TreeItem[]; more?: TreeMore; base?: string },
+  { items, more, base = "/tree" }: { items: TreeItem[]; more?: More; base?: string },
 ) {
-  const left = more ? more.total - (more.next - 1) * TREE_PER_PAGE : 0;
   return (
     <>
       {items.map((item) => <TreeNode item={item} base={base} />)}
-      {more && left > 0
-        ? (
-          <li class="more">
-            <a
-              href={`${base}/${more.parentId}?page=${more.next}`}
-              hx-get={`${base}/${more.parentId}?page=${more.next}&more=1`}
-              hx-target="closest li"
-              hx-swap="outerHTML"
-            >
-              显示后 {Math.min(left, TREE_PER_PAGE)} 个（还有 {left} 个）
-            </a>
-          </li>
-        )
-        : null}
+      {more ? <MoreItem {...more} /> : null}
     </>
   );
 }
 
 /** A list of sibling orgs (the fragment returned for an expand). */
 export function TreeChildren(
-  { items, more, base = "/tree" }: { items: TreeItem[]; more?: TreeMore; base?: string },
+  { items, more, base = "/tree" }: { items: TreeItem[]; more?: More; base?: string },
 ) {
   if (items.length === 0) return <p class="muted">暂无直属下级组织</p>;
   return (
@@ -133,15 +108,14 @@ export function Breadcrumb(
 
 /** A whole tree page: where we are, the org's figures and one page of its children. */
 export function TreePage(
-  { trail, item, items, page = 1, base = "/tree" }: {
+  { trail, item, items, at, base = "/tree" }: {
     trail: { id: number; shortName: string }[];
     item: TreeItem;
     items: TreeItem[];
-    page?: number;
+    at: ListPage;
     base?: string;
   },
 ) {
-  const pages = Math.ceil(item.childCount / TREE_PER_PAGE);
   return (
     <section>
       <Breadcrumb trail={trail} base={base} />
@@ -151,7 +125,7 @@ export function TreePage(
       </p>
       <h2>直属下级组织（{item.childCount}）</h2>
       <TreeChildren items={items} base={base} />
-      <Pager page={page} pages={pages} href={(n) => `${base}/${item.id}${n > 1 ? `?page=${n}` : ""}`} />
+      <Pager page={at.page} pages={at.pages} href={(n) => `${base}/${item.id}${n > 1 ? `?page=${n}` : ""}`} />
     </section>
   );
 }

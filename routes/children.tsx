@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import { CHILDREN_PER_PAGE, type ChildRow, ChildTable } from "../components/Children.tsx";
-import { pageParam } from "../components/Pager.tsx";
+import { listPage } from "../components/Pager.tsx";
 import { type ChildValues, CorrectChildForm, FullNameField, NewChildForm } from "../components/ChildForm.tsx";
 import { CodeBox, formatTime } from "../components/Codes.tsx";
 import { Csrf, Notice } from "../components/Form.tsx";
@@ -94,10 +94,8 @@ export const children = new Hono<AppEnv>()
   .get("/:id{[0-9]+}/children", guard("subtree"), async (c) => {
     const org = c.get("org");
     const self = c.get("session")!.org.id === org.id;
-    const pages = Math.ceil(org.childCount / CHILDREN_PER_PAGE);
-    const page = pageParam(c.req.query("page"), pages);
-    const rows = (await childrenPage(c.get("db"), org.id, (page - 1) * CHILDREN_PER_PAGE, CHILDREN_PER_PAGE))
-      .map(childRow);
+    const at = listPage(c.req.query("page"), org.childCount, CHILDREN_PER_PAGE);
+    const rows = (await childrenPage(c.get("db"), org.id, at.offset, at.perPage)).map(childRow);
     return render(
       c,
       `${org.shortName} · 下级组织`,
@@ -130,8 +128,7 @@ export const children = new Hono<AppEnv>()
           parentId={org.id}
           csrf={c.get("csrf")}
           manage={self}
-          page={page}
-          pages={pages}
+          at={at}
         />
       </>,
     );
@@ -304,22 +301,20 @@ export const children = new Hono<AppEnv>()
     });
     // Back to the page the child is on now (moving the first row of a page up takes it to the page before).
     const db = c.get("db");
-    const page = Math.floor(await siblingsBefore(db, (await getOrg(db, child.id))!) / CHILDREN_PER_PAGE) + 1;
+    const position = await siblingsBefore(db, (await getOrg(db, child.id))!);
+    const at = listPage(Math.floor(position / CHILDREN_PER_PAGE) + 1, org.childCount, CHILDREN_PER_PAGE);
     if (wantsFragment(c)) {
       // In place: just the table, re-read in its new order.
-      const rows = (await childrenPage(db, org.id, (page - 1) * CHILDREN_PER_PAGE, CHILDREN_PER_PAGE)).map(
-        childRow,
-      );
-      const pages = Math.ceil(org.childCount / CHILDREN_PER_PAGE);
+      const rows = (await childrenPage(db, org.id, at.offset, at.perPage)).map(childRow);
       return render(
         c,
         "下级组织",
-        <ChildTable rows={rows} parentId={org.id} csrf={c.get("csrf")} manage page={page} pages={pages} />,
+        <ChildTable rows={rows} parentId={org.id} csrf={c.get("csrf")} manage at={at} />,
       );
     }
     return redirectAfterPost(
       c,
-      `/orgs/${org.id}/children${page > 1 ? `?page=${page}` : ""}#child-${child.id}`,
+      `/orgs/${org.id}/children${at.page > 1 ? `?page=${at.page}` : ""}#child-${child.id}`,
     );
   })
   .post("/:id{[0-9]+}/children/:cid{[0-9]+}/code", guard("self"), async (c) => {

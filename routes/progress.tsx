@@ -16,7 +16,7 @@ import {
   WelcomeBox,
 } from "../components/Progress.tsx";
 import { OrgNav } from "../components/OrgNav.tsx";
-import { pageParam } from "../components/Pager.tsx";
+import { listPage } from "../components/Pager.tsx";
 import { Notice } from "../components/Form.tsx";
 import { audit } from "../db/audit.ts";
 import { pace, writeTx } from "../db/client.ts";
@@ -78,17 +78,16 @@ export const progress = new Hono<AppEnv>()
     const org = c.get("org");
     const db = c.get("db");
     const sort = SORTS.find((s) => s === c.req.query("sort")) ?? "order";
-    const pages = Math.ceil(org.childCount / PROGRESS_PER_PAGE);
-    const page = pageParam(c.req.query("page"), pages);
-    const { rows, schedule, now } = await childRows(c, org, sort, page);
+    const at = listPage(c.req.query("page"), org.childCount, PROGRESS_PER_PAGE);
+    const { rows, schedule, now } = await childRows(c, org, sort, at.page);
     const table = (
       <ProgressTable
         rows={rows}
         ranked={sort === "rate"}
-        first={(page - 1) * PROGRESS_PER_PAGE + 1}
+        first={at.offset + 1}
         pager={{
-          page,
-          pages,
+          page: at.page,
+          pages: at.pages,
           href: (n) => `/orgs/${org.id}/progress?sort=${sort}${n > 1 ? `&page=${n}` : ""}`,
         }}
       />
@@ -134,7 +133,7 @@ export const progress = new Hono<AppEnv>()
         </div>
         <h2>结构问题（含本级）</h2>
         <ProblemLinks orgId={org.id} counts={problems} />
-        <RateChart rows={rows} partial={pages > 1} />
+        <RateChart rows={rows} partial={at.pages > 1} />
         <h2>直属下级进度</h2>
         <SortLinks orgId={org.id} sort={sort} />
         {table}

@@ -26,7 +26,7 @@ import {
 import { audit } from "../db/audit.ts";
 import { checkCode, codeProblemText, redeemCode } from "../db/codes.ts";
 import { ancestorsOf, getOrg, getRoot, treeItems } from "../db/orgs.ts";
-import { pageParam } from "../components/Pager.tsx";
+import { listPage } from "../components/Pager.tsx";
 import { searchOrgs } from "../db/search.ts";
 import { accounts, type Org } from "../db/schema.ts";
 import { generateSecret, isWellFormedCode } from "../lib/codes.ts";
@@ -136,9 +136,9 @@ export const register = new Hono<AppEnv>()
         label: "重新选择",
       });
     }
-    const page = pageParam(c.req.query("page"), Math.ceil(parent.childCount / PICK_PER_PAGE));
-    const items = await treeItems(db, parent.id, (page - 1) * PICK_PER_PAGE, PICK_PER_PAGE);
-    const more = { parentId: parent.id, next: page + 1, total: parent.childCount };
+    const at = listPage(c.req.query("page"), parent.childCount, PICK_PER_PAGE);
+    const items = await treeItems(db, parent.id, at.offset, at.perPage);
+    const more = { href: `/register/orgs/${parent.id}`, at };
     return render(c, TITLE, <PickList items={items} more={more} rest={c.req.query("more") === "1"} />);
   })
   .get("/start", async (c) => {

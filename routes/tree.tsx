@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { ancestorsOf, treeItems } from "../db/orgs.ts";
 import { TREE_PER_PAGE, TreeChildren, TreeItems, TreePage } from "../components/Tree.tsx";
-import { pageParam } from "../components/Pager.tsx";
+import { listPage } from "../components/Pager.tsx";
 import { guard } from "../middleware/guard.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { acceptsGzip, render, wantsFragment } from "../middleware/render.tsx";
@@ -17,17 +17,16 @@ export const tree = new Hono<AppEnv>()
   .get("/:id{[0-9]+}", guard("subtree"), async (c) => {
     const db = c.get("db");
     const org = c.get("org");
-    const pages = Math.max(1, Math.ceil(org.childCount / TREE_PER_PAGE));
-    const page = pageParam(c.req.query("page"), pages);
-    const pageItems = () => treeItems(db, org.id, (page - 1) * TREE_PER_PAGE, TREE_PER_PAGE);
+    const at = listPage(c.req.query("page"), org.childCount, TREE_PER_PAGE);
+    const pageItems = () => treeItems(db, org.id, at.offset, at.perPage);
     if (wantsFragment(c)) {
       // An expand (or its "more" link) is the same for every viewer: a finished response, raw or gzipped, cached
       // until the data changes and sent as a copy (Deno builds a Response with headers in ~4 µs, a copy in 0.2 µs).
       const { version, store } = c.get("cache");
       const gzip = acceptsGzip(c.req.header("Accept-Encoding"));
       const rest = c.req.query("more") === "1";
-      const cached = await store.get(version, `tree:${org.id}:${page}:${rest}:${gzip}`, async () => {
-        const more = { parentId: org.id, next: page + 1, total: org.childCount };
+      const cached = await store.get(version, `tree:${org.id}:${at.page}:${rest}:${gzip}`, async () => {
+        const more = { href: `/tree/${org.id}`, at };
         const items = await pageItems();
         const html = String(
           rest ? <TreeItems items={items} more={more} /> : <TreeChildren items={items} more={more} />,
@@ -44,6 +43,6 @@ export const tree = new Hono<AppEnv>()
     return render(
       c,
       org.shortName,
-      <TreePage trail={trail} item={org} items={items} page={page} />,
+      <TreePage trail={trail} item={org} items={items} at={at} />,
     );
   });
