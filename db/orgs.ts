@@ -47,6 +47,17 @@ export function childrenPage(db: Conn, parentId: number, offset: number, limit: 
     .limit(limit).offset(offset);
 }
 
+/** Every direct child's id, position and names, in sibling order (the code sheet lists them all). */
+export function childNames(db: Conn, parentId: number) {
+  return db.select({
+    id: orgs.id,
+    sortOrder: orgs.sortOrder,
+    shortName: orgs.shortName,
+    fullName: orgs.fullName,
+  })
+    .from(orgs).where(eq(orgs.parentId, parentId)).orderBy(asc(orgs.sortOrder), asc(orgs.id));
+}
+
 /** How many siblings come before `child` in sibling order (its 0-based position). */
 export async function siblingsBefore(
   db: Conn,

@@ -17,9 +17,8 @@ import { createChildren, moveSibling, siblingNames } from "../db/children.ts";
 import { pace, writeTx } from "../db/client.ts";
 import { issueCodes, validCodes } from "../db/codes.ts";
 import { infoOf, writeInfo } from "../db/org_info.ts";
-import { childrenPage, getOrg, siblingsBefore } from "../db/orgs.ts";
-import { type Org, orgs } from "../db/schema.ts";
-import { asc, eq } from "drizzle-orm";
+import { childNames, childrenPage, getOrg, siblingsBefore } from "../db/orgs.ts";
+import type { Org } from "../db/schema.ts";
 import { checkNewChild } from "../lib/new_child.ts";
 import { type Category, categoryOf, INDUSTRIES } from "../lib/org_rules.ts";
 import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
@@ -386,13 +385,7 @@ export const children = new Hono<AppEnv>()
     const org = c.get("org");
     const db = c.get("db");
     const now = c.get("now")();
-    const children = await db.select({
-      id: orgs.id,
-      sortOrder: orgs.sortOrder,
-      shortName: orgs.shortName,
-      fullName: orgs.fullName,
-    })
-      .from(orgs).where(eq(orgs.parentId, org.id)).orderBy(asc(orgs.sortOrder), asc(orgs.id));
+    const children = await childNames(db, org.id);
     await pace();
     if (children.length === 0) {
       return renderError(
