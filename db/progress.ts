@@ -93,11 +93,27 @@ export const PROGRESS_PER_PAGE = 100;
 
 const byName = new Intl.Collator("zh-CN");
 
+/** Ids of all direct children in pinyin order of their names (SQLite has no Chinese collation). */
+async function idsByName(db: Conn, orgId: number): Promise<number[]> {
+  const names = await db.select({ id: orgs.id, shortName: orgs.shortName }).from(orgs)
+    .where(eq(orgs.parentId, orgId));
+  await pace();
+  return names.sort((a, b) => byName.compare(a.shortName, b.shortName)).map((r) => r.id);
+}
+
+/** The progress rows of `ids`, in that order. */
+async function rowsInOrder(db: Conn, ids: number[]): Promise<ProgressOrg[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.select(PROGRESS_COLUMNS).from(orgs).where(inArray(orgs.id, ids));
+  const at = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
+}
+
 /**
  * One page of direct children, sorted for the table: sibling order, ranking
  * by subtree completion rate (as `rate` rounds it, ties in sibling order), or
- * by name in pinyin order (sorted here: SQLite has no Chinese collation, so
- * only the ids and names of all children are read, then the page's rows).
+ * by name in pinyin order (only the ids and names of all children are read
+ * and sorted here, then the page's rows).
  */
 export async function progressChildren(
   db: Conn,
@@ -107,29 +123,22 @@ export async function progressChildren(
   perPage = PROGRESS_PER_PAGE,
 ): Promise<ProgressOrg[]> {
   const offset = (page - 1) * perPage;
-  const ofParent = eq(orgs.parentId, orgId);
-  if (sort === "name") {
-    const names = await db.select({ id: orgs.id, shortName: orgs.shortName }).from(orgs).where(ofParent);
-    await pace();
-    const ids = names.sort((a, b) => byName.compare(a.shortName, b.shortName)).slice(offset, offset + perPage)
-      .map((r) => r.id);
-    if (ids.length === 0) return [];
-    const rows = await db.select(PROGRESS_COLUMNS).from(orgs).where(inArray(orgs.id, ids));
-    const at = new Map(ids.map((id, i) => [id, i]));
-    return rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
-  }
+  if (sort === "name") return rowsInOrder(db, (await idsByName(db, orgId)).slice(offset, offset + perPage));
   const order = sort === "rate"
     ? [sql`round(${orgs.subComplete} * 1000.0 / ${orgs.subOrgs}) DESC`, asc(orgs.sortOrder), asc(orgs.id)]
     : [asc(orgs.sortOrder), asc(orgs.id)];
-  return await db.select(PROGRESS_COLUMNS).from(orgs).where(ofParent).orderBy(...order).limit(perPage)
-    .offset(offset);
+  return await db.select(PROGRESS_COLUMNS).from(orgs).where(eq(orgs.parentId, orgId)).orderBy(...order)
+    .limit(perPage).offset(offset);
 }
 
-/** Every direct child, sorted as {@link progressChildren}, read a page at a time (for the spreadsheet). */
+/** Every direct child, sorted as {@link progressChildren}, read 1,000 at a time (for the spreadsheet). */
 export async function allProgressChildren(db: Conn, orgId: number, sort: ChildSort): Promise<ProgressOrg[]> {
   const out: ProgressOrg[] = [];
+  const ids = sort === "name" ? await idsByName(db, orgId) : undefined;
   for (let page = 1;; page++) {
-    const rows = await progressChildren(db, orgId, sort, page, 1000);
+    const rows = ids
+      ? await rowsInOrder(db, ids.slice((page - 1) * 1000, page * 1000))
+      : await progressChildren(db, orgId, sort, page, 1000);
     out.push(...rows);
     await pace();
     if (rows.length < 1000) return out;
