@@ -183,15 +183,13 @@ Deno.test("progress: 250 children come 100 a page, ranked and named across pages
     { length: 250 },
     (_, i) => `${["张", "阿", "王"][i % 3]}${String(i).padStart(3, "0")}团支部`,
   );
-  const ids = await bulkAppend(
-    t.db,
-    names.map((shortName, i) => ({
-      parentId: LIXIA,
-      shortName,
-      category: 5,
-      infoComplete: i % 3 === 0 ? 1 : 0,
-    })),
-  );
+  const branches = names.map((shortName, i) => ({
+    parentId: LIXIA,
+    shortName,
+    category: 5,
+    infoComplete: i % 3 === 0 ? 1 : 0,
+  }));
+  const ids = await bulkAppend(t.db, branches);
   const c = await t.adminOf(LIXIA, 0);
   const rowNames = (html: string) =>
     [...html.matchAll(/<a href="\/orgs\/\d+\/progress">([^<]+)<\/a><small/g)].map((m) => m[1]);
@@ -212,6 +210,11 @@ Deno.test("progress: 250 children come 100 a page, ranked and named across pages
   const name3 = await (await c.get(`/orgs/${LIXIA}/progress?sort=name&page=3`)).text();
   assert.deepEqual(rowNames(name3), byName.slice(200));
   assert.ok(rowNames(name3).every((n) => n.startsWith("张")));
+  // The spreadsheet has all 250 in the same order.
+  const sheet = new ExcelJS.Workbook();
+  await sheet.xlsx.load(await (await c.get(`/orgs/${LIXIA}/progress.xlsx?sort=name`)).arrayBuffer());
+  const column = sheet.worksheets[0].getColumn(2).values.slice(2);
+  assert.deepEqual(column, byName);
   // The drill-down fragment is paged too, and a page beyond the last shows the last.
   const frag = await (await c.get(`/orgs/${LIXIA}/progress?page=9`, { hx: true })).text();
   assert.deepEqual(rowNames(frag), names.slice(200));
@@ -219,15 +222,7 @@ Deno.test("progress: 250 children come 100 a page, ranked and named across pages
   // Past level 5's deadline the 166 unfinished children are overdue.
   const later = await setup({ now: () => new Date("2027-06-01T00:00:00Z") });
   await using _later = later;
-  await bulkAppend(
-    later.db,
-    names.map((shortName, i) => ({
-      parentId: LIXIA,
-      shortName,
-      category: 5,
-      infoComplete: i % 3 === 0 ? 1 : 0,
-    })),
-  );
+  await bulkAppend(later.db, branches);
   const l = await later.adminOf(LIXIA, 0);
   assert.match(await (await l.get(`/orgs/${LIXIA}/progress`)).text(), /166 个直属下级已逾期/);
 });
