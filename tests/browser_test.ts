@@ -1,11 +1,10 @@
 /** End-to-end in real Chromium: tree browsing, and registration from the root code down. */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { bulkAppend } from "../db/bulk.ts";
 import { writeTx } from "../db/client.ts";
 import { issueCodes } from "../db/codes.ts";
 import { browserContext, closeContext, haveChromium, serve } from "./browser.ts";
-import { makeAdmin, MINI, PASSWORD, PEOPLE, testDb } from "./helpers.ts";
+import { addBranches, makeAdmin, MINI, PASSWORD, PEOPLE, testDb } from "./helpers.ts";
 
 const LIXIA = 15; // 团历下区委 in the mini tree
 
@@ -31,10 +30,7 @@ Deno.test({
 }, async () => {
   await using t = await testDb();
   await makeAdmin(t.db, MINI.root, PEOPLE[0]);
-  await bulkAppend(
-    t.db,
-    Array.from({ length: 150 }, (_, i) => ({ parentId: LIXIA, shortName: `第${i + 1}团支部`, category: 5 })),
-  );
+  await addBranches(t.db, LIXIA, 150);
   const { base, server } = serve(t.db);
   const ctx = await browserContext({ width: 375, height: 740 });
   try {

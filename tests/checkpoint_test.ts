@@ -1,16 +1,29 @@
 /** The server's write-ahead log is checkpointed by a worker, not inside a request's commit. */
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
-import { checkpointer, closeDb, openDb, writeTx } from "../db/client.ts";
+import { checkpointer, closeDb, type Db, openDb, type OpenOptions, writeTx } from "../db/client.ts";
 
-Deno.test("background checkpoints: commits leave the log to the worker, which copies it into the file", async () => {
+/** A database in a fresh temporary file, closed and removed after `fn`. */
+async function withDb(options: OpenOptions, fn: (db: Db, file: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "zhtj-ckpt-" });
-  const db = await openDb(`file:${dir}/t.db`, { backgroundCheckpoints: true });
+  const db = await openDb(`file:${dir}/t.db`, options);
   try {
+    await fn(db, `${dir}/t.db`);
+  } finally {
+    closeDb(db);
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The connection's automatic checkpoint threshold (0: off). */
+const autoCheckpoint = async (db: Db) => (await db.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0];
+
+Deno.test("background checkpoints: commits leave the log to the worker, which copies it into the file", () =>
+  withDb({ backgroundCheckpoints: true }, async (db, file) => {
     const copied: number[] = [];
     checkpointer(db)!.onmessage = (e: MessageEvent<{ frames: number }>) => copied.push(e.data.frames);
     await db.run(sql`CREATE TABLE filler (x BLOB)`);
-    const before = (await Deno.stat(`${dir}/t.db`)).size;
+    const before = (await Deno.stat(file)).size;
     // About 8 MB in one transaction: twice SQLite's automatic checkpoint threshold.
     await writeTx(
       db,
@@ -18,55 +31,40 @@ Deno.test("background checkpoints: commits leave the log to the worker, which co
         tx.run(sql`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
         INSERT INTO filler SELECT randomblob(4000) FROM n`),
     );
-    const auto = (await db.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0];
-    assert.equal(auto, 0, "the connection after a write transaction keeps the setting");
+    assert.equal(await autoCheckpoint(db), 0, "the connection after a write transaction keeps the setting");
     const deadline = Date.now() + 5000;
     while (!copied.some((f) => f >= 2000) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 25));
     }
     assert.ok(copied.some((f) => f >= 2000), `worker copied ${copied.join(", ") || "nothing"}`);
     assert.ok(
-      (await Deno.stat(`${dir}/t.db`)).size >= before + 8_000_000,
+      (await Deno.stat(file)).size >= before + 8_000_000,
       "the pages are in the database file",
     );
     const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM filler`);
     assert.equal(n, 2000);
-  } finally {
-    closeDb(db);
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("without the option, scripts keep SQLite's automatic checkpoints", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "zhtj-ckpt-" });
-  const db = await openDb(`file:${dir}/t.db`);
-  try {
+Deno.test("without the option, scripts keep SQLite's automatic checkpoints", () =>
+  withDb({}, async (db) => {
     assert.equal(checkpointer(db), undefined);
-    const auto = (await db.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0];
-    assert.equal(auto, 1000);
-  } finally {
-    closeDb(db);
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+    assert.equal(await autoCheckpoint(db), 1000);
+  }));
 
-Deno.test("a checkpointer that fails hands checkpoints back to SQLite instead of stopping the server", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "zhtj-ckpt-" });
-  const db = await openDb(`file:${dir}/t.db`, { backgroundCheckpoints: true });
-  const logged: string[] = [];
-  const error = console.error;
-  console.error = (...args: unknown[]) => void logged.push(args.join(" "));
-  try {
-    assert.equal((await db.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0], 0);
-    const event = new ErrorEvent("error", { message: "boom", cancelable: true });
-    checkpointer(db)!.dispatchEvent(event);
-    assert.ok(event.defaultPrevented, "the error is handled, not rethrown");
-    assert.match(logged.join("\n"), /background checkpoints stopped \(boom\)/);
-    await writeTx(db, (tx) => tx.run(sql`CREATE TABLE t (x)`));
-    assert.equal((await db.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0], 1000);
-  } finally {
-    console.error = error;
-    closeDb(db);
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+Deno.test("a checkpointer that fails hands checkpoints back to SQLite instead of stopping the server", () =>
+  withDb({ backgroundCheckpoints: true }, async (db) => {
+    const logged: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.join(" "));
+    try {
+      assert.equal(await autoCheckpoint(db), 0);
+      const event = new ErrorEvent("error", { message: "boom", cancelable: true });
+      checkpointer(db)!.dispatchEvent(event);
+      assert.ok(event.defaultPrevented, "the error is handled, not rethrown");
+      assert.match(logged.join("\n"), /background checkpoints stopped \(boom\)/);
+      await writeTx(db, (tx) => tx.run(sql`CREATE TABLE t (x)`));
+      assert.equal(await autoCheckpoint(db), 1000);
+    } finally {
+      console.error = error;
+    }
+  }));

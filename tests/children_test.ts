@@ -4,8 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { auditLog, orgs } from "../db/schema.ts";
 import { getOrg } from "../db/orgs.ts";
 import { verifyCounters } from "../db/recount.ts";
-import { bulkAppend } from "../db/bulk.ts";
-import { MINI, setup } from "./helpers.ts";
+import { addBranches, MINI, setup } from "./helpers.ts";
 
 const JINAN = 11, LIXIA = 15;
 
@@ -218,10 +217,7 @@ Deno.test("order: move up and down, plain and in place with htmx", async () => {
 
 Deno.test("the child list comes in pages of 100; a reorder returns to the page the child is on", async () => {
   await using t = await setup();
-  await bulkAppend(
-    t.db,
-    Array.from({ length: 250 }, (_, i) => ({ parentId: LIXIA, shortName: `第${i + 1}团支部`, category: 5 })),
-  );
+  await addBranches(t.db, LIXIA, 250);
   const c = await t.adminOf(LIXIA, 0);
   const rowsOf = (html: string) => [...html.matchAll(/<tr id="child-(\d+)">/g)].map((m) => Number(m[1]));
   const first = await (await c.get(`/orgs/${LIXIA}/children`)).text();

@@ -1,43 +1,33 @@
 /** Roll-up counters: every write keeps them equal to a full recount. */
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
-import { writeTx } from "../db/client.ts";
 import { applyChange, getOrg } from "../db/orgs.ts";
 import { createChildren } from "../db/children.ts";
 import { bulkAppend } from "../db/bulk.ts";
 import { verifyCounters } from "../db/recount.ts";
 import { orgs } from "../db/schema.ts";
+import { type Db, writeTx } from "../db/client.ts";
 import { MINI, testDb } from "./helpers.ts";
+
+/** Creates one child in its own write transaction, as the single-create form does. */
+async function createOne(db: Db, parentId: number, child: Parameters<typeof createChildren>[2][number]) {
+  const [created] = await writeTx(db, (tx) => createChildren(tx, parentId, [child], 1, new Date()));
+  return created;
+}
 
 Deno.test("counters: creating children, branches and flags keeps every ancestor exact", async () => {
   await using t = await testDb();
   const [jinan] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团济南市委"));
   const before = (await getOrg(t.db, MINI.root))!;
-  const school = await writeTx(
-    t.db,
-    async (tx) =>
-      (await createChildren(
-        tx,
-        jinan.id,
-        [{ shortName: "济南一中团委", category: 2, fullName: "x" }],
-        1,
-        new Date(),
-      ))[0],
-  );
+  const school = await createOne(t.db, jinan.id, { shortName: "济南一中团委", category: 2, fullName: "x" });
   assert.equal((await getOrg(t.db, school.id))!.level, 4);
   assert.equal(school.path, `${jinan.path}${school.id}/`);
   assert.deepEqual(await verifyCounters(t.db), []);
-  const branch = await writeTx(
-    t.db,
-    async (tx) =>
-      (await createChildren(
-        tx,
-        school.id,
-        [{ shortName: "2017级1班团支部", category: 5, fullName: "x" }],
-        1,
-        new Date(),
-      ))[0],
-  );
+  const branch = await createOne(t.db, school.id, {
+    shortName: "2017级1班团支部",
+    category: 5,
+    fullName: "x",
+  });
   assert.deepEqual(await verifyCounters(t.db), []);
   const root = (await getOrg(t.db, MINI.root))!;
   assert.equal(root.subOrgs, before.subOrgs + 2);
@@ -48,17 +38,12 @@ Deno.test("counters: creating children, branches and flags keeps every ancestor 
   await writeTx(t.db, (tx) => applyChange(tx, branch.id, { category: 4 }));
   assert.deepEqual(await verifyCounters(t.db), []);
   // Inserting at a position shifts later siblings.
-  const first = await writeTx(
-    t.db,
-    async (tx) =>
-      (await createChildren(
-        tx,
-        jinan.id,
-        [{ shortName: "历城二中团委", category: 2, fullName: "x", sortOrder: 1 }],
-        1,
-        new Date(),
-      ))[0],
-  );
+  const first = await createOne(t.db, jinan.id, {
+    shortName: "历城二中团委",
+    category: 2,
+    fullName: "x",
+    sortOrder: 1,
+  });
   assert.equal(first.sortOrder, 1);
   const kids = await t.db.select().from(orgs).where(eq(orgs.parentId, jinan.id)).orderBy(orgs.sortOrder);
   assert.deepEqual(kids.map((k) => k.sortOrder), kids.map((_, i) => i + 1));

@@ -3,6 +3,7 @@ import { createApp } from "../app.ts";
 import { closeDb, type Db, openDb, writeTx } from "../db/client.ts";
 import { stopSheetThread } from "../lib/sheet_thread.ts";
 import { initialiseTree } from "../db/seed.ts";
+import { bulkAppend } from "../db/bulk.ts";
 import { addAdmin } from "../db/accounts.ts";
 import { accounts } from "../db/schema.ts";
 import { hashPassword } from "../lib/password.ts";
@@ -186,4 +187,12 @@ export function idNumberFor(i: number): string {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = [...body].reduce((s, d, k) => s + Number(d) * w[k], 0);
   return body + "10X98765432"[sum % 11];
+}
+
+/** Appends `n` 团支部 (第1团支部, 第2团支部, …) under `parentId`, counters kept; returns their ids. */
+export function addBranches(db: Db, parentId: number, n: number): Promise<number[]> {
+  return bulkAppend(
+    db,
+    Array.from({ length: n }, (_, i) => ({ parentId, shortName: `第${i + 1}团支部`, category: 5 })),
+  );
 }

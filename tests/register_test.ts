@@ -5,9 +5,8 @@ import { accounts, orgAdmins, orgs, regCodes } from "../db/schema.ts";
 import { writeTx } from "../db/client.ts";
 import { issueCodes } from "../db/codes.ts";
 import { CODE_ALPHABET } from "../lib/codes.ts";
-import { type Client, MINI, PASSWORD, setup } from "./helpers.ts";
+import { addBranches, type Client, MINI, PASSWORD, setup } from "./helpers.ts";
 import { verifyCounters } from "../db/recount.ts";
-import { bulkAppend } from "../db/bulk.ts";
 
 const PERSON = {
   name: "张三",
@@ -300,10 +299,7 @@ Deno.test("codes: alphabet has no confusable characters", () => {
 Deno.test("registration: choosing the org in the tree, 100 names at a time, for anyone", async () => {
   await using t = await setup();
   const LIXIA = 15;
-  await bulkAppend(
-    t.db,
-    Array.from({ length: 150 }, (_, i) => ({ parentId: LIXIA, shortName: `第${i + 1}团支部`, category: 5 })),
-  );
+  await addBranches(t.db, LIXIA, 150);
   const anon = t.client();
   const top = await (await anon.get(`/register/orgs/${MINI.root}`, { hx: true })).text();
   assert.match(top, /^<ul class="tree pick">/);

@@ -2,8 +2,7 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { orgs } from "../db/schema.ts";
-import { bulkAppend } from "../db/bulk.ts";
-import { MINI, setup } from "./helpers.ts";
+import { addBranches, MINI, setup } from "./helpers.ts";
 
 Deno.test("tree: root admin sees the root and its children; expanding returns a fragment", async () => {
   await using t = await setup();
@@ -178,10 +177,7 @@ Deno.test("cached fragments: every copy is whole, with its headers; a cache hit 
 Deno.test("tree: an org with many children expands 100 at a time; the rest follow by link or page", async () => {
   await using t = await setup();
   const LIXIA = 15;
-  await bulkAppend(
-    t.db,
-    Array.from({ length: 250 }, (_, i) => ({ parentId: LIXIA, shortName: `第${i + 1}团支部`, category: 5 })),
-  );
+  await addBranches(t.db, LIXIA, 250);
   const admin = await t.adminOf(MINI.root, 0);
   const items = (html: string) => [...html.matchAll(/<li class="leaf"><a href="\/tree\/(\d+)"/g)].length;
 
