@@ -14,15 +14,8 @@ import { acceptsGzip, renderError } from "./middleware/render.tsx";
 import { tree } from "./routes/tree.tsx";
 import { auth } from "./routes/auth.tsx";
 import { register } from "./routes/register.tsx";
-import { orgsRoutes } from "./routes/orgs.tsx";
-import { children } from "./routes/children.tsx";
-import { info } from "./routes/info.tsx";
-import { progress } from "./routes/progress.tsx";
-import { search } from "./routes/search.tsx";
-import { auditRoutes } from "./routes/audit.tsx";
-import { move } from "./routes/move.tsx";
-import { exportRoutes } from "./routes/export.tsx";
-import { importRoutes, uploadLimit } from "./routes/import.tsx";
+import { orgApp } from "./routes/org.tsx";
+import { uploadLimit } from "./routes/import.tsx";
 
 export type { AppDeps } from "./middleware/env.ts";
 
@@ -88,15 +81,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.route("/", auth);
   app.route("/register", register);
-  app.route("/orgs", orgsRoutes);
-  app.route("/orgs", info);
-  app.route("/orgs", children);
-  app.route("/orgs", progress);
-  app.route("/orgs", search);
-  app.route("/orgs", auditRoutes);
-  app.route("/orgs", move);
-  app.route("/orgs", exportRoutes);
-  app.route("/orgs", importRoutes);
+  // Every screen of one org (routes/org.tsx: one loader and guard, the org's layout).
+  app.route("/orgs/:id{[0-9]+}", orgApp);
   app.route("/tree", tree);
 
   app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));

@@ -2,7 +2,7 @@
 import { type Action, ACTIONS } from "../db/audit.ts";
 import { FIELD_LABELS, type OrgInfo } from "../lib/org_info.ts";
 import { categoryOf } from "../lib/org_rules.ts";
-import { formatTime } from "./Codes.tsx";
+import { formatBeijing } from "../lib/time.ts";
 
 /** One entry as shown. */
 export interface AuditItem {
@@ -53,7 +53,7 @@ export function AuditRows(
     <>
       {items.map((e) => (
         <li>
-          <time datetime={e.at.toISOString()}>{formatTime(e.at)}</time> · {e.actor ?? "系统"} ·{" "}
+          <time datetime={e.at.toISOString()}>{formatBeijing(e.at)}</time> · {e.actor ?? "系统"} ·{" "}
           <strong>{ACTIONS[e.action as Action] ?? e.action}</strong>
           {e.reason ? <>· 原因：{e.reason}</> : null}
           <Detail detail={e.detail} />

@@ -3,7 +3,8 @@ import { and, asc, eq, gt, lt, or, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import type { Tx } from "./client.ts";
 import { applyChange, type Conn, getOrg } from "./orgs.ts";
-import { type Account, accounts, orgAdmins, orgs, sessions } from "./schema.ts";
+import { type Account, accounts, type Org, orgAdmins, orgs, resetCodes, sessions } from "./schema.ts";
+import { audit } from "./audit.ts";
 
 /** Session lifetime. */
 export const SESSION_DAYS = 7;
@@ -142,4 +143,30 @@ export async function deleteSessionsOf(
   await db.delete(sessions).where(
     or(eq(sessions.accountId, accountId), lt(sessions.expiresAt, now)),
   );
+}
+
+/** Reset codes are valid for 3 days. */
+export const RESET_TTL_MS = 3 * 86400_000;
+
+/** Stores a one-time password reset code for `accountId` (only its hash), audited on `org`. Returns its expiry. */
+export async function issueResetCode(
+  tx: Conn,
+  r: { org: Org; accountId: number; code: string; issuedBy: number; now: Date },
+): Promise<Date> {
+  const expiresAt = new Date(r.now.getTime() + RESET_TTL_MS);
+  await tx.insert(resetCodes).values({
+    accountId: r.accountId,
+    codeHash: sha256(r.code),
+    issuedBy: r.issuedBy,
+    createdAt: r.now,
+    expiresAt,
+  });
+  await audit(tx, {
+    org: r.org,
+    actorId: r.issuedBy,
+    action: "password.reset_issued",
+    detail: { accountId: r.accountId },
+    at: r.now,
+  });
+  return expiresAt;
 }

@@ -1,7 +1,7 @@
 /** Writing an org's direct children: bulk creation, reordering, corrections. */
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import { add, ownFlags, zero } from "../lib/counters.ts";
-import { type Category, checkShortName } from "../lib/org_rules.ts";
+import { BRANCH, type Category, checkShortName } from "../lib/org_rules.ts";
 import { breathe, pace, type Tx } from "./client.ts";
 import { auditMany } from "./audit.ts";
 import { applyChange, childPath, countsToColumns, getOrg } from "./orgs.ts";
@@ -18,20 +18,23 @@ export interface ChildToCreate {
 
 /**
  * Which of `names` an org's direct children already use, with their
- * categories: one index lookup per name rather than reading every child (a
- * school can have thousands).
+ * category and whether the system initialised them: one index lookup per
+ * name rather than reading every child (a school can have thousands).
  */
 export async function siblingNames(
   tx: Tx | Parameters<typeof getOrg>[0],
   parentId: number,
   names: string[],
-): Promise<Map<string, number>> {
+): Promise<Map<string, { category: number; initialised: boolean }>> {
   const wanted = names.filter(Boolean);
   if (wanted.length === 0) return new Map();
-  const rows = await tx.select({ shortName: orgs.shortName, category: orgs.category }).from(orgs).where(
-    and(eq(orgs.parentId, parentId), inArray(orgs.shortName, wanted)),
-  );
-  return new Map(rows.map((r) => [r.shortName, r.category]));
+  const rows = await tx.select({
+    shortName: orgs.shortName,
+    category: orgs.category,
+    initialised: orgs.initialised,
+  })
+    .from(orgs).where(and(eq(orgs.parentId, parentId), inArray(orgs.shortName, wanted)));
+  return new Map(rows.map((r) => [r.shortName, { category: r.category, initialised: r.initialised }]));
 }
 
 /**
@@ -65,7 +68,7 @@ export async function createChildren(
       badName: 0,
       adminCount: 0,
       childCount: 0,
-      subBranches: c.category === 5 ? 1 : 0,
+      subBranches: c.category === BRANCH ? 1 : 0,
     });
     delta = add(delta, own);
     return {

@@ -4,6 +4,7 @@
  */
 import { and, asc, count, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { add, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
+import { BRANCH } from "../lib/org_rules.ts";
 import type { Db, Tx } from "./client.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 
@@ -172,8 +173,7 @@ export async function applyChange(
     const before = ownFlags(node);
     const next = { ...node, ...(i === 0 ? changes : {}) } as Org;
     next.childCount = node.childCount + (i === 0 ? childDelta : 0);
-    const ownBranch = (next.category === 5 ? 1 : 0) -
-      (node.category === 5 ? 1 : 0);
+    const ownBranch = (next.category === BRANCH ? 1 : 0) - (node.category === BRANCH ? 1 : 0);
     next.subBranches = node.subBranches + delta.branches + ownBranch;
     const after = ownFlags(next);
     delta = add(delta, add(after, before, -1));

@@ -9,6 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { flagSql } from "../lib/structure.ts";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" }).notNull().default(
@@ -68,8 +69,8 @@ export const orgs = sqliteTable("orgs", {
   // Partial indexes: the problem lists of a subtree are range scans over these alone.
   index("orgs_no_admin_idx").on(t.path).where(sql`admin_count = 0`),
   index("orgs_bad_name_idx").on(t.path).where(sql`bad_name = 1`),
-  index("orgs_no_branch_idx").on(t.path).where(sql`category <> 5 AND sub_branches = 0`),
-  index("orgs_bad_leaf_idx").on(t.path).where(sql`category <> 5 AND child_count = 0`),
+  index("orgs_no_branch_idx").on(t.path).where(sql.raw(flagSql("noBranch"))),
+  index("orgs_bad_leaf_idx").on(t.path).where(sql.raw(flagSql("badLeaf"))),
 ]);
 
 /** People. One account per 身份证号码. */

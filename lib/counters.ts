@@ -6,6 +6,8 @@
  * beneath" and "non-branch leaf". A change anywhere is applied by walking the
  * org's ancestor chain once (≤ 10 rows), never its subtree.
  */
+import { BRANCH } from "./org_rules.ts";
+import { hasFlag } from "./structure.ts";
 
 /** Counter names, matching the `sub_*` columns of `orgs`. */
 export const COUNTERS = [
@@ -57,14 +59,13 @@ export function isZero(a: Counts): boolean {
 
 /** An org's own contribution to the counters. */
 export function ownFlags(o: FlagInputs): Counts {
-  const isBranch = o.category === 5;
   return {
     orgs: 1,
     withAdmin: o.adminCount > 0 ? 1 : 0,
     complete: o.infoComplete ? 1 : 0,
-    branches: isBranch ? 1 : 0,
-    noBranch: !isBranch && o.subBranches === 0 ? 1 : 0,
-    badLeaf: !isBranch && o.childCount === 0 ? 1 : 0,
+    branches: o.category === BRANCH ? 1 : 0,
+    noBranch: hasFlag("noBranch", o) ? 1 : 0,
+    badLeaf: hasFlag("badLeaf", o) ? 1 : 0,
     badName: o.badName ? 1 : 0,
   };
 }
@@ -102,7 +103,7 @@ export function recount(
     const kids = children.get(id) ?? [];
     let below = zero();
     for (const c of kids) below = add(below, out.get(c)!.sub);
-    const subBranches = below.branches + (n.category === 5 ? 1 : 0);
+    const subBranches = below.branches + (n.category === BRANCH ? 1 : 0);
     const own = ownFlags({ ...n, childCount: kids.length, subBranches });
     out.set(id, { sub: add(below, own), childCount: kids.length });
   }

@@ -5,7 +5,7 @@
  */
 import ExcelJS from "exceljs";
 import { err, ok, type Result } from "./result.ts";
-import { CATEGORIES } from "./org_rules.ts";
+import { categoriesUnder } from "./org_rules.ts";
 import { COLUMNS, DATA_SHEET, HELP_SHEET, type RawRow, REASON_HEADER } from "./import_rows.ts";
 
 /** Largest upload accepted. */
@@ -17,7 +17,7 @@ const TEMPLATE_HINT = "请下载本页的导入模板，在“数据”工作表
 
 /** The category labels offered in the dropdown (leading bodies only under a leading body). */
 export function categoryChoices(parentCategory: number): string[] {
-  return CATEGORIES.filter((c) => c.code !== 1 || parentCategory === 1).map((c) => c.label);
+  return categoriesUnder(parentCategory).map((c) => c.label);
 }
 
 type WithValidations = { dataValidations: { add(range: string, v: Record<string, unknown>): void } };

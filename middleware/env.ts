@@ -48,7 +48,26 @@ export type AppEnv = {
     csrf: string;
     viewer: Viewer | null;
     session: SessionInfo | null;
-    /** The org named in the URL, loaded and permission-checked by `guard`. */
+  };
+};
+
+/**
+ * Routes of the org app (`/orgs/:id`, routes/org.tsx) and the tree: after
+ * `loadOrg` the session is signed in and `org` is the org named in the URL,
+ * within the admin's subtree.
+ */
+export type OrgEnv = {
+  Variables: Omit<AppEnv["Variables"], "session"> & {
+    session: SessionInfo;
+    /** The org named in the URL, loaded and checked by `loadOrg`. */
     org: Org;
+  };
+};
+
+/** Routes about one direct child (`/orgs/:id/children/:cid`): `child` is loaded by `loadChild`. */
+export type ChildEnv = {
+  Variables: OrgEnv["Variables"] & {
+    /** The direct child named by `:cid`. */
+    child: Org;
   };
 };

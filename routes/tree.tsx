@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { ancestorsOf, treeItems } from "../db/orgs.ts";
 import { TREE_PER_PAGE, TreeChildren, TreeItems, TreePage } from "../components/Tree.tsx";
 import { listPage } from "../components/Pager.tsx";
-import { guard } from "../middleware/guard.ts";
+import { loadOrg } from "../middleware/guard.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { acceptsGzip, render, wantsFragment } from "../middleware/render.tsx";
 import { gzipSync } from "node:zlib";
@@ -13,8 +13,8 @@ const GZIPPED = { ...PLAIN, "Content-Encoding": "gzip" };
 
 /** Routes under /tree. */
 export const tree = new Hono<AppEnv>()
-  .get("/", (c) => c.redirect(`/tree/${c.get("session")?.org.id ?? 1}`))
-  .get("/:id{[0-9]+}", guard("subtree"), async (c) => {
+  .get("/", (c) => c.redirect(`/tree/${c.var.session?.org.id ?? 1}`))
+  .get("/:id{[0-9]+}", loadOrg, async (c) => {
     const db = c.get("db");
     const org = c.get("org");
     const at = listPage(c.req.query("page"), org.childCount, TREE_PER_PAGE);
@@ -38,7 +38,7 @@ export const tree = new Hono<AppEnv>()
       return cached.res.clone();
     }
     const items = await pageItems();
-    const top = c.get("session")!.org;
+    const top = c.var.session.org;
     const trail = [...(await ancestorsOf(db, org)), org].filter((o) => o.path.startsWith(top.path));
     return render(
       c,
