@@ -1,5 +1,6 @@
 /** Sign-in, sign-out, switching org and password reset. */
 import { Hono } from "hono";
+import { z } from "zod";
 import { cookieValue } from "../lib/cookie.ts";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { LoginForm, ResetForm, SwitchOrg } from "../components/Auth.tsx";
@@ -22,6 +23,7 @@ import { waitText } from "../lib/throttle.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { clientAddress } from "../middleware/client.ts";
 import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
+import { form, optionalId, text, trimmed } from "../middleware/validate.ts";
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "../middleware/session.ts";
 
 /** A `next` target that stays on this site. */
@@ -39,6 +41,24 @@ export const landing = (org: { id: number; childCount: number; infoComplete: num
     ? `/orgs/${org.id}/progress?welcome=1`
     : `/orgs/${org.id}`;
 
+/** The sign-in form. */
+const loginForm = z.object({
+  login: trimmed(40),
+  password: text(200),
+  next: z.string().optional(),
+});
+
+/** The org switcher's choice. */
+const switchForm = z.object({ orgId: optionalId });
+
+/** The password reset form. */
+const resetForm = z.object({
+  login: trimmed(40),
+  code: trimmed(40),
+  password: text(200),
+  password2: text(200),
+});
+
 /** Routes for sign-in and account actions. */
 export const auth = new Hono<AppEnv>()
   .get("/login", (c) => {
@@ -49,11 +69,9 @@ export const auth = new Hono<AppEnv>()
       <LoginForm csrf={c.get("csrf")} next={safeNext(c.req.query("next"))} />,
     );
   })
-  .post("/login", async (c) => {
-    const body = await c.req.parseBody();
-    const login = String(body.login ?? "").trim();
-    const password = String(body.password ?? "");
-    const next = safeNext(body.next);
+  .post("/login", form(loginForm), async (c) => {
+    const { login, password, next: wanted } = c.req.valid("form");
+    const next = safeNext(wanted);
     const now = c.get("now")().getTime();
     const { loginByClient, loginByAccount } = c.get("throttles");
     const clientKey = clientAddress(c);
@@ -122,27 +140,24 @@ export const auth = new Hono<AppEnv>()
       />,
     );
   })
-  .post("/account/switch", async (c) => {
+  .post("/account/switch", form(switchForm), async (c) => {
     const s = c.get("session");
     if (!s) return c.redirect("/login", 303);
-    const orgId = Number((await c.req.parseBody()).orgId);
+    const orgId = c.req.valid("form").orgId;
     const db = c.get("db");
     const mine = (await orgsOfAccount(db, s.accountId)).find((r) => r.org.id === orgId);
     if (!mine) return renderError(c, 403, "无权操作", "您不是该组织的管理员。");
-    await writeTx(db, (tx) => setSessionOrg(tx, s.id, orgId));
+    await writeTx(db, (tx) => setSessionOrg(tx, s.id, mine.org.id));
     return redirectAfterPost(c, landing(mine.org));
   })
   .get(
     "/password/reset",
     (c) => render(c, "重置密码", <ResetForm csrf={c.get("csrf")} />),
   )
-  .post("/password/reset", async (c) => {
-    const body = await c.req.parseBody();
-    const values = {
-      login: String(body.login ?? "").trim(),
-      code: String(body.code ?? "").trim(),
-    };
-    const password = String(body.password ?? "");
+  .post("/password/reset", form(resetForm), async (c) => {
+    const body = c.req.valid("form");
+    const values = { login: body.login, code: body.code };
+    const password = body.password;
     const db = c.get("db");
     const nowDate = c.get("now")();
     const now = nowDate.getTime();
@@ -162,7 +177,7 @@ export const auth = new Hono<AppEnv>()
     if (wait > 0) {
       return form({ form: `尝试次数过多，请 ${waitText(wait)}后再试。` }, 429);
     }
-    const pwError = checkPassword(password, String(body.password2 ?? ""));
+    const pwError = checkPassword(password, body.password2);
     if (!values.login || !values.code || pwError) {
       return form({
         login: values.login ? undefined : "请输入手机号码或身份证号码",

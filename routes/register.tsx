@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { z } from "zod";
 import {
   ChooseOrg,
   ChoosePosition,
@@ -25,20 +26,22 @@ import {
 } from "../db/accounts.ts";
 import { audit } from "../db/audit.ts";
 import { checkCode, codeProblemText, redeemCode } from "../db/codes.ts";
-import { ancestorsOf, getOrg, getRoot, treeItems } from "../db/orgs.ts";
+import { getOrg, getRoot, treeItems } from "../db/orgs.ts";
 import { listPage } from "../components/Pager.tsx";
-import { searchOrgs } from "../db/search.ts";
+import { searchOrgs, withTrails } from "../db/search.ts";
 import { accounts, type Org } from "../db/schema.ts";
 import { generateSecret, isWellFormedCode } from "../lib/codes.ts";
 import { parseIdNumber } from "../lib/id_number.ts";
 import { checkJoinDate } from "../lib/join_age.ts";
 import { parseMobile } from "../lib/mobile.ts";
-import { LEADING_POSITIONS, OTHER_POSITIONS } from "../lib/org_rules.ts";
+import { LEADING, LEADING_POSITIONS, OTHER_POSITIONS } from "../lib/org_rules.ts";
+import { personNameProblem } from "../lib/person_name.ts";
 import { checkPassword, hashPassword, verifyPassword } from "../lib/password.ts";
 import { waitText } from "../lib/throttle.ts";
 import { clientAddress } from "../middleware/client.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
+import { form, query, text, trimmed } from "../middleware/validate.ts";
 import { setSessionCookie } from "../middleware/session.ts";
 
 const TITLE = "管理员注册";
@@ -51,7 +54,34 @@ const pick = (o: Org): PickOrg => ({
 
 /** The 团内职务 offered for an org. */
 export const positionsFor = (org: Pick<Org, "category">): readonly string[] =>
-  org.category === 1 ? LEADING_POSITIONS : OTHER_POSITIONS;
+  org.category === LEADING ? LEADING_POSITIONS : OTHER_POSITIONS;
+
+/** Step 1: the org and 团内职务 chosen, carried by every later step. */
+const chosenFields = {
+  org: text(20),
+  position: text(40),
+  positionOther: text(40),
+};
+
+/** The chooser's search. */
+const searchQuery = z.object({ q: trimmed(30).catch("") });
+
+/** Step 1 done: the org and position. */
+const positionQuery = z.object(chosenFields).catch({ org: "", position: "", positionOther: "" });
+
+/** Step 2: the registration code. */
+const codeForm = z.object({ ...chosenFields, code: trimmed(40) });
+
+/** Step 3: the person (or, for an existing account, its password). */
+const personForm = codeForm.extend({
+  name: trimmed(40),
+  idNumber: trimmed(40),
+  mobile: trimmed(40),
+  joined: trimmed(20),
+  password: text(200),
+  password2: text(200),
+  existing: text(2),
+});
 
 /** Reads and checks the org and position carried by a step; null when missing or invalid. */
 async function chosenFrom(
@@ -99,9 +129,9 @@ async function verifyCode(c: Context<AppEnv>, orgId: number, code: string) {
 
 /** Routes under /register. */
 export const register = new Hono<AppEnv>()
-  .get("/", async (c) => {
+  .get("/", query(searchQuery), async (c) => {
     const db = c.get("db");
-    const q = (c.req.query("q") ?? "").trim().slice(0, 30);
+    const { q } = c.req.valid("query");
     const root = await getRoot(db);
     const roots = root ? [pick(root)] : [];
     let results: PickOrg[] | undefined;
@@ -113,13 +143,9 @@ export const register = new Hono<AppEnv>()
       );
     }
     if (q) {
-      const found = await searchOrgs(db, q, { limit: 30 });
-      results = await Promise.all(found.map(async (o) => ({
-        ...pick(o),
-        trail: (await ancestorsOf(db, o)).slice(1).map((a) => a.shortName).join(
-          " / ",
-        ),
-      })));
+      // Trails below 团中央, for every result in one query.
+      const found = await withTrails(db, await searchOrgs(db, q, { limit: 30 }), 2);
+      results = found.map((o) => ({ ...pick(o), trail: o.trail }));
     }
     return render(
       c,
@@ -155,8 +181,8 @@ export const register = new Hono<AppEnv>()
       <ChoosePosition org={pick(org)} positions={positionsFor(org)} />,
     );
   })
-  .get("/code", async (c) => {
-    const chosen = await chosenFrom(c, c.req.query());
+  .get("/code", query(positionQuery), async (c) => {
+    const chosen = await chosenFrom(c, c.req.valid("query"));
     if (!chosen) {
       const org = await getOrg(c.get("db"), Number(c.req.query("org")));
       if (!org) return c.redirect("/register", 303);
@@ -173,11 +199,11 @@ export const register = new Hono<AppEnv>()
     }
     return render(c, TITLE, <EnterCode csrf={c.get("csrf")} chosen={chosen} />);
   })
-  .post("/code", async (c) => {
-    const form = await c.req.parseBody();
-    const chosen = await chosenFrom(c, form);
+  .post("/code", form(codeForm), async (c) => {
+    const entered = c.req.valid("form");
+    const chosen = await chosenFrom(c, entered);
     if (!chosen) return c.redirect("/register", 303);
-    const code = String(form.code ?? "").trim();
+    const code = entered.code;
     const res = await verifyCode(c, chosen.org.id, code);
     if ("error" in res) {
       return render(
@@ -198,13 +224,13 @@ export const register = new Hono<AppEnv>()
       <EnterPerson csrf={c.get("csrf")} chosen={chosen} code={code} />,
     );
   })
-  .post("/", async (c) => {
-    const form = await c.req.parseBody();
+  .post("/", form(personForm), async (c) => {
+    const form = c.req.valid("form");
     const db = c.get("db");
     const now = c.get("now")();
     const chosen = await chosenFrom(c, form);
     if (!chosen) return c.redirect("/register", 303);
-    const code = String(form.code ?? "").trim();
+    const code = form.code;
     const checked = await verifyCode(c, chosen.org.id, code);
     if ("error" in checked) {
       return render(
@@ -219,13 +245,8 @@ export const register = new Hono<AppEnv>()
         checked.status,
       );
     }
-    const values = {
-      name: String(form.name ?? "").trim(),
-      idNumber: String(form.idNumber ?? "").trim(),
-      mobile: String(form.mobile ?? "").trim(),
-      joined: String(form.joined ?? "").trim(),
-    };
-    const password = String(form.password ?? "");
+    const values = { name: form.name, idNumber: form.idNumber, mobile: form.mobile, joined: form.joined };
+    const password = form.password;
     const person = (
       errors: Parameters<typeof EnterPerson>[0]["errors"],
       existing = false,
@@ -261,9 +282,8 @@ export const register = new Hono<AppEnv>()
       }
     } else {
       const errors: Record<string, string> = {};
-      if (!/^[\p{Script=Han}A-Za-z·]{2,20}$/u.test(values.name)) {
-        errors.name = "姓名须为 2–20 个汉字或字母";
-      }
+      const name = personNameProblem(values.name);
+      if (name) errors.name = name;
       if (!id.ok) errors.idNumber = id.error;
       const mobile = parseMobile(values.mobile);
       if (!mobile.ok) errors.mobile = mobile.error;
@@ -274,7 +294,7 @@ export const register = new Hono<AppEnv>()
         const joined = checkJoinDate(values.joined, id.value.birth, now);
         if (!joined.ok) errors.joined = joined.error;
       } else if (!values.joined) errors.joined = "请填写入团年月";
-      const pw = checkPassword(password, String(form.password2 ?? ""));
+      const pw = checkPassword(password, form.password2);
       if (pw) errors.password = pw;
       if (Object.keys(errors).length || !id.ok || !mobile.ok) {
         return person(errors);
