@@ -196,3 +196,33 @@ export function addBranches(db: Db, parentId: number, n: number): Promise<number
     Array.from({ length: n }, (_, i) => ({ parentId, shortName: `第${i + 1}团支部`, category: 5 })),
   );
 }
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
+const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, e) => ENTITIES[e]);
+
+/** The text a reader sees in an HTML page or fragment: tags dropped, entities decoded, white space collapsed. */
+export function textOf(html: string): string {
+  return decode(
+    html.replace(/<(script|style|head)\b[^]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " "),
+  ).replace(/\s+/g, " ").trim();
+}
+
+/** The value a form field named `name` shows (input value, textarea text or selected option), if present. */
+export function fieldValue(html: string, name: string): string | undefined {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const input = html.match(new RegExp(`<input\\b[^>]*\\bname="${esc}"[^>]*>`));
+  if (input) return decode(input[0].match(/\bvalue="([^"]*)"/)?.[1] ?? "");
+  const area = html.match(new RegExp(`<textarea\\b[^>]*\\bname="${esc}"[^>]*>([^]*?)</textarea>`));
+  if (area) return decode(area[1]);
+  const select = html.match(new RegExp(`<select\\b[^>]*\\bname="${esc}"[^>]*>([^]*?)</select>`));
+  if (select) return decode(select[1].match(/<option\b[^>]*\bvalue="([^"]*)"[^>]*\bselected/)?.[1] ?? "");
+  return undefined;
+}
+
+/** The links of a page as a reader sees them: their text and where they go. */
+export function linksOf(html: string): { text: string; href: string }[] {
+  return [...html.matchAll(/<a\b[^>]*\bhref="([^"]*)"[^>]*>([^]*?)<\/a>/g)].map((m) => ({
+    text: textOf(m[2]),
+    href: decode(m[1]),
+  }));
+}
