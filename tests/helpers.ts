@@ -181,13 +181,20 @@ export async function setup(
   };
 }
 
-/** A valid ID number for test person i (checksum computed). */
-export function idNumberFor(i: number): string {
-  const body = `11010119900101${String(i % 1000).padStart(3, "0")}`;
+/**
+ * The first 17 digits of an ID number with their GB 11643 check character
+ * appended, computed here from the standard's weights (independently of
+ * lib/id_number.ts, which the tests check against it).
+ */
+export function withCheckDigit(first17: string): string {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((s, d, k) => s + Number(d) * w[k], 0);
-  return body + "10X98765432"[sum % 11];
+  const sum = [...first17].reduce((s, d, k) => s + Number(d) * w[k], 0);
+  return first17 + "10X98765432"[sum % 11];
 }
+
+/** A valid ID number for test person i (checksum computed). */
+export const idNumberFor = (i: number): string =>
+  withCheckDigit(`11010119900101${String(i % 1000).padStart(3, "0")}`);
 
 /** Appends `n` 团支部 (第1团支部, 第2团支部, …) under `parentId`, counters kept; returns their ids. */
 export function addBranches(db: Db, parentId: number, n: number): Promise<number[]> {
