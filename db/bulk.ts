@@ -5,7 +5,7 @@
 import { asc, inArray, sql } from "drizzle-orm";
 import { recount } from "../lib/counters.ts";
 import { type Db, type Tx, writeTx } from "./client.ts";
-import { childPath, countsToColumns } from "./orgs.ts";
+import { childPath } from "./orgs.ts";
 import { indexNames } from "./search.ts";
 import { type NewOrg, orgs } from "./schema.ts";
 
@@ -94,7 +94,7 @@ async function recountAllIn(tx: Tx): Promise<number> {
   const changed: { id: number; cols: Record<string, number> }[] = [];
   for (const r of rows) {
     const want = fresh.get(r.id)!;
-    const cols: Record<string, number> = { ...countsToColumns(want.sub), childCount: want.childCount };
+    const cols: Record<string, number> = { ...want.sub, childCount: want.childCount };
     if (Object.entries(cols).some(([k, v]) => r[k as keyof typeof r] !== v)) changed.push({ id: r.id, cols });
   }
   // 200 rows per statement: UPDATE … FROM (VALUES …).

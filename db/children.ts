@@ -4,7 +4,7 @@ import { add, ownFlags, zero } from "../lib/counters.ts";
 import { BRANCH, type Category, checkShortName } from "../lib/org_rules.ts";
 import { breathe, pace, type Tx } from "./client.ts";
 import { auditMany } from "./audit.ts";
-import { applyChange, childPath, countsToColumns, getOrg } from "./orgs.ts";
+import { applyChange, childPath, getOrg } from "./orgs.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 import { indexNames } from "./search.ts";
 
@@ -82,7 +82,7 @@ export async function createChildren(
       category: c.category,
       badName: checkShortName(c.shortName, c.category).ok ? 0 : 1,
       createdAt: now,
-      ...countsToColumns(own),
+      ...own,
     };
   });
   for (let i = 0; i < rows.length; i += 100) {

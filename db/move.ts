@@ -71,7 +71,7 @@ export async function moveSubtree(
     org: { id: moved.id, path: newPath },
     actorId,
     action: "org.moved",
-    detail: { from: oldParent.shortName, to: target.shortName, orgs: counts.orgs },
+    detail: { from: oldParent.shortName, to: target.shortName, orgs: counts.subOrgs },
     reason,
     at: now,
   });

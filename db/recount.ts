@@ -4,7 +4,7 @@ import { hasFlag } from "../lib/structure.ts";
 import { asc, gt, sql } from "drizzle-orm";
 import { recount } from "../lib/counters.ts";
 import type { Conn } from "./orgs.ts";
-import { counterColumns, countsToColumns, subCounts } from "./orgs.ts";
+import { counterColumns, subCounts } from "./orgs.ts";
 import { orgs } from "./schema.ts";
 
 /**
@@ -18,7 +18,7 @@ export async function verifyCounters(db: Conn): Promise<string[]> {
   for (const r of rows) {
     const want = fresh.get(r.id)!;
     const have = subCounts(r);
-    const bad = Object.entries(countsToColumns(want.sub)).filter(([k, v]) => r[k as keyof typeof r] !== v);
+    const bad = Object.entries(want.sub).filter(([k, v]) => r[k as keyof typeof r] !== v);
     if (bad.length || r.childCount !== want.childCount) {
       problems.push(
         `org ${r.id} ${r.shortName}: stored ${JSON.stringify(have)} child ${r.childCount}, recount ${

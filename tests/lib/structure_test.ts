@@ -18,8 +18,8 @@ Deno.test("structure: a 团支部 has no structural flag; a committee without a 
   assert.deepEqual(cases.map((o) => hasFlag("badLeaf", o)), [true, false, false, true, false]);
   for (const o of cases) {
     const own = ownFlags({ ...o, infoComplete: 1, badName: 0, adminCount: 1 });
-    assert.equal(own.noBranch, hasFlag("noBranch", o) ? 1 : 0);
-    assert.equal(own.badLeaf, hasFlag("badLeaf", o) ? 1 : 0);
+    assert.equal(own.subNoBranch, hasFlag("noBranch", o) ? 1 : 0);
+    assert.equal(own.subBadLeaf, hasFlag("badLeaf", o) ? 1 : 0);
   }
   // A committee past its deadline without children is overdue even with complete info.
   const s = { year: 2020, levels: { 2: "12-13", 3: "12-20", 4: "12-28", 5: "01-10", 6: "02-07" } };
