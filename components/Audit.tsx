@@ -1,18 +1,10 @@
 /** The audit log of one org (SPEC §7). */
-import { type Action, ACTIONS } from "../db/audit.ts";
+import { type Action, ACTIONS, type AuditItem } from "../db/audit.ts";
 import { FIELD_LABELS, type OrgInfo } from "../lib/org_info.ts";
 import { categoryOf } from "../lib/org_rules.ts";
 import { formatBeijing } from "../lib/time.ts";
 
-/** One entry as shown. */
-export interface AuditItem {
-  id: number;
-  at: Date;
-  actor: string | null;
-  action: string;
-  detail: Record<string, unknown> | null;
-  reason: string | null;
-}
+export type { AuditItem };
 
 const show = (key: string, v: unknown): string => {
   if (v === null || v === undefined || v === "") return "（空）";

@@ -3,7 +3,7 @@
  * multi-row inserts in one transaction, then one full recount of the counters.
  */
 import { asc, inArray, sql } from "drizzle-orm";
-import { recount } from "../lib/counters.ts";
+import { COUNTERS, recount } from "../lib/counters.ts";
 import { type Db, type Tx, writeTx } from "./client.ts";
 import { childPath } from "./orgs.ts";
 import { indexNames } from "./search.ts";
@@ -98,16 +98,7 @@ async function recountAllIn(tx: Tx): Promise<number> {
     if (Object.entries(cols).some(([k, v]) => r[k as keyof typeof r] !== v)) changed.push({ id: r.id, cols });
   }
   // 200 rows per statement: UPDATE … FROM (VALUES …).
-  const keys = [
-    "subOrgs",
-    "subWithAdmin",
-    "subComplete",
-    "subBranches",
-    "subNoBranch",
-    "subBadLeaf",
-    "subBadName",
-    "childCount",
-  ];
+  const keys = [...COUNTERS, "childCount"];
   const columns = keys.map((k) => k.replace(/[A-Z]/g, (m) => "_" + m.toLowerCase()));
   for (let i = 0; i < changed.length; i += 200) {
     const values = sql.join(

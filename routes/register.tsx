@@ -100,7 +100,11 @@ async function chosenFrom(
 }
 
 /** Throttled code check shared by steps 2 and 3; returns an error message or the code id. */
-async function verifyCode(c: Context<AppEnv>, orgId: number, code: string) {
+async function verifyCode(
+  c: Context<AppEnv>,
+  orgId: number,
+  code: string,
+): Promise<{ error: string; status: 422 | 429 } | { id: number }> {
   const now = c.get("now")();
   const throttle = c.get("throttles").codeByClient;
   const key = clientAddress(c);
@@ -125,6 +129,30 @@ async function verifyCode(c: Context<AppEnv>, orgId: number, code: string) {
     };
   }
   return { id: res.id };
+}
+
+/** Step 2 again, with what was wrong with the code. */
+const codeAgain = (
+  c: Context<AppEnv>,
+  chosen: Chosen,
+  code: string,
+  error: string,
+  status: 409 | 422 | 429,
+) => render(c, TITLE, <EnterCode csrf={c.get("csrf")} chosen={chosen} code={code} error={error} />, status);
+
+/**
+ * Steps 2 and 3 re-check step 1 and the code from the hidden fields: the
+ * chosen org, the code and its id, or the response that sends the admin back.
+ */
+async function codeStep(
+  c: Context<AppEnv>,
+  entered: z.infer<typeof codeForm>,
+): Promise<{ chosen: Chosen; code: string; codeId: number } | Response> {
+  const chosen = await chosenFrom(c, entered);
+  if (!chosen) return c.redirect("/register", 303);
+  const res = await verifyCode(c, chosen.org.id, entered.code);
+  if ("error" in res) return codeAgain(c, chosen, entered.code, res.error, res.status);
+  return { chosen, code: entered.code, codeId: res.id };
 }
 
 /** Routes under /register. */
@@ -200,51 +228,17 @@ export const register = new Hono<AppEnv>()
     return render(c, TITLE, <EnterCode csrf={c.get("csrf")} chosen={chosen} />);
   })
   .post("/code", form(codeForm), async (c) => {
-    const entered = c.req.valid("form");
-    const chosen = await chosenFrom(c, entered);
-    if (!chosen) return c.redirect("/register", 303);
-    const code = entered.code;
-    const res = await verifyCode(c, chosen.org.id, code);
-    if ("error" in res) {
-      return render(
-        c,
-        TITLE,
-        <EnterCode
-          csrf={c.get("csrf")}
-          chosen={chosen}
-          code={code}
-          error={res.error}
-        />,
-        res.status,
-      );
-    }
-    return render(
-      c,
-      TITLE,
-      <EnterPerson csrf={c.get("csrf")} chosen={chosen} code={code} />,
-    );
+    const step = await codeStep(c, c.req.valid("form"));
+    if (step instanceof Response) return step;
+    return render(c, TITLE, <EnterPerson csrf={c.get("csrf")} chosen={step.chosen} code={step.code} />);
   })
   .post("/", form(personForm), async (c) => {
     const form = c.req.valid("form");
     const db = c.get("db");
     const now = c.get("now")();
-    const chosen = await chosenFrom(c, form);
-    if (!chosen) return c.redirect("/register", 303);
-    const code = form.code;
-    const checked = await verifyCode(c, chosen.org.id, code);
-    if ("error" in checked) {
-      return render(
-        c,
-        TITLE,
-        <EnterCode
-          csrf={c.get("csrf")}
-          chosen={chosen}
-          code={code}
-          error={checked.error}
-        />,
-        checked.status,
-      );
-    }
+    const step = await codeStep(c, form);
+    if (step instanceof Response) return step;
+    const { chosen, code } = step;
     const values = { name: form.name, idNumber: form.idNumber, mobile: form.mobile, joined: form.joined };
     const password = form.password;
     const person = (
@@ -321,7 +315,7 @@ export const register = new Hono<AppEnv>()
         [{ id: accountId }] = await tx.insert(accounts).values(newAccount)
           .returning({ id: accounts.id });
       }
-      if (!(await redeemCode(tx, checked.id, accountId!, now))) {
+      if (!(await redeemCode(tx, step.codeId, accountId!, now))) {
         tx.rollback();
       }
       await addAdmin(
@@ -329,7 +323,7 @@ export const register = new Hono<AppEnv>()
         accountId!,
         chosen.org.id,
         chosen.position,
-        checked.id,
+        step.codeId,
         now,
       );
       const org = (await getOrg(tx, chosen.org.id))!;
@@ -353,19 +347,7 @@ export const register = new Hono<AppEnv>()
         idNumber: "该身份证号码刚刚完成了注册，请返回后用已有账号添加本组织",
       });
     }
-    if (outcome === "used") {
-      return render(
-        c,
-        TITLE,
-        <EnterCode
-          csrf={c.get("csrf")}
-          chosen={chosen}
-          code={code}
-          error={codeProblemText("used")}
-        />,
-        409,
-      );
-    }
+    if (outcome === "used") return codeAgain(c, chosen, code, codeProblemText("used"), 409);
     setSessionCookie(c, secret, c.get("secure"));
     return redirectAfterPost(c, `/orgs/${chosen.org.id}/info?welcome=1`);
   });
