@@ -82,16 +82,17 @@ function uploadPage(c: Context<OrgEnv>, error?: string) {
   );
 }
 
-const BATCH = "/import/:importId{[A-Za-z0-9_-]{16}}";
+const BATCH = "/:importId{[A-Za-z0-9_-]{16}}";
 
-/** Routes /import… of the org app. */
+/** Routes /import… of the org app (mounted at /import: every one is the org's own admin's). */
 export const importRoutes = new Hono<OrgEnv>()
-  .get("/import/template.xlsx", guard("self"), mayCreate, async (c) => {
+  .use(guard("self"))
+  .get("/template.xlsx", mayCreate, async (c) => {
     const { org } = c.var;
     return sendXlsx(c, await childTemplate(org), `${org.shortName}-批量创建下级组织模板.xlsx`);
   })
-  .get("/import", guard("self"), mayCreate, (c) => uploadPage(c))
-  .post("/import", guard("self"), mayCreate, form(uploadForm), async (c) => {
+  .get("/", mayCreate, (c) => uploadPage(c))
+  .post("/", mayCreate, form(uploadForm), async (c) => {
     const { org, db } = c.var;
     const file = c.req.valid("form").file;
     if (!(file instanceof File) || (file.size === 0 && !file.name)) {
@@ -105,7 +106,7 @@ export const importRoutes = new Hono<OrgEnv>()
     const id = await saveImport(db, org.id, c.var.session.accountId, rows, c.var.now());
     return redirectAfterPost(c, `/orgs/${org.id}/import/${id}`);
   })
-  .get(BATCH, guard("self"), batch, (c) => {
+  .get(BATCH, batch, (c) => {
     const { org, imp } = c.var;
     const q = c.req.query("show");
     const show = q && q in SHOW ? q as keyof typeof SHOW : "all";
@@ -131,14 +132,14 @@ export const importRoutes = new Hono<OrgEnv>()
       { title: "批量创建", tab: "children" },
     );
   })
-  .post(`${BATCH}/confirm`, guard("self"), batch, mayCreate, async (c) => {
+  .post(`${BATCH}/confirm`, batch, mayCreate, async (c) => {
     const { org, imp } = c.var;
     await breathe(); // reading back thousands of rows took a while
     // A second confirmation (double click, back button) finds the batch done and changes nothing.
     await writeTx(c.var.db, (tx) => confirmImport(tx, imp, c.var.session.accountId, c.var.now()));
     return redirectAfterPost(c, `/orgs/${org.id}/import/${imp.id}`);
   })
-  .get(`${BATCH}/failures.xlsx`, guard("self"), batch, async (c) => {
+  .get(`${BATCH}/failures.xlsx`, batch, async (c) => {
     const { org, imp } = c.var;
     const failed = imp.rows.filter((r) => r.status === "error").map((r) => ({ ...r, reason: reasonText(r) }));
     return sendXlsx(c, await childTemplate(org, failed), `${org.shortName}-批量创建失败原因.xlsx`);

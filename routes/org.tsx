@@ -7,7 +7,10 @@
  * Every screen of one org is a sub-app below, mounted at "/" with paths
  * relative to the org ("/info", "/children/new"); a route narrows the scope
  * with `guard("self")` or `guard("self", "child")`. Adding a sub-app is one
- * `.route("/", sub)` line here.
+ * `.route("/", sub)` line here. A sub-app mounted at "/" must not `.use()`
+ * middleware without a path (it would run for every org route); one whose
+ * routes all share a middleware is mounted at its own base instead, as the
+ * Excel import is (`.route("/import", …)` with `.use(guard("self"))`).
  *
  * This file also holds the org's own page: the overview with its admins, and
  * one-time password reset codes for the same org's or a direct child's
@@ -110,7 +113,7 @@ export const orgApp = new Hono<OrgEnv>()
   .route("/", codes)
   .route("/", progress)
   .route("/", problems)
-  .route("/", importRoutes)
+  .route("/import", importRoutes)
   .route("/", search)
   .route("/", auditRoutes)
   .route("/", move)
