@@ -1,5 +1,5 @@
 /** Accounts, org admins and sessions. */
-import { and, asc, eq, gt, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import type { Tx } from "./client.ts";
 import { applyChange, type Conn, getOrg } from "./orgs.ts";
@@ -169,4 +169,38 @@ export async function issueResetCode(
     at: r.now,
   });
   return expiresAt;
+}
+
+/** A reset code of the account that is unused and unexpired, by its plain text. */
+export async function findResetCode(db: Conn, accountId: number, code: string, now: Date) {
+  const [row] = await db.select().from(resetCodes).where(
+    and(
+      eq(resetCodes.accountId, accountId),
+      eq(resetCodes.codeHash, sha256(code)),
+      isNull(resetCodes.usedAt),
+      gt(resetCodes.expiresAt, now),
+    ),
+  );
+  return row;
+}
+
+/**
+ * Redeems a reset code: marks it used, sets the new password hash, ends the
+ * account's sessions and audits the reset on `orgId` (its first org) when given.
+ */
+export async function resetPassword(
+  tx: Tx,
+  r: { codeId: number; accountId: number; hash: string; orgId?: number; now: Date },
+): Promise<void> {
+  await tx.update(resetCodes).set({ usedAt: r.now }).where(eq(resetCodes.id, r.codeId));
+  await tx.update(accounts).set({ passwordHash: r.hash }).where(eq(accounts.id, r.accountId));
+  await deleteSessionsOf(tx, r.accountId, r.now);
+  const org = r.orgId ? await getOrg(tx, r.orgId) : undefined;
+  if (org) await audit(tx, { org, actorId: r.accountId, action: "password.reset", at: r.now });
+}
+
+/** Inserts a new account; returns its id. */
+export async function insertAccount(tx: Conn, account: typeof accounts.$inferInsert): Promise<number> {
+  const [{ id }] = await tx.insert(accounts).values(account).returning({ id: accounts.id });
+  return id;
 }

@@ -2,21 +2,17 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { cookieValue } from "../lib/cookie.ts";
-import { and, eq, gt, isNull } from "drizzle-orm";
 import { LoginForm, ResetForm, SwitchOrg } from "../components/Auth.tsx";
 import { writeTx } from "../db/client.ts";
 import {
   createSession,
   deleteSession,
-  deleteSessionsOf,
   findAccountByLogin,
+  findResetCode,
   orgsOfAccount,
+  resetPassword,
   setSessionOrg,
-  sha256,
 } from "../db/accounts.ts";
-import { audit } from "../db/audit.ts";
-import { accounts, resetCodes } from "../db/schema.ts";
-import { getOrg } from "../db/orgs.ts";
 import { generateSecret } from "../lib/codes.ts";
 import { checkPassword, hashPassword, verifyPassword } from "../lib/password.ts";
 import { waitText } from "../lib/throttle.ts";
@@ -186,16 +182,7 @@ export const auth = new Hono<AppEnv>()
       });
     }
     const account = await findAccountByLogin(db, values.login);
-    const [row] = account
-      ? await db.select().from(resetCodes).where(
-        and(
-          eq(resetCodes.accountId, account.id),
-          eq(resetCodes.codeHash, sha256(values.code)),
-          isNull(resetCodes.usedAt),
-          gt(resetCodes.expiresAt, nowDate),
-        ),
-      )
-      : [];
+    const row = account ? await findResetCode(db, account.id, values.code, nowDate) : undefined;
     if (!account || !row) {
       codeByClient.fail(clientKey, now);
       return form({
@@ -204,24 +191,17 @@ export const auth = new Hono<AppEnv>()
     }
     const hash = await hashPassword(password);
     const [first] = await orgsOfAccount(db, account.id);
-    await writeTx(db, async (tx) => {
-      await tx.update(resetCodes).set({ usedAt: nowDate }).where(
-        eq(resetCodes.id, row.id),
-      );
-      await tx.update(accounts).set({ passwordHash: hash }).where(
-        eq(accounts.id, account.id),
-      );
-      await deleteSessionsOf(tx, account.id, nowDate);
-      const org = first ? await getOrg(tx, first.org.id) : undefined;
-      if (org) {
-        await audit(tx, {
-          org,
-          actorId: account.id,
-          action: "password.reset",
-          at: nowDate,
-        });
-      }
-    });
+    await writeTx(
+      db,
+      (tx) =>
+        resetPassword(tx, {
+          codeId: row.id,
+          accountId: account.id,
+          hash,
+          orgId: first?.org.id,
+          now: nowDate,
+        }),
+    );
     return render(
       c,
       "登录",

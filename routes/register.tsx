@@ -22,6 +22,7 @@ import {
   createSession,
   findAccountByIdNumber,
   findAccountByLogin,
+  insertAccount,
   isAdminOf,
 } from "../db/accounts.ts";
 import { audit } from "../db/audit.ts";
@@ -29,7 +30,7 @@ import { checkCode, codeProblemText, redeemCode } from "../db/codes.ts";
 import { getOrg, getRoot, treeItems } from "../db/orgs.ts";
 import { listPage } from "../components/Pager.tsx";
 import { searchOrgs, withTrails } from "../db/search.ts";
-import { accounts, type Org } from "../db/schema.ts";
+import type { accounts, Org } from "../db/schema.ts";
 import { generateSecret, isWellFormedCode } from "../lib/codes.ts";
 import { parseIdNumber } from "../lib/id_number.ts";
 import { checkJoinDate } from "../lib/join_age.ts";
@@ -312,8 +313,7 @@ export const register = new Hono<AppEnv>()
         if (await findAccountByIdNumber(tx, newAccount.idNumber)) {
           return "taken" as const;
         }
-        [{ id: accountId }] = await tx.insert(accounts).values(newAccount)
-          .returning({ id: accounts.id });
+        accountId = await insertAccount(tx, newAccount);
       }
       if (!(await redeemCode(tx, step.codeId, accountId!, now))) {
         tx.rollback();
