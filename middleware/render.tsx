@@ -61,20 +61,7 @@ export function render(c: Context, title: string, body: Child, status: PageStatu
   );
 }
 
-/**
- * The org app's renderer: a fragment for htmx, else the full page with the
- * org's header and tabs (`tab`). The status comes from `c.status()`.
- */
-/**
- * The org app's renderer: a fragment for htmx, else the full page with the
- * org's header and tabs (`tab`). The status comes from `c.status()`.
- */
-export const orgPages = createMiddleware<OrgEnv>(async (c, next) => {
-  await (wantsFragment(c) ? orgFragment : orgPage)(c, next);
-  // Added to the finished response, as every header middleware here does (see app.ts).
-  if (c.res.headers.get("Content-Type")?.startsWith("text/html")) c.res.headers.set("Vary", "HX-Request");
-});
-
+/** The full org page: the layout, the org's header and tabs when the screen names its `tab`. */
 const orgPage = jsxRenderer(({ children, title, tab }, c) => {
   const v = c.var as OrgEnv["Variables"];
   return (
@@ -84,7 +71,19 @@ const orgPage = jsxRenderer(({ children, title, tab }, c) => {
     </Layout>
   );
 }, { docType: true });
+
+/** What htmx swaps in: the screen's body alone, no doctype. */
 const orgFragment = jsxRenderer(({ children }) => <>{children}</>, { docType: false });
+
+/**
+ * The org app's renderer: a fragment for htmx, else the full page with the
+ * org's header and tabs (`tab`). The status comes from `c.status()`.
+ */
+export const orgPages = createMiddleware<OrgEnv>(async (c, next) => {
+  await (wantsFragment(c) ? orgFragment : orgPage)(c, next);
+  // Added to the finished response, as every header middleware here does (see app.ts).
+  if (c.res.headers.get("Content-Type")?.startsWith("text/html")) c.res.headers.set("Vary", "HX-Request");
+});
 
 /**
  * After a successful POST: a 303 for plain forms; for htmx the `fragment`
