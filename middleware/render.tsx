@@ -11,9 +11,6 @@ import { Layout } from "../components/Layout.tsx";
 import { ErrorPage } from "../components/ErrorPage.tsx";
 import type { AppEnv } from "./env.ts";
 
-/** True when an Accept-Encoding header allows gzip. */
-export const acceptsGzip = (header: string | undefined): boolean => !!header && /\bgzip\b/.test(header);
-
 /** True when the client wants a fragment rather than a page. */
 export function wantsFragment(c: Context): boolean {
   return c.req.header("HX-Request") === "true" &&
@@ -26,7 +23,7 @@ export function render(
   c: Context<AppEnv>,
   title: string,
   body: Child,
-  status: 200 | 400 | 403 | 404 | 409 | 422 | 429 = 200,
+  status: 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 = 200,
 ) {
   c.header("Vary", "HX-Request");
   if (wantsFragment(c)) return c.html(<>{body}</>, status);
@@ -55,7 +52,7 @@ export function redirectAfterPost(c: Context, url: string) {
 /** An error screen with its status (403, 404, 429…), as fragment or page. */
 export function renderError(
   c: Context<AppEnv>,
-  status: 400 | 403 | 404 | 409 | 429,
+  status: 400 | 403 | 404 | 409 | 413 | 422 | 429,
   title: string,
   message: string,
   back?: { href: string; label: string },

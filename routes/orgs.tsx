@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
-import { adminsOf, sha256 } from "../db/accounts.ts";
+import { adminsOf, orgsOutside, sha256 } from "../db/accounts.ts";
 import { audit } from "../db/audit.ts";
 import { writeTx } from "../db/client.ts";
 import { orgAdmins, resetCodes } from "../db/schema.ts";
@@ -79,6 +79,18 @@ export const orgsRoutes = new Hono<AppEnv>()
           "不能为自己生成重置码，请联系本组织其他管理员或上级组织管理员。",
         );
       }
+      // The reset rule (README "Security"): never a way into orgs outside the issuer's subtree.
+      const outside = await orgsOutside(db, accountId, session.org.id);
+      if (outside.length) {
+        return renderError(
+          c,
+          403,
+          "不能生成重置码",
+          `该管理员还管理着“${
+            outside.map((o) => o.shortName).join("、")
+          }”，不在本组织管辖范围内。为保护这些组织，请由能管辖其所有组织的上级组织管理员生成重置码。`,
+        );
+      }
       const now = c.get("now")();
       const code = generateCode() + generateCode();
       const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
@@ -87,6 +99,7 @@ export const orgsRoutes = new Hono<AppEnv>()
           accountId,
           codeHash: sha256(code),
           issuedBy: session.accountId,
+          issuerOrgId: session.org.id,
           createdAt: now,
           expiresAt,
         });
