@@ -159,6 +159,10 @@ export const PROBLEMS = {
 /** A problem kind. */
 export type ProblemKind = keyof typeof PROBLEMS;
 
+/** True when `kind` names a problem list (own keys only: `__proto__`, `toString` are not kinds). */
+export const isProblemKind = (kind: unknown): kind is ProblemKind =>
+  typeof kind === "string" && Object.hasOwn(PROBLEMS, kind);
+
 /** One page of problem orgs in a subtree (the root itself included), keyset-paged by path. */
 export function problemPage(db: Conn, rootPath: string, kind: ProblemKind, after?: string, limit = 50) {
   return db.select().from(orgs).where(

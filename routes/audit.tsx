@@ -14,7 +14,8 @@ const PAGE = 50;
 export const auditRoutes = new Hono<AppEnv>()
   .get("/:id{[0-9]+}/audit", guard("subtree"), async (c) => {
     const org = c.get("org");
-    const before = Number(c.req.query("before")) || undefined;
+    const n = Number(c.req.query("before"));
+    const before = Number.isSafeInteger(n) && n > 0 ? n : undefined; // 1e309, -1, 1.5: the first page
     const rows = await c.get("db").select({ entry: auditLog, actor: accounts.name }).from(auditLog)
       .leftJoin(accounts, eq(accounts.id, auditLog.actorId))
       .where(before ? and(eq(auditLog.orgId, org.id), lt(auditLog.id, before)) : eq(auditLog.orgId, org.id))

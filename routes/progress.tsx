@@ -26,6 +26,7 @@ import {
   type ChildSort,
   directFigures,
   getSchedule,
+  isProblemKind,
   type ProblemKind,
   problemPage,
   PROBLEMS,
@@ -184,7 +185,7 @@ export const progress = new Hono<AppEnv>()
   .get("/:id{[0-9]+}/problems", guard("subtree"), async (c) => {
     const org = c.get("org");
     const kind = c.req.query("kind") as ProblemKind;
-    if (!(kind in PROBLEMS)) return renderError(c, 404, "没有这类问题", "请从录入进度页面选择问题类型。");
+    if (!isProblemKind(kind)) return renderError(c, 404, "没有这类问题", "请从录入进度页面选择问题类型。");
     const after = c.req.query("after");
     const page = await problemPage(c.get("db"), org.path, kind, after, 50);
     const next = page.length === 50 ? page.at(-1)!.path : null;
@@ -220,7 +221,7 @@ export const progress = new Hono<AppEnv>()
   .get("/:id{[0-9]+}/problems.xlsx", guard("subtree"), async (c) => {
     const org = c.get("org");
     const kind = c.req.query("kind") as ProblemKind;
-    if (!(kind in PROBLEMS)) return renderError(c, 404, "没有这类问题", "请从录入进度页面选择问题类型。");
+    if (!isProblemKind(kind)) return renderError(c, 404, "没有这类问题", "请从录入进度页面选择问题类型。");
     const out: (string | number)[][] = [];
     let after: string | undefined;
     // At most 50,000 rows, read in pages; the list page shows the rest.
