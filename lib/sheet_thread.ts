@@ -70,14 +70,14 @@ function ask<T>(request: SheetRequest, transfer: Transferable[] = []): Promise<T
   });
 }
 
-/** Runs the reader subprocess on `bytes`. */
-async function runReader(bytes: Uint8Array): Promise<Result<RawRow[]>> {
+/** Runs the reader subprocess on `bytes` with a V8 heap of `heapMb`. */
+async function runReader(bytes: Uint8Array, heapMb: number): Promise<Result<RawRow[]>> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--quiet",
       "--no-prompt",
-      `--v8-flags=--max-old-space-size=${READER_HEAP_MB}`,
+      `--v8-flags=--max-old-space-size=${heapMb}`,
       "--allow-env",
       "--allow-sys",
       "--allow-read",
@@ -114,8 +114,11 @@ async function runReader(bytes: Uint8Array): Promise<Result<RawRow[]>> {
  * Reads the rows of an uploaded batch-create file (see readChildRows) in a
  * subprocess with its own heap, one file at a time.
  */
-export function readChildRowsOffThread(bytes: Uint8Array): Promise<Result<RawRow[]>> {
-  const turn = readerQueue.then(() => runReader(bytes));
+export function readChildRowsOffThread(
+  bytes: Uint8Array,
+  heapMb = READER_HEAP_MB,
+): Promise<Result<RawRow[]>> {
+  const turn = readerQueue.then(() => runReader(bytes, heapMb));
   readerQueue = turn.catch(() => {});
   return turn;
 }

@@ -36,3 +36,14 @@ Deno.test("sheet thread: stopping fails a pending request; the next one starts a
     stopSheetThread();
   }
 });
+
+Deno.test("sheet reader: a file that exhausts the reader's heap ends only the reader; the next file is read", async () => {
+  // A 24 MB heap reads a small file but runs out on 10,000 rows ("Fatal JavaScript out of memory").
+  const small = await readChildRowsOffThread(await xlsxFile(branchRows(3)), 24);
+  assert.equal(small.ok && small.value.length, 3);
+  const died = await readChildRowsOffThread(await xlsxFile(branchRows(10_000)), 24);
+  assert.equal(died.ok, false);
+  assert.match(!died.ok ? died.error : "", /超出了系统的处理上限/);
+  const next = await readChildRowsOffThread(await xlsxFile(branchRows(3)));
+  assert.equal(next.ok && next.value.length, 3);
+});
