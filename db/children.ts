@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import { add, ownFlags, zero } from "../lib/counters.ts";
 import { BRANCH, type Category, checkShortName } from "../lib/org_rules.ts";
-import { breathe, pace, type Tx } from "./client.ts";
+import { breathe, type Db, pace, type Tx, writeTx } from "./client.ts";
 import { auditMany } from "./audit.ts";
 import { applyChange, childPath, getOrg } from "./orgs.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
@@ -146,4 +146,38 @@ export async function moveSibling(tx: Tx, child: Org, direction: -1 | 1): Promis
   await tx.update(orgs).set({ sortOrder: neighbour.sortOrder }).where(eq(orgs.id, child.id));
   await tx.update(orgs).set({ sortOrder: child.sortOrder }).where(eq(orgs.id, neighbour.id));
   return true;
+}
+
+/** True when `e` (or its cause) is SQLite's unique-constraint error for a sibling 简称. */
+function isDuplicateName(e: unknown): boolean {
+  for (let x = e; x; x = (x as { cause?: unknown }).cause) {
+    if (/UNIQUE constraint failed: orgs\.parent_id, orgs\.short_name/.test(String((x as Error).message))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Creates one child unless a sibling has its 简称, checked inside the write
+ * (the unique index on (parent_id, short_name) backs it up across instances).
+ * Returns false when the name is taken.
+ */
+export async function createChildOnce(
+  db: Db,
+  parentId: number,
+  child: ChildToCreate,
+  actorId: number,
+  now: Date,
+): Promise<boolean> {
+  try {
+    return await writeTx(db, async (tx) => {
+      if ((await siblingNames(tx, parentId, [child.shortName])).has(child.shortName)) return false;
+      await createChildren(tx, parentId, [child], actorId, now);
+      return true;
+    });
+  } catch (e) {
+    if (isDuplicateName(e)) return false;
+    throw e;
+  }
 }

@@ -34,10 +34,7 @@ declare module "hono" {
 }
 
 /** Statuses a page or fragment is sent with. */
-export type PageStatus = 200 | 400 | 403 | 404 | 409 | 422 | 429;
-
-/** True when an Accept-Encoding header allows gzip. */
-export const acceptsGzip = (header: string | undefined): boolean => !!header && /\bgzip\b/.test(header);
+export type PageStatus = 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429;
 
 /** True when the client wants a fragment rather than a page. */
 export function wantsFragment(c: Context): boolean {
@@ -102,7 +99,7 @@ export function redirectAfterPost(c: Context, url: string, fragment?: () => Resp
 /** An error screen with its status (403, 404, 429…), as fragment or page. */
 export function renderError(
   c: Context,
-  status: 400 | 403 | 404 | 409 | 429,
+  status: 400 | 403 | 404 | 409 | 413 | 422 | 429,
   title: string,
   message: string,
   back?: { href: string; label: string },

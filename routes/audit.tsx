@@ -11,7 +11,8 @@ const PAGE = 50;
 export const auditRoutes = new Hono<OrgEnv>()
   .get("/audit", async (c) => {
     const { org } = c.var;
-    const before = Number(c.req.query("before")) || undefined;
+    const n = Number(c.req.query("before"));
+    const before = Number.isSafeInteger(n) && n > 0 ? n : undefined; // 1e309, -1, 1.5: the first page
     const { items, next } = await auditPage(c.var.db, org.id, before, PAGE);
     // "加载更多" appends the rows in place.
     if (before && wantsFragment(c)) {

@@ -104,6 +104,12 @@ export const importRoutes = new Hono<OrgEnv>()
     const rows = checkRows(org, read.value, await existingChildren(db, org.id));
     await breathe();
     const id = await saveImport(db, org.id, c.var.session.accountId, rows, c.var.now());
+    if (!id) {
+      return uploadPage(
+        c,
+        "文件内容过多，检查结果超过了可保存的上限，没有做任何修改。请分成几个文件分别上传。",
+      );
+    }
     return redirectAfterPost(c, `/orgs/${org.id}/import/${id}`);
   })
   .get(BATCH, batch, (c) => {

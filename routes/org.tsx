@@ -17,7 +17,7 @@
  * admins (SPEC §4).
  */
 import { Hono } from "hono";
-import { adminsOf, isAdminOf, issueResetCode } from "../db/accounts.ts";
+import { adminsOf, isAdminOf, issueResetCode, orgsOutside } from "../db/accounts.ts";
 import { writeTx } from "../db/client.ts";
 import { Notice } from "../components/Form.tsx";
 import { OrgOverview } from "../components/OrgOverview.tsx";
@@ -80,11 +80,31 @@ const overview = new Hono<OrgEnv>()
         "不能为自己生成重置码，请联系本组织其他管理员或上级组织管理员。",
       );
     }
+    // The reset rule (README "Security"): never a way into orgs outside the issuer's subtree.
+    const outside = await orgsOutside(db, accountId, session.org.id);
+    if (outside.length) {
+      return renderError(
+        c,
+        403,
+        "不能生成重置码",
+        `该管理员还管理着“${
+          outside.map((o) => o.shortName).join("、")
+        }”，不在本组织管辖范围内。为保护这些组织，请由能管辖其所有组织的上级组织管理员生成重置码。`,
+      );
+    }
     const code = generateCode() + generateCode();
     const now = c.var.now();
     const expiresAt = await writeTx(
       db,
-      (tx) => issueResetCode(tx, { org, accountId, code, issuedBy: session.accountId, now }),
+      (tx) =>
+        issueResetCode(tx, {
+          org,
+          accountId,
+          code,
+          issuedBy: session.accountId,
+          issuerOrgId: session.org.id,
+          now,
+        }),
     );
     return c.render(
       <section class="narrow">

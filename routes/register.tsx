@@ -19,7 +19,6 @@ import {
 import { writeTx } from "../db/client.ts";
 import {
   addAdmin,
-  createSession,
   findAccountByIdNumber,
   findAccountByLogin,
   insertAccount,
@@ -31,19 +30,21 @@ import { getOrg, getRoot, treeItems } from "../db/orgs.ts";
 import { listPage } from "../components/Pager.tsx";
 import { searchOrgs, withTrails } from "../db/search.ts";
 import type { accounts, Org } from "../db/schema.ts";
-import { generateSecret, isWellFormedCode } from "../lib/codes.ts";
+import { isWellFormedCode } from "../lib/codes.ts";
 import { parseIdNumber } from "../lib/id_number.ts";
 import { checkJoinDate } from "../lib/join_age.ts";
 import { parseMobile } from "../lib/mobile.ts";
 import { LEADING, LEADING_POSITIONS, OTHER_POSITIONS } from "../lib/org_rules.ts";
 import { personNameProblem } from "../lib/person_name.ts";
-import { checkPassword, hashPassword, verifyPassword } from "../lib/password.ts";
-import { waitText } from "../lib/throttle.ts";
-import { clientAddress } from "../middleware/client.ts";
+import { checkPassword, hashPassword } from "../lib/password.ts";
+import { CODES_PER_CLIENT, TAKEN_PER_CLIENT, waitText } from "../lib/throttle.ts";
+import { checkLoginPassword } from "../db/password_check.ts";
+import { refund, reserve } from "../db/throttle.ts";
+import { clientKey } from "../middleware/client.ts";
+import { signIn } from "../middleware/sign_in.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
 import { form, query, text, trimmed } from "../middleware/validate.ts";
-import { setSessionCookie } from "../middleware/session.ts";
 
 const TITLE = "管理员注册";
 
@@ -82,6 +83,8 @@ const personForm = codeForm.extend({
   password: text(200),
   password2: text(200),
   existing: text(2),
+  /** The existing account's login (mobile or ID number), for "已有账号"; the ID number field when empty. */
+  login: trimmed(40),
 });
 
 /** Reads and checks the org and position carried by a step; null when missing or invalid. */
@@ -100,27 +103,31 @@ async function chosenFrom(
   return { org: pick(org), position };
 }
 
-/** Throttled code check shared by steps 2 and 3; returns an error message or the code id. */
+/**
+ * Throttled code check shared by steps 2 and 3; returns an error message or the code id. Every check is
+ * reserved first (parallel guesses cannot all pass); only a wrong code stays counted: a used or expired one
+ * is a real code (the loser of a registration race holds one), not a guess.
+ */
 async function verifyCode(
   c: Context<AppEnv>,
   orgId: number,
   code: string,
 ): Promise<{ error: string; status: 422 | 429 } | { id: number }> {
   const now = c.get("now")();
-  const throttle = c.get("throttles").codeByClient;
-  const key = clientAddress(c);
-  const wait = throttle.retryAfter(key, now.getTime());
-  if (wait > 0) {
+  const db = c.get("db");
+  const key = `code:${clientKey(c)}`;
+  const budget = await reserve(db, key, CODES_PER_CLIENT, now.getTime());
+  if (!budget.ok) {
     return {
-      error: `注册码输入错误次数过多，请 ${waitText(wait)}后再试。`,
+      error: `注册码输入错误次数过多，请 ${waitText(budget.wait)}后再试。`,
       status: 429 as const,
     };
   }
   const res = isWellFormedCode(code)
-    ? await checkCode(c.get("db"), orgId, code, now)
+    ? await checkCode(db, orgId, code, now)
     : { ok: false as const, problem: "wrong" as const };
+  if (res.ok || res.problem === "used" || res.problem === "expired") await refund(db, key);
   if (!res.ok) {
-    throttle.fail(key, now.getTime());
     return {
       error: codeProblemText(
         res.problem,
@@ -245,6 +252,7 @@ export const register = new Hono<AppEnv>()
     const person = (
       errors: Parameters<typeof EnterPerson>[0]["errors"],
       existing = false,
+      status: 422 | 429 = 422,
     ) =>
       render(
         c,
@@ -257,20 +265,35 @@ export const register = new Hono<AppEnv>()
           errors={errors}
           existing={existing}
         />,
-        422,
+        status,
       );
 
+    const client = clientKey(c);
+    const takenText =
+      "该身份证号码或手机号码已用于其他账号：如果这是您的账号，请在下方“已有账号”处输入登录密码，本组织将添加到您的账号中；否则请核对后重新填写。";
+    /** One answer for "ID number has an account" and "mobile taken", and only so often per client. */
+    const taken = async () => {
+      const budget = await reserve(db, `taken:${client}`, TAKEN_PER_CLIENT, now.getTime());
+      return budget.ok
+        ? person({ form: takenText })
+        : person({ form: `尝试次数过多，请 ${waitText(budget.wait)}后再试。` }, false, 429);
+    };
+
     const id = parseIdNumber(values.idNumber);
-    const existing = id.ok ? await findAccountByIdNumber(db, id.value.idNumber) : undefined;
-    let accountId: number | null = existing?.id ?? null;
+    let accountId: number | null = null;
     let newAccount: typeof accounts.$inferInsert | null = null;
-    if (existing) {
-      // A second org for the same person: confirm with the account's password.
-      if (form.existing !== "1") return person({}, true);
-      if (!(await verifyPassword(password, existing.passwordHash))) {
-        return person({ password: "密码不正确，请输入该账号的登录密码" }, true);
+    if (form.existing === "1") {
+      // A second org for the same person: the account's login and password, checked like a sign-in (one
+      // throttled check, the same answer for an unknown login and a wrong password).
+      const login = form.login || form.idNumber;
+      const checked = await checkLoginPassword(db, login, password, client, now);
+      if (!checked.ok) {
+        return checked.wait
+          ? person({ form: `尝试次数过多，请 ${waitText(checked.wait)}后再试。` }, true, 429)
+          : person({ password: "身份证号码/手机号码或密码不正确，请输入已有账号的登录信息" }, true);
       }
-      if (await isAdminOf(db, existing.id, chosen.org.id)) {
+      accountId = checked.account.id;
+      if (await isAdminOf(db, accountId, chosen.org.id)) {
         return person({
           form: "您已经是该组织的管理员，无需重复注册，请直接登录。",
         }, true);
@@ -282,9 +305,6 @@ export const register = new Hono<AppEnv>()
       if (!id.ok) errors.idNumber = id.error;
       const mobile = parseMobile(values.mobile);
       if (!mobile.ok) errors.mobile = mobile.error;
-      else if (await findAccountByLogin(db, mobile.value)) {
-        errors.mobile = "该手机号码已被其他账号使用";
-      }
       if (id.ok) {
         const joined = checkJoinDate(values.joined, id.value.birth, now);
         if (!joined.ok) errors.joined = joined.error;
@@ -294,6 +314,9 @@ export const register = new Hono<AppEnv>()
       if (Object.keys(errors).length || !id.ok || !mobile.ok) {
         return person(errors);
       }
+      if (
+        await findAccountByIdNumber(db, id.value.idNumber) || await findAccountByLogin(db, mobile.value)
+      ) return await taken();
       const joined = checkJoinDate(values.joined, id.value.birth, now);
       newAccount = {
         name: values.name,
@@ -307,12 +330,13 @@ export const register = new Hono<AppEnv>()
       };
     }
 
-    const secret = generateSecret();
     const outcome = await writeTx(db, async (tx) => {
       if (newAccount) {
-        if (await findAccountByIdNumber(tx, newAccount.idNumber)) {
-          return "taken" as const;
-        }
+        // Registered meanwhile (a double submit, or two people at once).
+        if (
+          await findAccountByIdNumber(tx, newAccount.idNumber) ||
+          await findAccountByLogin(tx, newAccount.mobile)
+        ) return "taken" as const;
         accountId = await insertAccount(tx, newAccount);
       }
       if (!(await redeemCode(tx, step.codeId, accountId!, now))) {
@@ -334,7 +358,7 @@ export const register = new Hono<AppEnv>()
         detail: { position: chosen.position, newAccount: !!newAccount },
         at: now,
       });
-      await createSession(tx, accountId!, org.id, secret, now);
+      await signIn(c, accountId!, org.id, tx);
       return "ok" as const;
     }).catch((e) => {
       if (e?.constructor?.name === "TransactionRollbackError") {
@@ -342,12 +366,7 @@ export const register = new Hono<AppEnv>()
       }
       throw e;
     });
-    if (outcome === "taken") {
-      return person({
-        idNumber: "该身份证号码刚刚完成了注册，请返回后用已有账号添加本组织",
-      });
-    }
+    if (outcome === "taken") return await taken();
     if (outcome === "used") return codeAgain(c, chosen, code, codeProblemText("used"), 409);
-    setSessionCookie(c, secret, c.get("secure"));
     return redirectAfterPost(c, `/orgs/${chosen.org.id}/info?welcome=1`);
   });

@@ -152,7 +152,7 @@ Deno.test("permissions: every org route for every role (SPEC §8)", async () => 
   // A second admin of X, so that X's own admin has someone to issue a reset code for.
   await t.adminOf(x.id, 5);
   const admins = await t.db.query.orgAdmins.findMany({ where: (a, { eq }) => eq(a.orgId, x.id) });
-  const importId = await saveImport(t.db, x.id, admins[0].accountId, [], new Date());
+  const importId = (await saveImport(t.db, x.id, admins[0].accountId, [], new Date()))!;
   const ids: Ids = { id: x.id, cid: child.id, aid: admins[1].accountId, importId };
   const fill = (s: string, params: Record<string, string> = {}) =>
     s.replace(/:(\w+)/g, (_, p) => String(params[p] ?? ids[p as keyof Ids]));

@@ -265,7 +265,7 @@ Deno.test("registration: a second code adds the org to the same account after th
   const code = await codeFor(t, MINI.beijing);
   const first = await register(c2, MINI.beijing, code);
   assert.equal(first.status, 422);
-  assert.match(await first.text(), /该身份证号码已有账号/);
+  assert.match(await first.text(), /该身份证号码或手机号码已用于其他账号/);
   const base = {
     org: String(MINI.beijing),
     position: "书记",
@@ -274,7 +274,7 @@ Deno.test("registration: a second code adds the org to the same account after th
     existing: "1",
   };
   const bad = await c2.post("/register", { ...base, password: "wrong1234" });
-  assert.match(await bad.text(), /密码不正确/);
+  assert.match(await bad.text(), /身份证号码\/手机号码或密码不正确/);
   const ok = await c2.post("/register", { ...base, password: PASSWORD });
   assert.equal(ok.status, 303);
   const [{ n }] = await t.db.select({ n: count() }).from(accounts);
