@@ -162,3 +162,13 @@ export const imports = sqliteTable("imports", {
 export type Org = typeof orgs.$inferSelect;
 export type NewOrg = typeof orgs.$inferInsert;
 export type Account = typeof accounts.$inferSelect;
+
+/**
+ * The data version (one row, id 1): every write transaction adds one. Instances sample it to drop
+ * their read caches, so a write on one instance (a sign-out) is seen by the others' caches; SQLite's
+ * `PRAGMA data_version` never moves over a libSQL server connection.
+ */
+export const dataVersion = sqliteTable("data_version", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull().default(0),
+});

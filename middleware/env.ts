@@ -4,6 +4,7 @@ import type { Org } from "../db/schema.ts";
 import type { Viewer } from "../components/Layout.tsx";
 import type { Throttle } from "../lib/throttle.ts";
 import type { VersionedCache } from "../db/cache.ts";
+import type { SheetThread } from "../lib/sheet_thread.ts";
 
 /** The attempt limiters of one app instance. */
 export interface Throttles {
@@ -28,6 +29,8 @@ export interface SessionInfo {
 /** Dependencies injected by `createApp`. */
 export interface AppDeps {
   db: Db;
+  /** The spreadsheet thread (its owner closes it). */
+  sheets: SheetThread;
   /** Clock, replaceable in tests. */
   now?: () => Date;
   /** Set the Secure flag on cookies (production behind HTTPS). */
@@ -38,6 +41,8 @@ export interface AppDeps {
 export type AppEnv = {
   Variables: {
     db: Db;
+    /** Reads and writes .xlsx off the event loop. */
+    sheets: SheetThread;
     now: () => Date;
     /** Whether cookies get the Secure flag. */
     secure: boolean;

@@ -22,7 +22,6 @@ import type { Org } from "../db/schema.ts";
 import { checkNewChild } from "../lib/new_child.ts";
 import { type Category, categoryOf, INDUSTRIES } from "../lib/org_rules.ts";
 import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
-import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
@@ -402,7 +401,7 @@ export const children = new Hono<AppEnv>()
           accountId: c.get("session")!.accountId,
         }, now),
     );
-    const bytes = await tableToXlsxOffThread(
+    const bytes = await c.get("sheets").tableToXlsx(
       "管理员注册码",
       ["序号", "组织简称", "组织全称", "管理员注册码", "有效期至（北京时间）"],
       children.map((

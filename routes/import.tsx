@@ -14,7 +14,6 @@ import { confirmImport, existingChildren, loadImport, saveImport } from "../db/i
 import type { Org } from "../db/schema.ts";
 import { checkRows, countRows, reasonText } from "../lib/import_rows.ts";
 import { childTemplate, MAX_BYTES } from "../lib/import_xlsx.ts";
-import { readChildRowsOffThread } from "../lib/sheet_thread.ts";
 import { categoryOf } from "../lib/org_rules.ts";
 import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
 import type { AppEnv } from "../middleware/env.ts";
@@ -92,7 +91,7 @@ export const importRoutes = new Hono<AppEnv>()
       return uploadPage(c, "请选择要上传的 Excel 文件（.xlsx）。");
     }
     if (file.size > MAX_BYTES) return uploadPage(c, TOO_LARGE);
-    const read = await readChildRowsOffThread(new Uint8Array(await file.arrayBuffer()));
+    const read = await c.get("sheets").readChildRows(new Uint8Array(await file.arrayBuffer()));
     if (!read.ok) return uploadPage(c, read.error);
     const rows = checkRows(org, read.value, await existingChildren(db, org.id));
     await breathe();

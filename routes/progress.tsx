@@ -40,7 +40,6 @@ import type { Org } from "../db/schema.ts";
 import { deadlineDate, deadlineOf, isOverdue, parseSchedule, type Schedule } from "../lib/deadlines.ts";
 import { categoryOf } from "../lib/org_rules.ts";
 import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
-import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
@@ -148,7 +147,7 @@ export const progress = new Hono<AppEnv>()
     const rows = (await allProgressChildren(c.get("db"), org.id, sort)).map((o) =>
       progressRow(o, schedule, now)
     );
-    const bytes = await tableToXlsxOffThread(
+    const bytes = await c.get("sheets").tableToXlsx(
       "录入进度",
       [
         "序号",
@@ -233,7 +232,7 @@ export const progress = new Hono<AppEnv>()
       after = page.at(-1)!.path;
       await pace();
     }
-    const bytes = await tableToXlsxOffThread(PROBLEMS[kind].label.slice(0, 31), [
+    const bytes = await c.get("sheets").tableToXlsx(PROBLEMS[kind].label.slice(0, 31), [
       "组织简称",
       "组织全称",
       "级别",

@@ -53,7 +53,7 @@ try {
 } catch { /* fresh */ }
 for (const suffix of ["-wal", "-shm"]) await Deno.remove(out + suffix).catch(() => {});
 const t0 = performance.now();
-const db = await openDb(`file:${out}`);
+const db = (await openDb(`file:${out}`)).db;
 const divisions = await loadDivisions();
 await initialiseTree(db, divisions);
 const seed = buildInitialTree(divisions);

@@ -1,15 +1,16 @@
 /** The spreadsheet thread: answers in any order reach their callers; a stopped thread fails what it held. */
 import assert from "node:assert/strict";
 import ExcelJS from "exceljs";
-import { readChildRowsOffThread, stopSheetThread, tableToXlsxOffThread } from "../lib/sheet_thread.ts";
+import { SheetThread } from "../lib/sheet_thread.ts";
 import { branchRows, xlsxFile } from "./import_files.ts";
 
 Deno.test("sheet thread: concurrent reads and writes each get their own answer", async () => {
+  const sheets = new SheetThread();
   try {
     const [bad, table, good] = await Promise.all([
-      readChildRowsOffThread(new TextEncoder().encode("名称,类别\n")),
-      tableToXlsxOffThread("表", ["序号", "名称"], [[1, "第1团支部"], [2, "第2团支部"]]),
-      readChildRowsOffThread(await xlsxFile(branchRows(3))),
+      sheets.readChildRows(new TextEncoder().encode("名称,类别\n")),
+      sheets.tableToXlsx("表", ["序号", "名称"], [[1, "第1团支部"], [2, "第2团支部"]]),
+      sheets.readChildRows(await xlsxFile(branchRows(3))),
     ]);
     assert.equal(bad.ok, false);
     assert.match(!bad.ok ? bad.error : "", /不是 Excel（.xlsx）格式/);
@@ -20,18 +21,19 @@ Deno.test("sheet thread: concurrent reads and writes each get their own answer",
     assert.equal(ws.getCell("B3").value, "第2团支部");
     assert.equal(ws.getRow(1).font?.bold, true);
   } finally {
-    stopSheetThread();
+    sheets.close();
   }
 });
 
 Deno.test("sheet thread: stopping fails a pending request; the next one starts a new thread", async () => {
+  const sheets = new SheetThread();
   try {
-    const pending = readChildRowsOffThread(await xlsxFile(branchRows(2000)));
-    stopSheetThread();
+    const pending = sheets.readChildRows(await xlsxFile(branchRows(2000)));
+    sheets.close();
     await assert.rejects(pending, /spreadsheet thread stopped/);
-    const again = await readChildRowsOffThread(await xlsxFile(branchRows(2)));
+    const again = await sheets.readChildRows(await xlsxFile(branchRows(2)));
     assert.equal(again.ok && again.value.length, 2);
   } finally {
-    stopSheetThread();
+    sheets.close();
   }
 });
