@@ -172,3 +172,13 @@ export const dataVersion = sqliteTable("data_version", {
   id: integer("id").primaryKey(),
   version: integer("version").notNull().default(0),
 });
+
+/**
+ * Id sequences for rows whose ids are needed before they are inserted (an org's path contains
+ * its id): `reserveIds` takes a block with one UPDATE … RETURNING, so two writers can never both
+ * take the same ids (no `max(id) + 1`).
+ */
+export const idSequences = sqliteTable("id_sequences", {
+  name: text("name").primaryKey(),
+  next: integer("next").notNull(),
+});

@@ -300,6 +300,11 @@ for (let start = initialised + 1; start <= n; start += 50_000) {
   written += end - start + 1;
   console.error(`written ${written.toLocaleString()} / ${(n - initialised).toLocaleString()}`);
 }
+// The generator chose ids initialised+1 … n itself: the sequence continues after them.
+await client.execute({
+  sql: "UPDATE id_sequences SET next = max(next, ?) WHERE name = 'orgs'",
+  args: [n + 1],
+});
 console.error("indexing names …");
 await client.execute(`INSERT OR IGNORE INTO org_name_grams (gram, path, org_id)
   WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 60)
