@@ -11,9 +11,10 @@ import { initialiseTree } from "../db/seed.ts";
 import { issueCodes } from "../db/codes.ts";
 import { getOrg } from "../db/orgs.ts";
 import { verifyCounters } from "../db/recount.ts";
-import { orgAdmins, orgs } from "../db/schema.ts";
+import { orgAdmins, orgs, regCodes } from "../db/schema.ts";
+import { moveSubtree } from "../db/move.ts";
 import { SheetThread } from "../lib/sheet_thread.ts";
-import { Client, idNumberFor, MINI, MINI_DIVISIONS, PASSWORD, PEOPLE } from "./helpers.ts";
+import { addBranches, Client, idNumberFor, MINI, MINI_DIVISIONS, PASSWORD, PEOPLE } from "./helpers.ts";
 import { makeAdmin } from "./helpers.ts";
 import { branchRows, uploadForm, xlsxFile } from "./import_files.ts";
 import { SQLD, startPrimary } from "./sqld.ts";
@@ -199,5 +200,50 @@ Deno.test({
       d?.close();
       await primary[Symbol.asyncDispose]();
     }
+  },
+});
+
+Deno.test({
+  name:
+    "regional: codes for 5,000 and a move of a 5,001-org subtree through the replica while the http instance writes",
+  ...opts,
+  async fn() {
+    await using r = await regional();
+    const [tianqiao] = await r.a.db.select().from(orgs).where(eq(orgs.shortName, "团天桥区委"));
+    const [lixia] = await r.a.db.select().from(orgs).where(eq(orgs.shortName, "团历下区委"));
+    const branches = await addBranches(r.a.db, tianqiao.id, 5000);
+    await makeAdmin(r.a.db, MINI.beijing, PEOPLE[1]);
+    const other = new Client(r.appA);
+    assert.equal((await other.login(PEOPLE[1].mobile)).status, 303);
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        const res = await other.post(`/orgs/${MINI.beijing}/children/new`, {
+          shortName: `第${written + 1}中学团委`,
+          category: "2",
+          fullName: `中国共产主义青年团北京市第${written + 1}中学委员会`,
+        });
+        await res.body?.cancel();
+        assert.equal(res.status, 303);
+        written++;
+      }
+    })();
+    await r.b.sync();
+    const now = new Date();
+    const codes = await writeTx(r.b.db, (tx) => issueCodes(tx, branches, { accountId: null }, now));
+    assert.equal(new Set(codes.map((c) => c.code)).size, 5000);
+    const root = (await getOrg(r.b.db, MINI.root))!;
+    const refusal = await writeTx(r.b.db, (tx) => moveSubtree(tx, root, tianqiao.id, lixia.id, 1, now, null));
+    assert.equal(refusal, null);
+    writing = false;
+    await writer;
+    assert.ok(written > 0, "the other instance wrote meanwhile");
+    // Read-your-writes on the replica, and the primary agrees.
+    assert.equal((await getOrg(r.b.db, tianqiao.id))!.parentId, lixia.id);
+    assert.equal((await getOrg(r.a.db, lixia.id))!.subOrgs, 1 + 5001);
+    const [{ n }] = await r.a.db.select({ n: count() }).from(regCodes);
+    assert.equal(n, 5000);
+    assert.deepEqual(await verifyCounters(r.a.db), []);
   },
 });
