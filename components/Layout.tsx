@@ -20,8 +20,8 @@ export interface LayoutProps {
 /** Asset URLs carry their version, so they are cached for a year. */
 export const ASSETS = {
   htmx: "/static/htmx-2.0.11.min.js",
-  /** The upload progress bar (static/app.js). */
-  js: "/static/app.js?v=1",
+  /** The upload progress bar and the focus on a save's result (static/app.js). */
+  js: "/static/app.js?v=2",
   css: "/static/app.css?v=3",
 } as const;
 

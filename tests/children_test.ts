@@ -19,7 +19,7 @@ Deno.test("create: the full name is proposed for review, then the child is creat
   assert.equal(first.status, 200);
   const html = await first.text();
   assert.match(textOf(html), /系统已生成组织全称，请核对修正/);
-  assert.equal(fieldValue(html, "fullName"), "中国共产主义青年团济南市济南一中委员会");
+  assert.equal(fieldValue(html, "fullName"), "中国共产主义青年团济南一中委员会");
   assert.equal((await kids(t, JINAN)).length, 4, "nothing created yet");
 
   const created = await c.post(`/orgs/${JINAN}/children/new`, {
