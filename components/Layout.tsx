@@ -62,6 +62,7 @@ export function Layout({ title, csrf, viewer, children }: LayoutProps) {
               ? (
                 <nav aria-label="账户">
                   <a href={`/orgs/${viewer.orgId}`}>{viewer.orgName}</a>
+                  <a href="/guide">操作指南</a>
                   {viewer.orgCount > 1 ? <a href="/account/switch">切换组织</a> : null}
                   <span class="who">{viewer.name}</span>
                   <form method="post" action="/logout" class="inline">
@@ -72,6 +73,7 @@ export function Layout({ title, csrf, viewer, children }: LayoutProps) {
               )
               : (
                 <nav aria-label="账户">
+                  <a href="/guide">操作指南</a>
                   <a href="/login">登录</a>
                   <a href="/register">管理员注册</a>
                 </nav>
