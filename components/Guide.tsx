@@ -15,13 +15,13 @@ export function Guide({ deadlines }: { deadlines: GuideDeadline[] }) {
   return (
     <article class="guide">
       <h1>组织树建立操作指南</h1>
-      <p class="lead">
+      <p class="guide-lead">
         自上而下、逐级建立从团中央到所有团支部的完整组织树。各级组织的简称和类别由上级组织管理员创建，其他组织信息由本级管理员填写。
         每个团组织完成以下四项（团支部只须完成第一、二项）：
       </p>
-      <ol class="steps">
+      <ol class="guide-steps">
         <li>
-          <h2>注册管理员并登录</h2>
+          <h2>第一步：注册管理员并登录</h2>
           <p>
             向上级团组织管理员索取<strong>管理员注册码</strong>，打开<a href="/register">管理员注册</a>：
             选择要注册的团组织和团内职务 → 填写注册码 →
@@ -34,7 +34,7 @@ export function Guide({ deadlines }: { deadlines: GuideDeadline[] }) {
           </ul>
         </li>
         <li>
-          <h2>填写本组织信息</h2>
+          <h2>第二步：填写本组织信息</h2>
           <p>
             登录后进入“组织信息”，<span class="req">
               红色星号
@@ -52,7 +52,7 @@ export function Guide({ deadlines }: { deadlines: GuideDeadline[] }) {
           </ul>
         </li>
         <li>
-          <h2>创建全部直属下级组织</h2>
+          <h2>第三步：创建全部直属下级组织</h2>
           <p>
             进入“下级组织管理”：<strong>单个创建</strong>只填简称和类别，全称由系统生成，请核对修正；
             <strong>批量创建</strong>下载 Excel
@@ -70,7 +70,7 @@ export function Guide({ deadlines }: { deadlines: GuideDeadline[] }) {
           </ul>
         </li>
         <li>
-          <h2>为直属下级生成并下发注册码</h2>
+          <h2>第四步：为直属下级生成并下发注册码</h2>
           <p>
             在“下级组织管理”中点击某个组织的“注册码”查看或生成单个注册码，或点击“批量生成注册码并下载”得到全部直属下级的
             Excel 表，再通过微信群、QQ 群等分发给各下级组织。

@@ -22,7 +22,7 @@ export const ASSETS = {
   htmx: "/static/htmx-2.0.11.min.js",
   /** The upload progress bar and the focus on a save's result (static/app.js). */
   js: "/static/app.js?v=2",
-  css: "/static/app.css?v=3",
+  css: "/static/app.css?v=4",
 } as const;
 
 /** htmx 2 swaps no 4xx by default; our 4xx pages carry the Chinese message to show. */

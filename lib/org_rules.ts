@@ -367,21 +367,21 @@ const PART_END = /[省市区县旗州盟镇乡道]/;
 
 /**
  * The region followed by the unit, without saying a place twice: when the unit
- * name starts with the region's last parts, with or without their division
- * ending ("济南市" + "济南轨道交通集团" → "济南轨道交通集团"; "济南市天桥区" +
+ * name starts with one of the region's parts (with or without its division
+ * ending), the region is kept only up to that part ("济南市" + "济南轨道交通集团" → "济南轨道交通集团"; "济南市天桥区" +
  * "天桥区实验中学" → "济南市天桥区实验中学"; "北京市" + "北京大学" → "北京大学"),
  * those parts are not repeated.
  */
 export function joinRegion(region: string, unit: string): string {
   if (!region) return unit;
-  // Where a trailing run of parts starts: the start, and after each part's division ending.
+  // Where each part starts: the start, and after each part's division ending.
   const starts = [0];
   for (let i = 1; i < region.length; i++) if (PART_END.test(region[i - 1])) starts.push(i);
-  for (const i of starts) {
-    const tail = region.slice(i);
-    const bare = tail.replace(DIVISION_END, "");
-    if (unit.startsWith(tail) || (bare.length >= 2 && bare !== tail && unit.startsWith(bare))) {
-      return region.slice(0, i) + unit;
+  for (let k = 0; k < starts.length; k++) {
+    const part = region.slice(starts[k], starts[k + 1]);
+    const bare = part.replace(DIVISION_END, "");
+    if (unit.startsWith(part) || (bare.length >= 2 && bare !== part && unit.startsWith(bare))) {
+      return region.slice(0, starts[k]) + unit;
     }
   }
   return region + unit;

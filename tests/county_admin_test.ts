@@ -128,7 +128,10 @@ Deno.test("guide and to-do: /guide for anyone, linked from sign-in; the overview
   assert.equal(guide.status, 200);
   const text = textOf(await guide.text());
   assert.match(text, /组织树建立操作指南/);
-  assert.match(text, /注册管理员并登录.*填写本组织信息.*创建全部直属下级组织.*为直属下级生成并下发注册码/);
+  assert.match(
+    text,
+    /第一步：注册管理员并登录.*第二步：填写本组织信息.*第三步：创建全部直属下级组织.*第四步：为直属下级生成并下发注册码/,
+  );
   assert.match(text, /第四级 2026-12-28/);
 
   const c = await t.adminOf(LIXIA, 0);

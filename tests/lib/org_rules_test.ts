@@ -116,6 +116,7 @@ Deno.test("full names: a unit named after its city or county does not repeat it 
   const bj = { level: 2, shortName: "团北京市委", fullName: "中国共产主义青年团北京市委员会" };
   assert.equal(proposeFullName(bj, "北京大学团委", 2), "中国共产主义青年团北京大学委员会");
   assert.equal(proposeFullName(bj, "首都钢铁公司团委", 2), "中国共产主义青年团北京市首都钢铁公司委员会");
+  assert.equal(proposeFullName(tq, "济南铁路局团委", 2), "中国共产主义青年团济南铁路局委员会");
   assert.equal(joinRegion("", "山东大学"), "山东大学");
   assert.equal(joinRegion("济南市天桥区建国门街道", "建国门街道机关"), "济南市天桥区建国门街道机关");
 });
