@@ -76,6 +76,19 @@ Deno.test("info: no required inputs, red stars stay; the result notice is anchor
   assert.equal((frag.match(/<form[^>]*action="\/orgs\/3\/info"/g) ?? []).length, 1);
 });
 
+Deno.test("import: a refused upload sent by htmx comes back as the upload form alone", async () => {
+  await using t = await setup();
+  const c = await t.adminOf(JINAN, 0);
+  const body = new FormData();
+  body.set("file", new File(["不是表格"], "x.xlsx"));
+  const res = await c.post(`/orgs/${JINAN}/import`, body, { hx: true });
+  assert.equal(res.status, 422);
+  const html = await res.text();
+  assert.doesNotMatch(html, CHROME);
+  assert.equal((html.match(/id="upload-form"/g) ?? []).length, 1);
+  assert.match(textOf(html), /[\u4e00-\u9fff]/);
+});
+
 Deno.test("confirmations: a correction says old → new, a reorder the new position, a move the new parent", async () => {
   await using t = await setup();
   const c = await t.adminOf(JINAN, 0);
