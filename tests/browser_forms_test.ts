@@ -3,8 +3,8 @@
  * and 7): single create with an empty 全称 and the suggestion button, failed
  * saves that never stack the page, a partial info save whose notice takes the
  * focus (or the anchor), confirmations after a reorder and a correction, the
- * 待办清单 and the guide. The JavaScript run writes the screenshots under
- * docs/screenshots/.
+ * 待办清单 and the guide. With SCREENSHOTS=1 the JavaScript run writes the
+ * screenshots under docs/screenshots/.
  */
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
@@ -14,6 +14,8 @@ import { browserContext, closeContext, haveChromium, serve } from "./browser.ts"
 import { addBranches, makeAdmin, PASSWORD, PEOPLE, testDb } from "./helpers.ts";
 
 const SHOTS = new URL("../docs/screenshots/", import.meta.url);
+/** `SCREENSHOTS=1 deno test -A tests/browser_forms_test.ts` rewrites docs/screenshots/ (not on every run). */
+const SHOOT = Deno.env.get("SCREENSHOTS") === "1";
 
 async function noOverflow(page: Page, what: string) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
@@ -52,9 +54,9 @@ for (const javaScript of [true, false]) {
       await page.locator("h1", { hasText: "组织树建立操作指南" }).waitFor();
       await noOverflow(page, "guide");
       if (javaScript) {
-        await page.screenshot({ path: new URL("guide-375.png", SHOTS).pathname, fullPage: true });
+        if (SHOOT) await page.screenshot({ path: new URL("guide-375.png", SHOTS).pathname, fullPage: true });
         await page.setViewportSize({ width: 1000, height: 800 });
-        await page.screenshot({ path: new URL("guide.png", SHOTS).pathname, fullPage: true });
+        if (SHOOT) await page.screenshot({ path: new URL("guide.png", SHOTS).pathname, fullPage: true });
         await page.emulateMedia({ media: "print" });
         const pdf = await page.pdf({ format: "A4", margin: { top: "12mm", bottom: "12mm" } });
         const pages = new TextDecoder("latin1").decode(pdf).match(/\/Type\s*\/Page[^s]/g)?.length;
@@ -136,14 +138,26 @@ for (const javaScript of [true, false]) {
       assert.match(text, /注册码：已发 0\/4，已注册 0/);
       assert.match(text, /第 4 级组织截止日期/);
       await noOverflow(page, "overview");
-      if (javaScript) await todo.screenshot({ path: new URL("todo-375.png", SHOTS).pathname });
+      if (javaScript && SHOOT) await todo.screenshot({ path: new URL("todo-375.png", SHOTS).pathname });
       await todo.locator("a", { hasText: "组织信息" }).click();
       await page.waitForURL(new RegExp(`/orgs/${T}/info$`));
-      if (javaScript) {
+      if (javaScript && SHOOT) {
         await page.setViewportSize({ width: 1000, height: 800 });
         await page.goto(`${base}/orgs/${T}`);
         await page.locator("section.todo").screenshot({ path: new URL("todo.png", SHOTS).pathname });
+        await page.setViewportSize({ width: 375, height: 800 });
       }
+
+      // Item 5: a move says where the org went.
+      const [branch] = await t.db.select().from(orgs).where(eq(orgs.shortName, "第1团支部"));
+      await page.goto(`${base}/orgs/${branch.id}`);
+      await page.locator("a", { hasText: "移动该组织到其他上级组织之下" }).click();
+      await page.fill("#f-q", "济南局");
+      await page.locator("button", { hasText: "搜索" }).click();
+      await page.locator("a", { hasText: "移到 济南局集团公司团委 之下" }).click();
+      await page.locator("button", { hasText: "确认移动" }).click();
+      await page.locator("text=已将“第1团支部”（含 0 个下级组织）移到“济南局集团公司团委”之下").waitFor();
+      await noOverflow(page, "moved");
     } finally {
       await closeContext(ctx);
       await server.shutdown();
