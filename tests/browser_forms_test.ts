@@ -121,6 +121,12 @@ for (const javaScript of [true, false]) {
       await page.locator("#children-result", { hasText: "现在排在第 2 位" }).waitFor();
       const [railway] = await t.db.select().from(orgs).where(eq(orgs.shortName, "济南铁路局团委"));
       await page.goto(`${base}/orgs/${T}/children/${railway.id}/edit`);
+      for (let i = 0; i < 2; i++) {
+        await page.fill("#f-shortName", "济南局集团公司团支部");
+        await page.click("#correct-form button[type=submit].primary");
+        await page.locator("#correct-form .errors").waitFor();
+      }
+      await oneOf(page, "#correct-form");
       await page.fill("#f-shortName", "济南局集团公司团委");
       await page.fill("#f-fullName", "");
       await page.click("#correct-form button[type=submit].primary");
