@@ -21,7 +21,7 @@ export interface LayoutProps {
 export const ASSETS = {
   htmx: "/static/htmx-2.0.11.min.js",
   /** The upload progress bar and the focus on a save's result (static/app.js). */
-  js: "/static/app.js?v=2",
+  js: "/static/app.js?v=3",
   css: "/static/app.css?v=4",
 } as const;
 

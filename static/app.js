@@ -10,16 +10,18 @@ document.addEventListener("htmx:xhr:progress", function (event) {
 // The result of a save (a notice or the list of errors, marked data-focus) is where the user looks next:
 // focus it, which also scrolls it into view, after htmx swaps it in and when a page arrives with one.
 function focusResult(root) {
-  var el = root && root.querySelector ? root.querySelector("[data-focus]") : null;
+  if (!root || !root.querySelector) return;
+  var el = root.hasAttribute && root.hasAttribute("data-focus") ? root : root.querySelector("[data-focus]");
   if (el && typeof el.focus === "function") {
     el.focus();
     if (el.scrollIntoView) el.scrollIntoView({ block: "center" });
   }
 }
 document.addEventListener("htmx:afterSettle", function (event) {
-  // Only after a form was sent: the 全称 proposal refreshed while typing must not move the focus.
+  // Only after a form was sent, and only inside what it swapped in: the 全称 proposal refreshed while typing,
+  // or a notice elsewhere on the page, must not move the focus.
   var config = event.detail && event.detail.requestConfig;
-  if (config && config.verb === "post") focusResult(document.body);
+  if (config && config.verb === "post") focusResult(event.target);
 });
 document.addEventListener("DOMContentLoaded", function () {
   focusResult(document.body);
