@@ -16,6 +16,7 @@ import { renderError } from "./middleware/render.tsx";
 import { tree } from "./routes/tree.tsx";
 import { auth } from "./routes/auth.tsx";
 import { register } from "./routes/register.tsx";
+import { guide } from "./routes/guide.tsx";
 import { orgApp } from "./routes/org.tsx";
 import { uploadLimit } from "./routes/import.tsx";
 
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       ),
   );
   app.route("/", auth);
+  app.route("/", guide);
   app.route("/register", register);
   // Every screen of one org (routes/org.tsx: one loader and guard, the org's layout).
   app.route("/orgs/:id{[0-9]+}", orgApp);

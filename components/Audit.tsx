@@ -1,39 +1,35 @@
-/** The audit log of one org (SPEC §7). */
-import { type Action, ACTIONS, type AuditItem } from "../db/audit.ts";
-import { FIELD_LABELS, type OrgInfo } from "../lib/org_info.ts";
-import { categoryOf } from "../lib/org_rules.ts";
+/** The audit log of one org (SPEC §7): every label and value from lib/audit_labels.ts. */
+import { type Action, ACTIONS, describeDetail, detailLabel, showValue } from "../lib/audit_labels.ts";
+import type { AuditItem } from "../db/audit.ts";
 import { formatBeijing } from "../lib/time.ts";
 
 export type { AuditItem };
 
-const show = (key: string, v: unknown): string => {
-  if (v === null || v === undefined || v === "") return "（空）";
-  if (key === "category") return categoryOf(Number(v))?.label ?? String(v);
-  return typeof v === "object" ? JSON.stringify(v) : String(v);
-};
-
-/** What changed: a before/after table for field changes, else the detail's key-values. */
-function Detail({ detail }: { detail: Record<string, unknown> | null }) {
+/** What changed: a before/after table for field changes, then the detail's other items, labelled. */
+function Detail({ action, detail }: { action: string; detail: Record<string, unknown> | null }) {
   if (!detail) return null;
   const changes = detail.changes as Record<string, { before: unknown; after: unknown }> | undefined;
-  if (changes && Object.keys(changes).length) {
-    return (
-      <table class="changes">
-        <tbody>
-          {Object.entries(changes).map(([k, v]) => (
-            <tr>
-              <th scope="row">{FIELD_LABELS[k as keyof OrgInfo] ?? k}</th>
-              <td>{show(k, v.before)}</td>
-              <td>→ {show(k, v.after)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    );
-  }
-  const rest = Object.entries(detail).filter(([k]) => k !== "changes");
-  if (!rest.length) return null;
-  return <small class="muted">{rest.map(([k, v]) => `${k}: ${show(k, v)}`).join("；")}</small>;
+  const rest = describeDetail(action, detail);
+  return (
+    <>
+      {changes && Object.keys(changes).length
+        ? (
+          <table class="changes">
+            <tbody>
+              {Object.entries(changes).map(([k, v]) => (
+                <tr>
+                  <th scope="row">{detailLabel(action, k)}</th>
+                  <td>{showValue(k, v.before)}</td>
+                  <td>→ {showValue(k, v.after)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+        : null}
+      {rest.length ? <small class="muted">{rest.join("；")}</small> : null}
+    </>
+  );
 }
 
 /** Rows of the log (also the fragment appended by “加载更多”). */
@@ -45,10 +41,11 @@ export function AuditRows(
     <>
       {items.map((e) => (
         <li>
-          <time datetime={e.at.toISOString()}>{formatBeijing(e.at)}</time> · {e.actor ?? "系统"} ·{" "}
+          <time datetime={e.at.toISOString()}>{formatBeijing(e.at)}</time>（北京时间） · {e.actor ?? "系统"} ·
+          {" "}
           <strong>{ACTIONS[e.action as Action] ?? e.action}</strong>
           {e.reason ? <>· 原因：{e.reason}</> : null}
-          <Detail detail={e.detail} />
+          <Detail action={e.action} detail={e.detail} />
         </li>
       ))}
       {more

@@ -40,6 +40,11 @@ export function LoginForm(
         />
         <button type="submit" class="primary">登录</button>
       </form>
+      <p class="notice info">
+        第一次使用？请先阅读<a href="/guide">
+          操作指南
+        </a>：注册管理员、填写组织信息、创建下级组织、下发注册码四步。
+      </p>
       <p>
         还没有账号？<a href="/register">使用上级发放的注册码注册</a>
         <br />

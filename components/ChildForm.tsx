@@ -32,7 +32,7 @@ export function FullNameField(
         name="fullName"
         value={value}
         error={error}
-        required
+        starred
         hint={proposed ? "系统根据上级组织和简称生成，请核对修正" : "可留空，由系统根据上级组织和简称生成"}
       />
     </div>
@@ -180,7 +180,7 @@ export function CorrectChildForm(p: CorrectChildFormProps) {
           suggestion={suggestion}
           parentCategory={p.parentCategory}
         />
-        <Field label="组织全称" name="fullName" value={p.values.fullName} error={errors.fullName} required />
+        <Field label="组织全称" name="fullName" value={p.values.fullName} error={errors.fullName} starred />
         {p.confirmed
           ? (
             <>

@@ -8,7 +8,10 @@ export interface FieldProps {
   value?: string | number | null;
   error?: string;
   hint?: string;
+  /** The browser refuses an empty value (`required`); only for fields the server never fills or saves empty. */
   required?: boolean;
+  /** A red star only: required for completeness, but the server accepts it empty (partial saves, proposals). */
+  starred?: boolean;
   type?: string;
   autocomplete?: string;
   inputmode?: "numeric" | "tel" | "email" | "text";
@@ -25,7 +28,7 @@ export function Field(p: FieldProps) {
   return (
     <div class={p.error ? "field invalid" : "field"}>
       <label for={id}>
-        {p.required ? <span class="req" aria-hidden="true">*</span> : null}
+        {p.required || p.starred ? <span class="req" aria-hidden="true">*</span> : null}
         {p.label}
       </label>
       <input
@@ -56,6 +59,8 @@ export interface SelectProps {
   value?: string | number | null;
   error?: string;
   required?: boolean;
+  /** A red star without the `required` attribute (see {@link FieldProps.starred}). */
+  starred?: boolean;
   hint?: string;
   disabled?: boolean;
 }
@@ -66,7 +71,7 @@ export function Select(p: SelectProps) {
   return (
     <div class={p.error ? "field invalid" : "field"}>
       <label for={id}>
-        {p.required ? <span class="req" aria-hidden="true">*</span> : null}
+        {p.required || p.starred ? <span class="req" aria-hidden="true">*</span> : null}
         {p.label}
       </label>
       <select
@@ -103,16 +108,36 @@ export function FormErrors({ errors }: { errors: (string | undefined)[] }) {
   const list = errors.filter(Boolean);
   if (list.length === 0) return null;
   return (
-    <div class="errors" role="alert">
+    <div class="errors" role="alert" tabindex={-1} data-focus="">
       <p>请修改以下 {list.length} 处问题：</p>
       <ul>{list.map((e) => <li>{e}</li>)}</ul>
     </div>
   );
 }
 
-/** A notice box (success or info). */
+/**
+ * A notice box (success or info). With `focus`, the notice is where the user
+ * looks after a save: `id` names it for the fragment URL a plain form is
+ * redirected to (`…?saved=1#id`), and static/app.js focuses it (tabindex=-1)
+ * after htmx swaps it in.
+ */
 export function Notice(
-  { children, kind = "ok" }: { children: Child; kind?: "ok" | "info" | "warn" },
+  { children, kind = "ok", id, focus }: {
+    children: Child;
+    kind?: "ok" | "info" | "warn";
+    id?: string;
+    focus?: boolean;
+  },
 ) {
-  return <div class={`notice ${kind}`} role="status">{children}</div>;
+  return (
+    <div
+      class={`notice ${kind}`}
+      role="status"
+      id={id}
+      tabindex={focus ? -1 : undefined}
+      data-focus={focus ? "" : undefined}
+    >
+      {children}
+    </div>
+  );
 }

@@ -23,6 +23,9 @@ export interface InfoFormProps {
   welcome?: boolean;
 }
 
+/** The id of the save's result notice (the fragment a plain form is redirected to). */
+export const INFO_RESULT = "info-result";
+
 /** Which fields an org of this category shows. */
 export function shownFields(category: number): (keyof OrgInfo)[] {
   const set = categoryOf(category)?.fieldSet;
@@ -42,7 +45,8 @@ export function InfoForm(p: InfoFormProps) {
       name: key,
       value: p.values[key] ?? "",
       error: errors[key],
-      required: required.has(key),
+      // Stars, never `required`: a partial save is allowed (the server says what is still missing).
+      starred: required.has(key),
     };
     if (key === "industry") {
       return (
@@ -86,7 +90,7 @@ export function InfoForm(p: InfoFormProps) {
       {p.welcome ? <Notice kind="info">注册成功！请先完整填写本组织信息，红色星号为必填项。</Notice> : null}
       {p.saved
         ? (
-          <Notice kind={p.missing?.length ? "warn" : "ok"}>
+          <Notice kind={p.missing?.length || p.warnings?.length ? "warn" : "ok"} id={INFO_RESULT} focus>
             已保存。
             {p.missing?.length
               ? `还有 ${p.missing.length} 项必填信息未填写：${
@@ -95,10 +99,18 @@ export function InfoForm(p: InfoFormProps) {
               : p.confirmed
               ? "本组织信息完整。"
               : "本组织信息已完整，请核对后点击“确认信息”。"}
+            {p.warnings?.length
+              ? (
+                <>
+                  <br />请注意：{p.warnings.join("；")}。
+                </>
+              )
+              : null}
           </Notice>
         )
+        : p.warnings?.length
+        ? <Notice kind="warn">{p.warnings.join("；")}</Notice>
         : null}
-      {p.warnings?.length ? <Notice kind="warn">{p.warnings.join("；")}</Notice> : null}
       <FormErrors errors={Object.values(errors)} />
       <form
         method="post"

@@ -20,9 +20,9 @@ export interface LayoutProps {
 /** Asset URLs carry their version, so they are cached for a year. */
 export const ASSETS = {
   htmx: "/static/htmx-2.0.11.min.js",
-  /** The upload progress bar (static/app.js). */
-  js: "/static/app.js?v=1",
-  css: "/static/app.css?v=3",
+  /** The upload progress bar and the focus on a save's result (static/app.js). */
+  js: "/static/app.js?v=3",
+  css: "/static/app.css?v=4",
 } as const;
 
 /** htmx 2 swaps no 4xx by default; our 4xx pages carry the Chinese message to show. */
@@ -62,6 +62,7 @@ export function Layout({ title, csrf, viewer, children }: LayoutProps) {
               ? (
                 <nav aria-label="账户">
                   <a href={`/orgs/${viewer.orgId}`}>{viewer.orgName}</a>
+                  <a href="/guide">操作指南</a>
                   {viewer.orgCount > 1 ? <a href="/account/switch">切换组织</a> : null}
                   <span class="who">{viewer.name}</span>
                   <form method="post" action="/logout" class="inline">
@@ -72,6 +73,7 @@ export function Layout({ title, csrf, viewer, children }: LayoutProps) {
               )
               : (
                 <nav aria-label="账户">
+                  <a href="/guide">操作指南</a>
                   <a href="/login">登录</a>
                   <a href="/register">管理员注册</a>
                 </nav>

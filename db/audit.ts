@@ -4,25 +4,9 @@ import { pace } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { accounts, auditLog } from "./schema.ts";
 
-/** Audited actions and their Chinese labels. */
-export const ACTIONS = {
-  "org.created": "创建组织",
-  "org.info": "修改组织信息",
-  "org.confirmed": "确认组织信息",
-  "org.corrected": "上级更正",
-  "org.reordered": "调整排序",
-  "org.moved": "移动组织",
-  "code.issued": "生成注册码",
-  "admin.registered": "管理员注册",
-  "password.reset_issued": "生成密码重置码",
-  "password.reset": "重置密码",
-  "export.unmasked": "导出未脱敏数据",
-  "import.confirmed": "批量导入",
-  "settings.deadlines": "修改截止日期",
-} as const;
+import type { Action } from "../lib/audit_labels.ts";
 
-/** An audited action. */
-export type Action = keyof typeof ACTIONS;
+export { type Action, ACTIONS } from "../lib/audit_labels.ts";
 
 /** One entry to write. */
 export interface AuditEntry {

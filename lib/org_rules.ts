@@ -182,8 +182,25 @@ const CN_DIGITS: Record<string, string> = {
   十: "10",
 };
 
-/** The unit name without any league suffix ("包装车间团支部" → "包装车间"). */
-function stripAnySuffix(name: string): string {
+/** Full-name endings a 简称 is sometimes typed with ("济南铁路局团委员会"), longest first. */
+const FULL_ENDINGS = ["总支部委员会", "支部委员会", "工作委员会", "委员会"] as const;
+
+/**
+ * The unit name without any league suffix ("包装车间团支部" → "包装车间"), also
+ * when a 全称 or a 全称 ending was typed as the 简称 ("济南铁路局团委员会",
+ * "中国共产主义青年团济南铁路局委员会" → "济南铁路局").
+ */
+function stripAnySuffix(input: string): string {
+  let name = input.startsWith(LEAGUE) && input.length > LEAGUE.length + 1
+    ? input.slice(LEAGUE.length)
+    : input;
+  const full = FULL_ENDINGS.find((e) => name.endsWith(e) && name.length > e.length + 1);
+  if (full) {
+    name = name.slice(0, -full.length);
+    // "团委员会" is "团" + "委员会": that 团 belongs to the ending (but "集团" is the unit's own).
+    if (name.endsWith("团") && !name.endsWith("集团") && name.length > 2) name = name.slice(0, -1);
+    return name;
+  }
   if (/^团.+委$/.test(name) && !/(团委|工委)$/.test(name)) {
     return name.slice(1, -1);
   }
@@ -259,7 +276,7 @@ export function checkShortName(
       name === "团中央" || NATIONAL_BODIES.some((b) => b.shortName === name)
     ) return ok(name);
     const m = name.match(/^团(.+)委$/);
-    const division = m && !/(团|工)$/.test(m[1]) ? m[1] : stripAnySuffix(name);
+    const division = m && !/(团|工)$/.test(m[1]) ? m[1] : stripAnySuffix(name).replace(/^团(?=.{2})/, "");
     if (
       m && m[1] === division && division.length >= 2 &&
       DIVISION_END.test(division)
@@ -342,7 +359,30 @@ export function proposeFullName(
       );
     } else region = stripAnySuffix(parent.shortName);
   }
-  const unit = unitName(shortName, category);
-  return LEAGUE + (unit.startsWith(region) ? "" : region) + unit +
-    categoryOf(category)!.fullSuffix;
+  return LEAGUE + joinRegion(region, unitName(shortName, category)) + categoryOf(category)!.fullSuffix;
+}
+
+/** Characters a division or township name ends with: where a region splits into its parts. */
+const PART_END = /[省市区县旗州盟镇乡道]/;
+
+/**
+ * The region followed by the unit, without saying a place twice: when the unit
+ * name starts with one of the region's parts (with or without its division
+ * ending), the region is kept only up to that part ("济南市" + "济南轨道交通集团" → "济南轨道交通集团"; "济南市天桥区" +
+ * "天桥区实验中学" → "济南市天桥区实验中学"; "北京市" + "北京大学" → "北京大学"),
+ * those parts are not repeated.
+ */
+export function joinRegion(region: string, unit: string): string {
+  if (!region) return unit;
+  // Where each part starts: the start, and after each part's division ending.
+  const starts = [0];
+  for (let i = 1; i < region.length; i++) if (PART_END.test(region[i - 1])) starts.push(i);
+  for (let k = 0; k < starts.length; k++) {
+    const part = region.slice(starts[k], starts[k + 1]);
+    const bare = part.replace(DIVISION_END, "");
+    if (unit.startsWith(part) || (bare.length >= 2 && bare !== part && unit.startsWith(bare))) {
+      return region.slice(0, starts[k]) + unit;
+    }
+  }
+  return region + unit;
 }

@@ -10,7 +10,9 @@ import { CHILDREN_PER_PAGE, type ChildRow, ChildTable } from "../components/Chil
 import { listPage } from "../components/Pager.tsx";
 import { FullNameField, NewChildForm } from "../components/ChildForm.tsx";
 import { Csrf, Notice } from "../components/Form.tsx";
-import { audit } from "../db/audit.ts";
+import { audit, auditPage } from "../db/audit.ts";
+import type { Conn } from "../db/orgs.ts";
+import { describeChange } from "../lib/audit_labels.ts";
 import { createChildOnce, moveSibling, siblingNames } from "../db/children.ts";
 import { writeTx } from "../db/client.ts";
 import { childrenPage, getOrg, siblingsBefore } from "../db/orgs.ts";
@@ -45,6 +47,38 @@ export const newChildSchema = z.object({
   useSuggestion: text(100).optional(),
 });
 
+/** "已将“X”移到第 N 位" for a child just reordered. */
+async function reorderText(db: Conn, childId: number): Promise<string> {
+  const child = (await getOrg(db, childId))!;
+  return `已调整“${child.shortName}”的排序，现在排在第 ${(await siblingsBefore(db, child)) + 1} 位。`;
+}
+
+/**
+ * What the last step on the list did, for the notice after a plain form's 303:
+ * a correction (read back from the child's audit entry: old → new) or a reorder
+ * (the new position). Only about direct children of `parentId`.
+ */
+async function whatHappened(
+  db: Conn,
+  parentId: number,
+  corrected?: string,
+  reordered?: string,
+): Promise<string | null> {
+  const id = Number(corrected ?? reordered);
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const child = await getOrg(db, id);
+  if (!child || child.parentId !== parentId) return null;
+  if (reordered) return await reorderText(db, id);
+  const [last] = (await auditPage(db, id, undefined, 1)).items;
+  const changes = last?.action === "org.corrected"
+    ? last.detail?.changes as Record<string, { before: unknown; after: unknown }> | undefined
+    : undefined;
+  if (!changes || !Object.keys(changes).length) return `“${child.shortName}”没有需要更正的内容，未作修改。`;
+  return `已更正“${child.shortName}”：${
+    Object.entries(changes).map(([k, v]) => describeChange(k, v)).join("；")
+  }。`;
+}
+
 /** Routes /children… of the org app. */
 export const children = new Hono<OrgEnv>()
   .get("/children", async (c) => {
@@ -53,9 +87,11 @@ export const children = new Hono<OrgEnv>()
     const at = listPage(c.req.query("page"), org.childCount, CHILDREN_PER_PAGE);
     const created = c.req.query("created");
     const rows = (await childrenPage(c.var.db, org.id, at.offset, at.perPage)).map(childRow);
+    const done = await whatHappened(c.var.db, org.id, c.req.query("corrected"), c.req.query("reordered"));
     return c.render(
       <>
         {created ? <Notice>已创建“{created}”。</Notice> : null}
+        <div id="children-result">{done ? <Notice id="result" focus>{done}</Notice> : null}</div>
         {self
           ? (
             <p class="toolbar">
@@ -143,17 +179,24 @@ export const children = new Hono<OrgEnv>()
     const at = listPage(Math.floor(position / CHILDREN_PER_PAGE) + 1, org.childCount, CHILDREN_PER_PAGE);
     return redirectAfterPost(
       c,
-      `/orgs/${org.id}/children${at.page > 1 ? `?page=${at.page}` : ""}#child-${child.id}`,
-      // In place: just the table, re-read in its new order.
+      `/orgs/${org.id}/children?${
+        at.page > 1 ? `page=${at.page}&` : ""
+      }reordered=${child.id}#child-${child.id}`,
+      // In place: the table, re-read in its new order, and the notice above it (out of band).
       async () =>
         c.render(
-          <ChildTable
-            rows={(await childrenPage(db, org.id, at.offset, at.perPage)).map(childRow)}
-            parentId={org.id}
-            csrf={c.var.csrf}
-            manage
-            at={at}
-          />,
+          <>
+            <div id="children-result" hx-swap-oob="true">
+              <Notice>{await reorderText(db, child.id)}</Notice>
+            </div>
+            <ChildTable
+              rows={(await childrenPage(db, org.id, at.offset, at.perPage)).map(childRow)}
+              parentId={org.id}
+              csrf={c.var.csrf}
+              manage
+              at={at}
+            />
+          </>,
           { title: "下级组织" },
         ),
     );

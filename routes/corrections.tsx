@@ -97,5 +97,5 @@ export const corrections = new Hono<OrgEnv>()
         reason: checked.reason,
       });
     });
-    return redirectAfterPost(c, `/orgs/${org.id}/children`);
+    return redirectAfterPost(c, `/orgs/${org.id}/children?corrected=${child.id}#result`);
   });

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { InfoForm, type InfoValues, InfoView } from "../components/InfoForm.tsx";
+import { INFO_RESULT, InfoForm, type InfoValues, InfoView } from "../components/InfoForm.tsx";
 import { writeTx } from "../db/client.ts";
 import { infoOf, writeInfo } from "../db/org_info.ts";
 import { getOrg } from "../db/orgs.ts";
@@ -49,7 +49,7 @@ export const info = new Hono<OrgEnv>()
     if (c.var.session.org.id !== org.id) {
       return c.render(<InfoView info={current} confirmed={confirmed} />, { title: "组织信息", tab: "info" });
     }
-    const { errors } = validateOrgInfo(current);
+    const { errors, warnings } = validateOrgInfo(current);
     return c.render(
       <InfoForm
         orgId={org.id}
@@ -59,6 +59,7 @@ export const info = new Hono<OrgEnv>()
         confirmed={confirmed}
         complete={org.infoComplete === 1}
         missing={requiredFields(org.category).filter((k) => errors[k])}
+        warnings={warnings}
         welcome={c.req.query("welcome") === "1"}
         saved={c.req.query("saved") === "1" || c.req.query("confirmed") === "1"}
       />,
@@ -100,7 +101,7 @@ export const info = new Hono<OrgEnv>()
       });
     });
     const missing = requiredFields(org.category).filter((k) => errors[k]);
-    return redirectAfterPost(c, `/orgs/${org.id}/info?saved=1`, () =>
+    return redirectAfterPost(c, `/orgs/${org.id}/info?saved=1#${INFO_RESULT}`, () =>
       c.render(
         <InfoForm {...formProps} values={next} missing={missing} complete={missing.length === 0} saved />,
         { title: "组织信息" },

@@ -102,5 +102,5 @@ export const move = new Hono<OrgEnv>()
         label: "返回",
       });
     }
-    return redirectAfterPost(c, `/orgs/${movedId}?moved=1`);
+    return redirectAfterPost(c, `/orgs/${movedId}?moved=1#result`);
   });

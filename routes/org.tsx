@@ -12,7 +12,8 @@
  * routes all share a middleware is mounted at its own base instead, as the
  * Excel import is (`.route("/import", …)` with `.use(guard("self"))`).
  *
- * This file also holds the org's own page: the overview with its admins, and
+ * This file also holds the org's own page: the overview with its 待办清单
+ * (lib/todo.ts) and its admins, and
  * one-time password reset codes for the same org's or a direct child's
  * admins (SPEC §4).
  */
@@ -21,6 +22,11 @@ import { adminsOf, isAdminOf, issueResetCode, orgsOutside } from "../db/accounts
 import { writeTx } from "../db/client.ts";
 import { Notice } from "../components/Form.tsx";
 import { OrgOverview } from "../components/OrgOverview.tsx";
+import { TodoList } from "../components/Todo.tsx";
+import { getOrg } from "../db/orgs.ts";
+import { getSchedule } from "../db/progress.ts";
+import { todoInput } from "../db/todo.ts";
+import { countdown, todoItems } from "../lib/todo.ts";
 import { generateCode } from "../lib/codes.ts";
 import { maskMobile } from "../lib/mobile.ts";
 import { formatBeijing } from "../lib/time.ts";
@@ -42,11 +48,25 @@ import { exportRoutes } from "./export.tsx";
 /** The org's overview and the admins' reset codes. */
 const overview = new Hono<OrgEnv>()
   .get("/", guard("subtree"), async (c) => {
-    const { org, session } = c.var;
-    const admins = await adminsOf(c.var.db, org.id);
+    const { org, session, db } = c.var;
+    const admins = await adminsOf(db, org.id);
     const self = session.org.id === org.id;
+    const now = c.var.now();
+    const [todo, schedule, parent] = await Promise.all([
+      todoInput(db, org),
+      getSchedule(db, now),
+      c.req.query("moved") === "1" && org.parentId ? getOrg(db, org.parentId) : undefined,
+    ]);
     return c.render(
       <>
+        {parent
+          ? (
+            <Notice id="result" focus>
+              已将“{org.shortName}”（含 {org.subOrgs - 1} 个下级组织）移到“{parent.shortName}”之下。
+            </Notice>
+          )
+          : null}
+        <TodoList items={todoItems(todo)} deadline={countdown(org.level, schedule, now)} level={org.level} />
         <OrgOverview
           org={org}
           csrf={c.var.csrf}

@@ -35,7 +35,7 @@ export function serve(db: Db, sheets = new SheetThread()) {
 
 /** A fresh browser profile (persistent context, as Debian's chromium wants). */
 export async function browserContext(
-  opts: { width?: number; height?: number } = {},
+  opts: { width?: number; height?: number; javaScript?: boolean } = {},
 ): Promise<
   BrowserContext & { dir: string }
 > {
@@ -45,6 +45,7 @@ export async function browserContext(
     headless: true,
     viewport: { width: opts.width ?? 1200, height: opts.height ?? 900 },
     locale: "zh-CN",
+    javaScriptEnabled: opts.javaScript ?? true,
     acceptDownloads: true,
     args: [
       "--no-sandbox",

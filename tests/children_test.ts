@@ -19,7 +19,7 @@ Deno.test("create: the full name is proposed for review, then the child is creat
   assert.equal(first.status, 200);
   const html = await first.text();
   assert.match(textOf(html), /系统已生成组织全称，请核对修正/);
-  assert.equal(fieldValue(html, "fullName"), "中国共产主义青年团济南市济南一中委员会");
+  assert.equal(fieldValue(html, "fullName"), "中国共产主义青年团济南一中委员会");
   assert.equal((await kids(t, JINAN)).length, 4, "nothing created yet");
 
   const created = await c.post(`/orgs/${JINAN}/children/new`, {
@@ -203,8 +203,8 @@ Deno.test("order: move up and down, plain and in place with htmx", async () => {
   const table = await up.text();
   assert.match(
     table,
-    /^<div id="children"><div class="scroll"><table class="list">/,
-    "only the table comes back",
+    /^<div id="children-result" hx-swap-oob="true">[^]*?<\/div><\/div><div id="children"><div class="scroll"><table class="list">/,
+    "only the table comes back, and the notice out of band",
   );
   assert.deepEqual((await kids(t, JINAN)).slice(0, 2).map((o) => o.id), [a.id, b.id]);
   await c.post(`/orgs/${JINAN}/children/${a.id}/up`);
@@ -238,7 +238,7 @@ Deno.test("the child list comes in pages of 100; a reorder returns to the page t
   const top2 = rowsOf(await (await c.get(`/orgs/${LIXIA}/children?page=2`)).text())[0];
   const plain = await c.post(`/orgs/${LIXIA}/children/${top2}/up`);
   assert.equal(plain.status, 303);
-  assert.equal(plain.headers.get("Location"), `/orgs/${LIXIA}/children#child-${top2}`);
+  assert.equal(plain.headers.get("Location"), `/orgs/${LIXIA}/children?reordered=${top2}#child-${top2}`);
   const down = await c.post(`/orgs/${LIXIA}/children/${top2}/down`, {}, { hx: true });
   const fragment = await down.text();
   assert.ok(rowsOf(fragment).includes(top2));

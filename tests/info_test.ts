@@ -79,7 +79,7 @@ Deno.test("info: partial info is saved and reported missing; complete info is co
   const rootBefore = (await getOrg(t.db, MINI.root))!;
   const partial = await c.post(`/orgs/${MINI.shandong}/info`, { phone: "0531-86012345" });
   assert.equal(partial.status, 303);
-  assert.equal(partial.headers.get("Location"), `/orgs/${MINI.shandong}/info?saved=1`);
+  assert.equal(partial.headers.get("Location"), `/orgs/${MINI.shandong}/info?saved=1#info-result`);
   const shown = await (await c.get(partial.headers.get("Location")!)).text();
   assert.match(shown, /还有 \d+ 项必填信息未填写/);
   assert.equal((await getOrg(t.db, MINI.shandong))!.phone, "0531-86012345");

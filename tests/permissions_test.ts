@@ -84,6 +84,7 @@ const ORG_ROUTES: Record<string, Case[]> = {
 
 /** Routes for everyone: signing in and registering (registration shows org names, nothing else). */
 const PUBLIC = [
+  "GET /guide",
   "GET /login",
   "POST /login",
   "GET /password/reset",

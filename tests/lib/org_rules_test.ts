@@ -4,6 +4,7 @@ import {
   categoriesUnder,
   checkShortName,
   fullNameProblem,
+  joinRegion,
   LEADING,
   mayHaveChildren,
   placementRefusal,
@@ -94,6 +95,50 @@ Deno.test("full names: proposed from the parent chain", () => {
   assert.equal(proposeFullName(root, "中直机关团工委", 1), "中国共产主义青年团中央直属机关工作委员会");
   assert.equal(unitName("团济南市委", 1), "济南市");
   assert.equal(unitName("包装车间团支部", 5), "包装车间");
+});
+
+Deno.test("full names: a unit named after its city or county does not repeat it (issue 12 item 6)", () => {
+  const jn = { level: 3, shortName: "团济南市委", fullName: "中国共产主义青年团济南市委员会" };
+  assert.equal(proposeFullName(jn, "济南轨道交通集团团委", 2), "中国共产主义青年团济南轨道交通集团委员会");
+  assert.equal(proposeFullName(jn, "济南市第一中学团委", 2), "中国共产主义青年团济南市第一中学委员会");
+  assert.equal(proposeFullName(jn, "济南一中团委", 2), "中国共产主义青年团济南一中委员会");
+  // Neighbours: a unit without the city's name gets it; a county's unit keeps the city once.
+  assert.equal(proposeFullName(jn, "山东高速集团团委", 2), "中国共产主义青年团济南市山东高速集团委员会");
+  assert.equal(proposeFullName(jn, "南部山区团工委", 3), "中国共产主义青年团济南市南部山区工作委员会");
+  const tq = { level: 4, shortName: "团天桥区委", fullName: "中国共产主义青年团济南市天桥区委员会" };
+  assert.equal(proposeFullName(tq, "天桥区实验中学团委", 2), "中国共产主义青年团济南市天桥区实验中学委员会");
+  assert.equal(proposeFullName(tq, "天桥实验中学团委", 2), "中国共产主义青年团济南市天桥实验中学委员会");
+  assert.equal(proposeFullName(tq, "机关团支部", 5), "中国共产主义青年团济南市天桥区机关支部委员会");
+  assert.equal(
+    proposeFullName(tq, "济南市天桥区人民医院团总支", 4),
+    "中国共产主义青年团济南市天桥区人民医院总支部委员会",
+  );
+  const bj = { level: 2, shortName: "团北京市委", fullName: "中国共产主义青年团北京市委员会" };
+  assert.equal(proposeFullName(bj, "北京大学团委", 2), "中国共产主义青年团北京大学委员会");
+  assert.equal(proposeFullName(bj, "首都钢铁公司团委", 2), "中国共产主义青年团北京市首都钢铁公司委员会");
+  assert.equal(proposeFullName(tq, "济南铁路局团委", 2), "中国共产主义青年团济南铁路局委员会");
+  assert.equal(joinRegion("", "山东大学"), "山东大学");
+  assert.equal(joinRegion("济南市天桥区建国门街道", "建国门街道机关"), "济南市天桥区建国门街道机关");
+});
+
+Deno.test("short names: a 全称 ending typed into the 简称 gets a sane suggestion (issue 12 item 6)", () => {
+  const suggest = (name: string, cat: 1 | 2 | 3 | 4 | 5) => {
+    const r = checkShortName(name, cat);
+    assert.ok(!r.ok, name);
+    return (r as { suggestion?: string }).suggestion;
+  };
+  assert.equal(suggest("济南铁路局团委员会", 2), "济南铁路局团委");
+  assert.equal(suggest("济南铁路局委员会", 2), "济南铁路局团委");
+  assert.equal(suggest("中国共产主义青年团济南铁路局委员会", 2), "济南铁路局团委");
+  assert.equal(suggest("北控集团委员会", 2), "北控集团团委");
+  assert.equal(suggest("开发区工作委员会", 3), "开发区团工委");
+  assert.equal(suggest("机关总支部委员会", 4), "机关团总支");
+  assert.equal(suggest("包装车间支部委员会", 5), "包装车间团支部");
+  assert.equal(suggest("团济南市委员会", 1), "团济南市委");
+  // Neighbours that were right before stay right.
+  assert.equal(suggest("济南铁路局团支部", 2), "济南铁路局团委");
+  assert.equal(suggest("团济南铁路局委", 2), "济南铁路局团委");
+  assert.ok(checkShortName("北控集团团委", 2).ok);
 });
 
 Deno.test("placement: a leading body only under a leading body (forms, import dropdown and moves share it)", () => {

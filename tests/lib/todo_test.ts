@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { countdown, todoItems } from "../../lib/todo.ts";
+import { DEFAULT_LEVELS } from "../../lib/deadlines.ts";
+
+const county = { id: 7, level: 4, category: 1, confirmed: false, adminCount: 1 };
+
+Deno.test("todo: the notice's four tasks with their live state and links", () => {
+  const items = todoItems({
+    org: county,
+    info: { filled: 9, required: 12 },
+    children: { count: 28, noBranch: 3, withCode: 12, withAdmin: 2 },
+  });
+  assert.deepEqual(items.map((i) => [i.label, i.state, i.done, i.href]), [
+    ["管理员注册", "已有 1 名管理员", true, "/orgs/7"],
+    ["组织信息", "9/12 项", false, "/orgs/7/info"],
+    ["创建直属下级", "直属下级 28 个，3 个缺团支部", false, "/orgs/7/children"],
+    ["注册码", "已发 12/28，已注册 2", false, "/orgs/7/children"],
+  ]);
+  const done = todoItems({
+    org: { ...county, confirmed: true },
+    info: { filled: 12, required: 12 },
+    children: { count: 2, noBranch: 0, withCode: 2, withAdmin: 1 },
+  });
+  assert.deepEqual(done.map((i) => i.done), [true, true, true, true]);
+  assert.equal(done[1].state, "12/12 项，已确认");
+  const none = todoItems({
+    org: county,
+    info: { filled: 12, required: 12 },
+    children: { count: 0, noBranch: 0, withCode: 0, withAdmin: 0 },
+  });
+  assert.equal(none[1].state, "12/12 项，待确认");
+  assert.deepEqual([none[2].state, none[2].href, none[2].done], ["尚未创建", "/orgs/7/children/new", false]);
+  assert.equal(none[3].done, false);
+});
+
+Deno.test("todo: a 团支部 does only the first two tasks", () => {
+  const items = todoItems({
+    org: { ...county, category: 5 },
+    info: { filled: 3, required: 7 },
+    children: { count: 0, noBranch: 0, withCode: 0, withAdmin: 0 },
+  });
+  assert.deepEqual(items.map((i) => i.label), ["管理员注册", "组织信息"]);
+});
+
+Deno.test("todo: the countdown in Beijing days, the deadline day itself, and overdue", () => {
+  const s = { year: 2026, levels: DEFAULT_LEVELS };
+  // Level 4 ends 2026-12-28 24:00 Beijing = 2026-12-28T16:00Z.
+  assert.deepEqual(countdown(4, s, new Date("2026-12-20T04:00:00Z")), {
+    date: "2026-12-28",
+    text: "还剩 8 天",
+    overdue: false,
+  });
+  assert.equal(countdown(4, s, new Date("2026-12-28T01:00:00Z")).text, "今天截止");
+  assert.deepEqual(countdown(4, s, new Date("2026-12-30T01:00:00Z")), {
+    date: "2026-12-28",
+    text: "已过期 2 天",
+    overdue: true,
+  });
+  assert.equal(countdown(9, s, new Date("2026-12-20T04:00:00Z")).date, "2027-02-07");
+});
