@@ -5,12 +5,15 @@
 import { createApp } from "./app.ts";
 import { openDb } from "./db/client.ts";
 import { initialiseTree } from "./db/seed.ts";
+import { startDailySnapshots } from "./db/snapshots.ts";
 import { parseTrustProxy } from "./middleware/client.ts";
 
 const url = Deno.env.get("DATABASE_URL") ?? "file:data/app.db";
 const db = await openDb(url, { authToken: Deno.env.get("DATABASE_AUTH_TOKEN"), backgroundCheckpoints: true });
 const created = await initialiseTree(db);
 if (created) console.log(`initialised ${created} orgs (levels 1–4)`);
+// The 通报's daily progress snapshot: taken once per Beijing date by whichever instance gets there first.
+startDailySnapshots(db);
 const port = Number(Deno.env.get("PORT") ?? 8000);
 Deno.serve(
   { port, hostname: Deno.env.get("HOST") ?? "0.0.0.0" },
@@ -18,5 +21,6 @@ Deno.serve(
     db,
     secureCookies: Deno.env.get("SECURE_COOKIES") === "1",
     trustProxy: parseTrustProxy(Deno.env.get("TRUST_PROXY")),
+    publicUrl: Deno.env.get("PUBLIC_URL") || undefined,
   }).fetch,
 );

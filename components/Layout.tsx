@@ -20,9 +20,9 @@ export interface LayoutProps {
 /** Asset URLs carry their version, so they are cached for a year. */
 export const ASSETS = {
   htmx: "/static/htmx-2.0.11.min.js",
-  /** The upload progress bar (static/app.js). */
-  js: "/static/app.js?v=1",
-  css: "/static/app.css?v=3",
+  /** The upload progress bar and the copy buttons (static/app.js). */
+  js: "/static/app.js?v=2",
+  css: "/static/app.css?v=4",
 } as const;
 
 /** htmx 2 swaps no 4xx by default; our 4xx pages carry the Chinese message to show. */
