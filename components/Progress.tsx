@@ -108,7 +108,7 @@ export function ChaseCell({ chase }: { chase: ChaseInfo }) {
   return (
     <>
       {chase.adminName ? <>{chase.adminName} {chase.adminMobile}</> : <span class="flag">无管理员</span>}
-      {chase.phone ? <small class="cat">电话 {chase.phone}</small> : null}
+      {chase.phone ? <small class="trail">电话 {chase.phone}</small> : null}
     </>
   );
 }

@@ -111,10 +111,10 @@ export const report = new Hono<OrgEnv>()
           {org.shortName}录入进度通报（{to}
           {from ? `，对比 ${from}` : "，首期"}）
         </h2>
-        <p class="toolbar">
+        <div class="toolbar">
           <ReportPicker orgId={org.id} days={days} from={from} to={to} />
           {button}
-        </p>
+        </div>
         <p>
           截至 {to}，本组织及全部下级共 {now.subOrgs} 个组织，{now.subWithAdmin} 个已有管理员，
           {now.subComplete} 个信息完整，完成率 {rateNow.toFixed(1)}%

@@ -33,7 +33,7 @@ export function serve(db: Db) {
 
 /** A fresh browser profile (persistent context, as Debian's chromium wants). */
 export async function browserContext(
-  opts: { width?: number; height?: number } = {},
+  opts: { width?: number; height?: number; javaScript?: boolean } = {},
 ): Promise<
   BrowserContext & { dir: string }
 > {
@@ -42,6 +42,7 @@ export async function browserContext(
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: opts.width ?? 1200, height: opts.height ?? 900 },
+    javaScriptEnabled: opts.javaScript ?? true,
     locale: "zh-CN",
     acceptDownloads: true,
     args: [
