@@ -13,6 +13,7 @@ import { eq } from "drizzle-orm";
 import { takeOrgSnapshot } from "../db/snapshots.ts";
 import { browserContext, closeContext, haveChromium, serve } from "./browser.ts";
 import { addBranches, makeAdmin, PASSWORD, PEOPLE, testDb } from "./helpers.ts";
+import { exclusive } from "./exclusive.ts";
 
 const JINAN = 11, LIXIA = 15, SHIZHONG = 16, HUAIYIN = 17, TIANQIAO = 18;
 /** `SCREENSHOTS=1 deno test -A tests/browser_chasing_test.ts` rewrites docs/screenshots/; else a temp dir. */
@@ -81,96 +82,106 @@ for (const javaScript of [true, false]) {
       javaScript ? "on" : "off"
     })`,
     ...opts,
-  }, async () => {
-    await using t = await scenario();
-    const { base, server } = serve(t.db);
-    const ctx = await browserContext({ width: 375, height: 800, javaScript });
-    try {
-      const page = ctx.pages()[0] ?? await ctx.newPage();
-      await signIn(page, base, PEOPLE[0].mobile);
-      await page.goto(`${base}/orgs/${JINAN}/progress`);
-      await assertCards(page, "table.progress");
-      const lixia = page.locator("table.progress tbody tr", { hasText: "团历下区委" }).first();
-      assert.match(await lixia.innerText(), /王五 138\*\*\*\*0002/);
-      assert.equal(
-        await lixia.locator("td").nth(3).evaluate((td) => getComputedStyle(td, "::before").content),
-        '"管理员"',
-        "the admin cell is labelled",
-      );
-      if (!javaScript) {
-        // The cards from the table's heading down, one phone screen high.
-        const top = await page.locator("h2", { hasText: "直属下级进度" }).evaluate((e) =>
-          e.getBoundingClientRect().top + scrollY
+  }, () =>
+    exclusive(async () => {
+      await using t = await scenario();
+      const { base, server } = serve(t.db);
+      const ctx = await browserContext({ width: 375, height: 800, javaScript });
+      try {
+        const page = ctx.pages()[0] ?? await ctx.newPage();
+        await signIn(page, base, PEOPLE[0].mobile);
+        await page.goto(`${base}/orgs/${JINAN}/progress`);
+        await assertCards(page, "table.progress");
+        const lixia = page.locator("table.progress tbody tr", { hasText: "团历下区委" }).first();
+        assert.match(await lixia.innerText(), /王五 138\*\*\*\*0002/);
+        assert.equal(
+          await lixia.locator("td").nth(3).evaluate((td) => getComputedStyle(td, "::before").content),
+          '"管理员"',
+          "the admin cell is labelled",
         );
-        await page.screenshot({
-          path: `${SHOTS}phone-progress-cards.png`,
-          fullPage: true,
-          clip: { x: 0, y: top - 8, width: 375, height: 740 },
-        });
-      }
-      // The problem list with its trails and contacts fits too.
-      await page.goto(`${base}/orgs/${JINAN}/problems?kind=noAdmin`);
-      assert.match(await page.locator("ol.problem-list").innerText(), /团历下区委\s*第1团支部/);
-      assert.ok(
-        await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
-        "problems fit",
-      );
-      await page.goto(`${base}/orgs/${JINAN}/children`);
-      await assertCards(page, "table.children");
-      await page.goto(`${base}/orgs/${JINAN}/report`);
-      await assertCards(page, "table.report");
-      assert.ok(await page.locator("figure.history svg").isVisible(), "the chart without script");
-      const svgWidth = await page.locator("figure.history svg").evaluate((e) =>
-        e.getBoundingClientRect().width
-      );
-      assert.ok(svgWidth <= 375 && svgWidth > 300, `the chart fits the phone (${svgWidth}px)`);
+        if (!javaScript) {
+          // The cards from the table's heading down, one phone screen high.
+          const top = await page.locator("h2", { hasText: "直属下级进度" }).evaluate((e) =>
+            e.getBoundingClientRect().top + scrollY
+          );
+          await page.screenshot({
+            path: `${SHOTS}phone-progress-cards.png`,
+            fullPage: true,
+            clip: { x: 0, y: top - 8, width: 375, height: 740 },
+          });
+        }
+        // The problem list with its trails and contacts fits too.
+        await page.goto(`${base}/orgs/${JINAN}/problems?kind=noAdmin`);
+        assert.match(await page.locator("ol.problem-list").innerText(), /团历下区委\s*第1团支部/);
+        assert.ok(
+          await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
+          "problems fit",
+        );
+        await page.goto(`${base}/orgs/${JINAN}/children`);
+        await assertCards(page, "table.children");
+        await page.goto(`${base}/orgs/${JINAN}/report`);
+        await assertCards(page, "table.report");
+        assert.ok(await page.locator("figure.history svg").isVisible(), "the chart without script");
+        const svgWidth = await page.locator("figure.history svg").evaluate((e) =>
+          e.getBoundingClientRect().width
+        );
+        assert.ok(svgWidth <= 375 && svgWidth > 300, `the chart fits the phone (${svgWidth}px)`);
 
-      // A code for the 微信群: selectable text; the copy button only with JavaScript.
-      await page.goto(`${base}/orgs/${JINAN}/children/${HUAIYIN}/code`);
-      await page.click("button:has-text('生成注册码')");
-      await page.locator("textarea.paste").waitFor();
-      const text = await page.locator("textarea.paste").inputValue();
-      assert.match(
-        text,
-        /^团槐荫区委管理员注册码：[A-Za-z2-9]{8}，有效期至.+（北京时间）.+注册网址：http:\/\/127\.0\.0\.1:\d+\/register$/,
-      );
-      const copy = page.locator("button.copy");
-      if (!javaScript) assert.equal(await copy.isVisible(), false, "the copy button needs JavaScript");
-      if (javaScript) {
-        await copy.waitFor({ state: "visible", timeout: 5000 });
-        await copy.click();
-        await page.locator("button.copy", { hasText: /已复制|已选中/ }).waitFor();
+        // A code for the 微信群: selectable text; the copy button only with JavaScript.
+        await page.goto(`${base}/orgs/${JINAN}/children/${HUAIYIN}/code`);
+        await page.click("button:has-text('生成注册码')");
+        await page.locator("textarea.paste").waitFor();
+        const text = await page.locator("textarea.paste").inputValue();
+        assert.match(
+          text,
+          /^团槐荫区委管理员注册码：[A-Za-z2-9]{8}，有效期至.+（北京时间）.+注册网址：http:\/\/127\.0\.0\.1:\d+\/register$/,
+        );
+        const copy = page.locator("button.copy");
+        if (!javaScript) assert.equal(await copy.isVisible(), false, "the copy button needs JavaScript");
+        if (javaScript) {
+          await copy.waitFor({ state: "visible", timeout: 5000 });
+          await copy.click();
+          await page.locator("button.copy", { hasText: /已复制|已选中/ }).waitFor();
+        }
+      } finally {
+        await closeContext(ctx);
+        await server.shutdown();
       }
-    } finally {
-      await closeContext(ctx);
-      await server.shutdown();
-    }
-  });
+    }));
 }
 
-Deno.test({ name: "browser: the 通报 on a desktop (screenshot), colour-coded bars", ...opts }, async () => {
-  await using t = await scenario();
-  const { base, server } = serve(t.db);
-  const ctx = await browserContext({ width: 1100, height: 900, javaScript: false });
-  try {
-    const page = ctx.pages()[0] ?? await ctx.newPage();
-    await signIn(page, base, PEOPLE[0].mobile);
-    await page.goto(`${base}/orgs/${JINAN}/report`);
-    assert.match(
-      await page.locator("h2").first().innerText(),
-      /团济南市委录入进度通报（2026-12-15，对比 2026-12-11）/,
-    );
-    const fills = await page.locator("table.report .meter").evaluateAll((els) =>
-      els.map((e) => ({
-        band: e.className,
-        fill: e.querySelector(".fill") ? getComputedStyle(e.querySelector(".fill")!).backgroundColor : null,
-      }))
-    );
-    assert.ok(fills.some((f) => f.band.includes("high") && f.fill === "rgb(27, 127, 59)"), "green from 80%");
-    assert.ok(fills.some((f) => f.band.includes("low") && f.fill === null), "0% is an empty bar");
-    await page.screenshot({ path: `${SHOTS}report.png`, fullPage: true });
-  } finally {
-    await closeContext(ctx);
-    await server.shutdown();
-  }
-});
+Deno.test(
+  { name: "browser: the 通报 on a desktop (screenshot), colour-coded bars", ...opts },
+  () =>
+    exclusive(async () => {
+      await using t = await scenario();
+      const { base, server } = serve(t.db);
+      const ctx = await browserContext({ width: 1100, height: 900, javaScript: false });
+      try {
+        const page = ctx.pages()[0] ?? await ctx.newPage();
+        await signIn(page, base, PEOPLE[0].mobile);
+        await page.goto(`${base}/orgs/${JINAN}/report`);
+        assert.match(
+          await page.locator("h2").first().innerText(),
+          /团济南市委录入进度通报（2026-12-15，对比 2026-12-11）/,
+        );
+        const fills = await page.locator("table.report .meter").evaluateAll((els) =>
+          els.map((e) => ({
+            band: e.className,
+            fill: e.querySelector(".fill")
+              ? getComputedStyle(e.querySelector(".fill")!).backgroundColor
+              : null,
+          }))
+        );
+        assert.ok(
+          fills.some((f) => f.band.includes("high") && f.fill === "rgb(27, 127, 59)"),
+          "green from 80%",
+        );
+        assert.ok(fills.some((f) => f.band.includes("low") && f.fill === null), "0% is an empty bar");
+        await page.screenshot({ path: `${SHOTS}report.png`, fullPage: true });
+      } finally {
+        await closeContext(ctx);
+        await server.shutdown();
+      }
+    }),
+);

@@ -13,6 +13,7 @@ import { PROBLEMS } from "../db/progress.ts";
 import { XLSX_TYPE } from "../lib/xlsx.ts";
 import { branchRows, uploadForm, xlsxFile } from "./import_files.ts";
 import { addBranches, setup } from "./helpers.ts";
+import { exclusive } from "./exclusive.ts";
 
 const JINAN = 11, LIXIA = 15;
 
@@ -117,7 +118,7 @@ Deno.test({
   }
   assert.equal(files.length, 11);
   if (soffice) {
-    const { csv, stderr } = await libreOfficeCsv(files.map((f) => f.bytes));
+    const { csv, stderr } = await exclusive(() => libreOfficeCsv(files.map((f) => f.bytes)));
     files.forEach((f, i) => {
       assert.ok(csv[i].length > 0, `LibreOffice opened ${f.url} (${stderr})`);
       assert.ok(csv[i].includes(f.header), `${f.url}: LibreOffice reads the header ${f.header}`);
