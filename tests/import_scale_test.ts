@@ -8,7 +8,9 @@ import { branchRows, uploadForm, xlsxFile } from "./import_files.ts";
 import { setup } from "./helpers.ts";
 import { exclusive } from "./exclusive.ts";
 
-Deno.test("import scale: 5,000 rows upload and confirm in well under 10 s", () =>
+// The speed target (≤ 3 s) is checked by `deno task bench` (CONVENTIONS rule 9: no timed tests); the time is
+// printed here, and the test asserts what the user sees and the counters.
+Deno.test("import scale: 5,000 rows upload, preview and confirm, counters exact", () =>
   exclusive(async () => {
     await using t = await setup();
     const [tianqiao] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团天桥区委"));
@@ -38,7 +40,6 @@ Deno.test("import scale: 5,000 rows upload and confirm in well under 10 s", () =
         (bytes.length / 1024).toFixed(0)
       } KB)`,
     );
-    assert.ok(total < 10, `took ${total.toFixed(2)} s`);
 
     const after = (await getOrg(t.db, tianqiao.id))!;
     assert.equal(after.childCount, 5000);
