@@ -6,6 +6,7 @@
  */
 import { createApp } from "./app.ts";
 import { openDb, SchemaMismatch } from "./db/client.ts";
+import { startDailySnapshots } from "./db/snapshots.ts";
 import { SheetThread } from "./lib/sheet_thread.ts";
 import { parseTrustProxy } from "./middleware/client.ts";
 
@@ -24,6 +25,8 @@ try {
   database.close();
   Deno.exit(1);
 }
+// The 通报's daily progress snapshot: taken once per Beijing date by whichever instance gets there first.
+startDailySnapshots(database.db);
 const port = Number(Deno.env.get("PORT") ?? 8000);
 Deno.serve(
   { port, hostname: Deno.env.get("HOST") ?? "0.0.0.0" },
@@ -32,5 +35,6 @@ Deno.serve(
     sheets: new SheetThread(),
     secureCookies: Deno.env.get("SECURE_COOKIES") === "1",
     trustProxy: parseTrustProxy(Deno.env.get("TRUST_PROXY")),
+    publicUrl: Deno.env.get("PUBLIC_URL") || undefined,
   }).fetch,
 );

@@ -114,7 +114,7 @@ export function ChildTable(
   return (
     <div id="children">
       <div class="scroll">
-        <table class="list">
+        <table class="list cards children">
           <thead>
             <tr>
               <th scope="col">序号</th>

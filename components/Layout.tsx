@@ -20,8 +20,8 @@ export interface LayoutProps {
 /** Asset URLs carry their version, so they are cached for a year. */
 export const ASSETS = {
   htmx: "/static/htmx-2.0.11.min.js",
-  /** The upload progress bar and the focus on a save's result (static/app.js). */
-  js: "/static/app.js?v=3",
+  /** The upload progress bar, the focus on a save's result and the copy buttons (static/app.js). */
+  js: "/static/app.js?v=4",
   css: "/static/app.css?v=4",
 } as const;
 

@@ -1,5 +1,7 @@
 /** Progress supervision (录入进度督导): summary, chart, child table, problem lists, deadlines. */
+import type { ChaseInfo } from "../db/chasing.ts";
 import type { Figures } from "../db/progress.ts";
+import { barWidth, rateBand } from "../lib/chasing.ts";
 import { categoryOf } from "../lib/org_rules.ts";
 import { Csrf, Field, FormErrors, Notice } from "./Form.tsx";
 import { Pager } from "./Pager.tsx";
@@ -17,6 +19,8 @@ export interface ProgressRow {
   /** The child's whole subtree, itself included. */
   subtree: Figures;
   rate: number;
+  /** Who to chase and how (trail, admin, phone, code status). */
+  chase?: ChaseInfo;
 }
 
 const pct = (n: number) => `${n.toFixed(1)}%`;
@@ -65,6 +69,22 @@ export function ProblemLinks(
   );
 }
 
+/**
+ * A completion rate as a colour-coded bar (red below 50%, amber below 80%,
+ * green from 80%: lib/chasing.ts) with its figure; 0% is an empty track.
+ */
+export function RateBar({ rate }: { rate: number }) {
+  const w = barWidth(rate);
+  return (
+    <span class={`meter ${rateBand(rate)}`}>
+      <span class="track" aria-hidden="true">
+        {w > 0 ? <span class="fill" style={`width:${w}%`}></span> : null}
+      </span>{" "}
+      {pct(rate)}
+    </span>
+  );
+}
+
 /** Horizontal bars of the direct children's completion rates (text, so it reads without images). */
 export function RateChart({ rows, partial = false }: { rows: ProgressRow[]; partial?: boolean }) {
   if (rows.length === 0) return null;
@@ -75,13 +95,27 @@ export function RateChart({ rows, partial = false }: { rows: ProgressRow[]; part
         {rows.map((r) => (
           <li>
             <span class="chart-label">{r.shortName}</span>
-            <span class="bar" style={`width:${Math.max(r.rate, 0.5)}%`} aria-hidden="true"></span>
-            <span class="chart-value">{pct(r.rate)}</span>
+            <RateBar rate={r.rate} />
           </li>
         ))}
       </ol>
     </figure>
   );
+}
+
+/** Who to chase: the first admin (masked mobile) or the code status, and the org's 联系电话. */
+export function ChaseCell({ chase }: { chase: ChaseInfo }) {
+  return (
+    <>
+      {chase.adminName ? <>{chase.adminName} {chase.adminMobile}</> : <span class="flag">无管理员</span>}
+      {chase.phone ? <small class="trail">电话 {chase.phone}</small> : null}
+    </>
+  );
+}
+
+/** The trail of names above an org (below the viewer's org), telling same-named orgs apart. */
+export function Trail({ trail }: { trail: string[] }) {
+  return trail.length ? <small class="trail">{trail.join(" › ")}</small> : null;
 }
 
 /** One page of the child table, numbered from `first`; each row drills down into its own children in place. */
@@ -97,12 +131,14 @@ export function ProgressTable(
   return (
     <>
       <div class="scroll">
-        <table class="list progress">
+        <table class="list cards progress">
           <thead>
             <tr>
               <th scope="col">{ranked ? "排名" : "序号"}</th>
               <th scope="col">组织</th>
               <th scope="col">状态</th>
+              <th scope="col">管理员 / 电话</th>
+              <th scope="col">注册码</th>
               <th scope="col">下级总数</th>
               <th scope="col">有管理员</th>
               <th scope="col">信息完整</th>
@@ -116,6 +152,7 @@ export function ProgressTable(
                 <td>
                   <a href={`/orgs/${r.id}/progress`}>{r.shortName}</a>
                   <small class="cat">{categoryOf(r.category)?.label}</small>
+                  {r.chase ? <Trail trail={r.chase.trail} /> : null}
                   {r.childCount > 0
                     ? (
                       <>
@@ -138,15 +175,19 @@ export function ProgressTable(
                   {r.complete ? "信息完整" : "信息未完整"}
                   {r.overdue ? <strong class="flag">（逾期，截止 {r.deadline}）</strong> : null}
                 </td>
+                <td>{r.chase ? <ChaseCell chase={r.chase} /> : null}</td>
+                <td>{r.chase?.codeLabel}</td>
                 <td>{r.subtree.created - 1}</td>
                 <td>{r.subtree.withAdmin}</td>
                 <td>{r.subtree.complete}</td>
-                <td>{pct(r.rate)}</td>
+                <td>
+                  <RateBar rate={r.rate} />
+                </td>
               </tr>
               {r.childCount > 0
                 ? (
                   <tr class="drill-row">
-                    <td colspan={7} id={`drill-${r.id}`}></td>
+                    <td colspan={9} id={`drill-${r.id}`}></td>
                   </tr>
                 )
                 : null}
@@ -170,6 +211,8 @@ export function SortLinks({ orgId, sort }: { orgId: number; sort: string }) {
         </a>
       ))}
       <a href={`/orgs/${orgId}/progress.xlsx`} hx-boost="false">下载进度表（Excel）</a>
+      <a href={`/orgs/${orgId}/chase.xlsx`} hx-boost="false">下载催办清单（Excel）</a>
+      <a href={`/orgs/${orgId}/report`}>进度通报</a>
     </p>
   );
 }

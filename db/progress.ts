@@ -81,6 +81,8 @@ const PROGRESS_COLUMNS = {
   category: orgs.category,
   level: orgs.level,
   sortOrder: orgs.sortOrder,
+  path: orgs.path,
+  phone: orgs.phone,
   ...counterColumns,
 };
 

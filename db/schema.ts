@@ -179,6 +179,34 @@ export const imports = sqliteTable("imports", {
   index("imports_created_idx").on(t.createdAt),
 ]);
 
+/**
+ * 进度快照: an org's figures on one Beijing date, for the twice-weekly 通报
+ * (change since the last report, ranking with movement, rate over time).
+ * Every org of levels 1–4 is taken daily (db/snapshots.ts); an admin may
+ * take its org and direct children on demand. One row per org and date.
+ */
+export const progressSnapshots = sqliteTable("progress_snapshots", {
+  /** The Beijing calendar date (YYYY-MM-DD). */
+  day: text("day").notNull(),
+  orgId: integer("org_id").notNull(),
+  parentId: integer("parent_id"),
+  level: integer("level").notNull(),
+  sortOrder: integer("sort_order").notNull(),
+  shortName: text("short_name").notNull(),
+  adminCount: integer("admin_count").notNull(),
+  infoComplete: integer("info_complete").notNull(),
+  subOrgs: integer("sub_orgs").notNull(),
+  subWithAdmin: integer("sub_with_admin").notNull(),
+  subComplete: integer("sub_complete").notNull(),
+  subNoBranch: integer("sub_no_branch").notNull(),
+  subBadLeaf: integer("sub_bad_leaf").notNull(),
+  takenAt: integer("taken_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.orgId, t.day] }),
+  index("progress_snapshots_parent_idx").on(t.parentId, t.day),
+  index("progress_snapshots_day_idx").on(t.day),
+]);
+
 /** Row types. */
 export type Org = typeof orgs.$inferSelect;
 export type NewOrg = typeof orgs.$inferInsert;

@@ -1,4 +1,5 @@
 /** 管理员注册码 and other random secrets. */
+import { formatBeijing } from "./time.ts";
 
 /** Digits and letters without the confusable 0 O o 1 l I (56 characters). */
 export const CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz";
@@ -38,4 +39,14 @@ export function generateSecret(bytes = 32): string {
   const b = crypto.getRandomValues(new Uint8Array(bytes));
   return btoa(String.fromCharCode(...b)).replace(/\+/g, "-").replace(/\//g, "_")
     .replace(/=+$/, "");
+}
+
+/**
+ * The ready-to-paste line for a 微信群 or QQ群: whose code it is, the code, its
+ * expiry in Beijing time and where to register (`site` is the public origin).
+ */
+export function pasteText(o: { orgName: string; code: string; expiresAt: Date; site: string }): string {
+  return `${o.orgName}管理员注册码：${o.code}，有效期至${
+    formatBeijing(o.expiresAt)
+  }（北京时间），仅限一名管理员使用，区分大小写。注册网址：${o.site.replace(/\/+$/, "")}/register`;
 }

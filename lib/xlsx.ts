@@ -2,6 +2,17 @@
 import ExcelJS from "exceljs";
 import { PassThrough } from "node:stream";
 
+/**
+ * A worksheet name Excel (and LibreOffice) accept: the characters : \ / ? * [ ]
+ * become "、", apostrophes are trimmed from both ends, and the name is cut to
+ * 31 characters; an empty result is "Sheet1". exceljs writes a forbidden name
+ * as given, and the file then does not open ("团委/团工委/团总支…").
+ */
+export function sheetName(name: string): string {
+  const clean = name.replace(/[:\\/?*[\]]/g, "、").replace(/^'+|'+$/g, "").trim();
+  return [...clean].slice(0, 31).join("") || "Sheet1";
+}
+
 /** The MIME type of .xlsx. */
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -11,7 +22,7 @@ export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsh
  * 50,000-row table does not hold a whole workbook model in memory.
  */
 export async function tableToXlsx(
-  sheetName: string,
+  name: string,
   headers: string[],
   rows: (string | number | null)[][],
 ): Promise<Uint8Array<ArrayBuffer>> {
@@ -28,7 +39,7 @@ export async function tableToXlsx(
     useSharedStrings: true,
     zip: { zlib: { level: 9 } },
   });
-  const ws = wb.addWorksheet(sheetName, { views: [{ state: "frozen", ySplit: 1 }] });
+  const ws = wb.addWorksheet(sheetName(name), { views: [{ state: "frozen", ySplit: 1 }] });
   ws.columns = headers.map((header, i) => {
     const widest = Math.max(header.length, ...rows.slice(0, 500).map((r) => String(r[i] ?? "").length));
     return { width: Math.min(60, Math.max(8, widest * 2 + 2)) };

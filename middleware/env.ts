@@ -28,6 +28,8 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** Addresses of reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY). */
   trustProxy?: string[];
+  /** The site's public address for texts handed out (PUBLIC_URL); else the request's origin. */
+  publicUrl?: string;
 }
 
 /** Context variables. */
@@ -43,6 +45,8 @@ export type AppEnv = {
     cache: { version: string; store: VersionedCache };
     /** Reverse proxies whose forwarded address is believed. */
     trustProxy: string[];
+    /** PUBLIC_URL when configured (see `siteOrigin` in middleware/render.tsx). */
+    publicUrl: string | undefined;
     csrf: string;
     viewer: Viewer | null;
     session: SessionInfo | null;

@@ -119,3 +119,9 @@ export function sendXlsx(
     "Cache-Control": "no-store",
   });
 }
+
+/** The site's public origin for texts handed out: PUBLIC_URL when configured, else the request's origin. */
+export function siteOrigin(c: Context): string {
+  const v = c.var as AppEnv["Variables"];
+  return (v.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, "");
+}

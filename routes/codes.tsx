@@ -12,7 +12,8 @@ import { childNames } from "../db/orgs.ts";
 import { beijingDate, formatBeijing } from "../lib/time.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard, loadChild } from "../middleware/guard.ts";
-import { redirectAfterPost, renderError, sendXlsx } from "../middleware/render.tsx";
+import { redirectAfterPost, renderError, sendXlsx, siteOrigin } from "../middleware/render.tsx";
+import { pasteText } from "../lib/codes.ts";
 
 const CODE = "/children/:cid{[0-9]+}/code";
 
@@ -31,6 +32,12 @@ export const codes = new Hono<OrgEnv>()
               orgName={child.shortName}
               code={current.code}
               expiresAt={current.expiresAt}
+              paste={pasteText({
+                orgName: child.shortName,
+                code: current.code,
+                expiresAt: current.expiresAt,
+                site: siteOrigin(c),
+              })}
             />
           )
           : (
@@ -60,6 +67,12 @@ export const codes = new Hono<OrgEnv>()
           orgName={child.shortName}
           code={issued.code}
           expiresAt={issued.expiresAt}
+          paste={pasteText({
+            orgName: child.shortName,
+            code: issued.code,
+            expiresAt: issued.expiresAt,
+            site: siteOrigin(c),
+          })}
         />,
         { title: "注册码" },
       ));
@@ -72,17 +85,22 @@ export const codes = new Hono<OrgEnv>()
     if (children.length === 0) {
       return renderError(c, 409, "没有下级组织", "请先创建直属下级组织，再生成注册码。");
     }
+    const site = siteOrigin(c);
     const issued = await writeTx(
       db,
       (tx) => issueCodes(tx, children.map((o) => o.id), { accountId: c.var.session.accountId }, now),
     );
     const bytes = await c.var.sheets.tableToXlsx(
       "管理员注册码",
-      ["序号", "组织简称", "组织全称", "管理员注册码", "有效期至（北京时间）"],
-      children.map((
-        o,
-        i,
-      ) => [o.sortOrder, o.shortName, o.fullName, issued[i].code, formatBeijing(issued[i].expiresAt)]),
+      ["序号", "组织简称", "组织全称", "管理员注册码", "有效期至（北京时间）", "发到微信群的文字"],
+      children.map((o, i) => [
+        o.sortOrder,
+        o.shortName,
+        o.fullName,
+        issued[i].code,
+        formatBeijing(issued[i].expiresAt),
+        pasteText({ orgName: o.shortName, code: issued[i].code, expiresAt: issued[i].expiresAt, site }),
+      ]),
     );
     return sendXlsx(c, bytes, `${org.shortName}-下级组织管理员注册码-${beijingDate(now)}.xlsx`);
   });

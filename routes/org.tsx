@@ -39,6 +39,7 @@ import { corrections } from "./corrections.tsx";
 import { codes } from "./codes.tsx";
 import { progress } from "./progress.tsx";
 import { problems } from "./problems.tsx";
+import { report } from "./report.tsx";
 import { importRoutes } from "./import.tsx";
 import { search } from "./search.tsx";
 import { auditRoutes } from "./audit.tsx";
@@ -153,6 +154,7 @@ export const orgApp = new Hono<OrgEnv>()
   .route("/", codes)
   .route("/", progress)
   .route("/", problems)
+  .route("/", report)
   .route("/import", importRoutes)
   .route("/", search)
   .route("/", auditRoutes)

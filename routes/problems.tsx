@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
 import { Notice } from "../components/Form.tsx";
+import { ChaseCell, Trail } from "../components/Progress.tsx";
+import { chaseInfo } from "../db/chasing.ts";
 import { pace } from "../db/client.ts";
 import { type ProblemKind, problemPage, PROBLEMS } from "../db/progress.ts";
 import { categoryOf } from "../lib/org_rules.ts";
@@ -10,7 +12,7 @@ import type { OrgEnv } from "../middleware/env.ts";
 import { renderError, sendXlsx } from "../middleware/render.tsx";
 
 /** Problems per page of the list. */
-const PAGE = 50;
+const PAGE = 100;
 /** At most this many rows in the spreadsheet; the list pages show the rest. */
 const XLSX_ROWS = 50_000;
 
@@ -30,6 +32,7 @@ export const problems = new Hono<OrgEnv>()
     const { org } = c.var;
     const { kind, after } = c.req.valid("query");
     const page = await problemPage(c.var.db, org.path, kind, after, PAGE);
+    const chase = await chaseInfo(c.var.db, page, c.var.session.org.path, c.var.now());
     const next = page.length === PAGE ? page.at(-1)!.path : null;
     return c.render(
       <>
@@ -39,12 +42,19 @@ export const problems = new Hono<OrgEnv>()
         </p>
         {page.length === 0 ? <Notice>没有此类问题。</Notice> : (
           <ol class="problem-list">
-            {page.map((o) => (
-              <li>
-                <a href={`/orgs/${o.id}`}>{o.shortName}</a>{" "}
-                <small class="muted">第 {o.level} 级 · {categoryOf(o.category)?.label}</small>
-              </li>
-            ))}
+            {page.map((o) => {
+              const ch = chase.get(o.id)!;
+              return (
+                <li>
+                  <Trail trail={ch.trail} /> <a href={`/orgs/${o.id}`}>{o.shortName}</a>{" "}
+                  <small class="muted">
+                    第 {o.level} 级 · {categoryOf(o.category)?.label} · 注册码{ch.codeLabel}
+                  </small>
+                  <br />
+                  <ChaseCell chase={ch} />
+                </li>
+              );
+            })}
           </ol>
         )}
         {next
@@ -65,8 +75,20 @@ export const problems = new Hono<OrgEnv>()
     let after: string | undefined;
     while (out.length < XLSX_ROWS) {
       const page = await problemPage(c.var.db, org.path, kind, after, 500);
+      const chase = await chaseInfo(c.var.db, page, c.var.session.org.path, c.var.now());
       for (const o of page) {
-        out.push([o.shortName, o.fullName ?? "", o.level, categoryOf(o.category)?.label ?? ""]);
+        const ch = chase.get(o.id)!;
+        out.push([
+          ch.trail.join(" › "),
+          o.shortName,
+          o.fullName ?? "",
+          o.level,
+          categoryOf(o.category)?.label ?? "",
+          ch.adminName ?? "",
+          ch.adminMobile ?? "",
+          ch.phone ?? "",
+          ch.codeLabel,
+        ]);
       }
       if (page.length < 500) break;
       after = page.at(-1)!.path;
@@ -74,8 +96,18 @@ export const problems = new Hono<OrgEnv>()
     }
     const label = PROBLEMS[kind].label;
     const bytes = await c.var.sheets.tableToXlsx(
-      label.slice(0, 31),
-      ["组织简称", "组织全称", "级别", "组织类别"],
+      label,
+      [
+        "上级路径",
+        "组织简称",
+        "组织全称",
+        "级别",
+        "组织类别",
+        "管理员",
+        "管理员手机（隐去中间）",
+        "团组织联系电话",
+        "注册码",
+      ],
       out,
     );
     return sendXlsx(c, bytes, `${org.shortName}-${label}.xlsx`);

@@ -17,7 +17,10 @@ import {
 } from "../components/Progress.tsx";
 import { listPage } from "../components/Pager.tsx";
 import { audit } from "../db/audit.ts";
-import { writeTx } from "../db/client.ts";
+import { pace, writeTx } from "../db/client.ts";
+import { type ChaseInfo, chaseInfo, chasePage } from "../db/chasing.ts";
+import type { Conn } from "../db/orgs.ts";
+import { beijingDate } from "../lib/time.ts";
 import {
   allProgressChildren,
   belowFigures,
@@ -57,7 +60,7 @@ const deadlinesSchema = z.object({
 });
 
 /** A child row of the table. */
-function progressRow(o: ProgressOrg, schedule: Schedule, now: Date): ProgressRow {
+function progressRow(o: ProgressOrg, schedule: Schedule, now: Date, chase?: ChaseInfo): ProgressRow {
   const subtree = subtreeFigures(o);
   return {
     id: o.id,
@@ -70,8 +73,29 @@ function progressRow(o: ProgressOrg, schedule: Schedule, now: Date): ProgressRow
     deadline: deadlineDate(o.level, schedule),
     subtree,
     rate: rate(subtree),
+    chase,
   };
 }
+
+/** Rows with their chase details (one indexed lookup per kind for the rows given). */
+async function withChase(
+  db: Conn,
+  list: ProgressOrg[],
+  viewerPath: string,
+  schedule: Schedule,
+  now: Date,
+): Promise<ProgressRow[]> {
+  const out: ProgressRow[] = [];
+  for (let i = 0; i < list.length; i += 1000) {
+    const part = list.slice(i, i + 1000);
+    const chase = await chaseInfo(db, part, viewerPath, now);
+    out.push(...part.map((o) => progressRow(o, schedule, now, chase.get(o.id))));
+  }
+  return out;
+}
+
+/** Rows of the 催办清单 spreadsheet at most (the list pages of the problems show everything). */
+const CHASE_XLSX_ROWS = 50_000;
 
 const onlyRoot = (c: Parameters<typeof renderError>[0]) =>
   renderError(c, 403, "无权操作", "各级截止日期由团中央管理员设置。");
@@ -84,8 +108,12 @@ export const progress = new Hono<OrgEnv>()
     const now = c.var.now();
     const schedule = await getSchedule(db, now);
     const at = listPage(page, org.childCount, PROGRESS_PER_PAGE);
-    const rows = (await progressChildren(db, org.id, sort, at.page)).map((o) =>
-      progressRow(o, schedule, now)
+    const rows = await withChase(
+      db,
+      await progressChildren(db, org.id, sort, at.page),
+      c.var.session.org.path,
+      schedule,
+      now,
     );
     const table = (
       <ProgressTable
@@ -139,16 +167,25 @@ export const progress = new Hono<OrgEnv>()
     const { org, db } = c.var;
     const now = c.var.now();
     const schedule = await getSchedule(db, now);
-    const rows = (await allProgressChildren(db, org.id, c.req.valid("query").sort)).map((o) =>
-      progressRow(o, schedule, now)
+    const rows = await withChase(
+      db,
+      await allProgressChildren(db, org.id, c.req.valid("query").sort),
+      c.var.session.org.path,
+      schedule,
+      now,
     );
     const bytes = await c.var.sheets.tableToXlsx(
       "录入进度",
       [
         "序号",
+        "上级路径",
         "组织简称",
         "组织类别",
         "有管理员",
+        "管理员",
+        "管理员手机（隐去中间）",
+        "团组织联系电话",
+        "注册码",
         "信息完整",
         "逾期",
         "下级总数",
@@ -158,9 +195,14 @@ export const progress = new Hono<OrgEnv>()
       ],
       rows.map((r, i) => [
         i + 1,
+        r.chase?.trail.join(" › ") ?? "",
         r.shortName,
         categoryOf(r.category)?.label ?? "",
         r.hasAdmin ? "是" : "否",
+        r.chase?.adminName ?? "",
+        r.chase?.adminMobile ?? "",
+        r.chase?.phone ?? "",
+        r.chase?.codeLabel ?? "",
         r.complete ? "是" : "否",
         r.overdue ? `逾期（截止 ${r.deadline}）` : "",
         r.subtree.created - 1,
@@ -170,6 +212,54 @@ export const progress = new Hono<OrgEnv>()
       ]),
     );
     return sendXlsx(c, bytes, `${org.shortName}-录入进度.xlsx`);
+  })
+  .get("/chase.xlsx", async (c) => {
+    const { org, db } = c.var;
+    const now = c.var.now();
+    const viewerPath = c.var.session.org.path;
+    const out: (string | number)[][] = [];
+    let after: string | undefined;
+    while (out.length < CHASE_XLSX_ROWS) {
+      const page = await chasePage(db, org.path, after, 500);
+      const chase = await chaseInfo(db, page, viewerPath, now);
+      for (const o of page) {
+        const ch = chase.get(o.id)!;
+        out.push([
+          out.length + 1,
+          ch.trail.join(" › "),
+          o.shortName,
+          o.level,
+          categoryOf(o.category)?.label ?? "",
+          [o.adminCount === 0 ? "无管理员" : "", o.infoComplete ? "" : "信息未完整"].filter(Boolean).join(
+            "、",
+          ),
+          ch.adminName ?? "",
+          ch.adminMobile ?? "",
+          ch.phone ?? "",
+          ch.codeLabel,
+        ]);
+      }
+      if (page.length < 500) break;
+      after = page.at(-1)!.path;
+      await pace();
+    }
+    const bytes = await c.var.sheets.tableToXlsx(
+      "催办清单",
+      [
+        "序号",
+        "上级路径",
+        "组织简称",
+        "级别",
+        "组织类别",
+        "待办",
+        "管理员",
+        "管理员手机（隐去中间）",
+        "团组织联系电话",
+        "注册码",
+      ],
+      out,
+    );
+    return sendXlsx(c, bytes, `${org.shortName}-催办清单-${beijingDate(now)}.xlsx`);
   })
   .get("/deadlines", guard("self"), async (c) => {
     if (c.var.org.parentId !== null) return onlyRoot(c);

@@ -151,6 +151,7 @@ Deno.test("batch codes: an .xlsx with every direct child's code; a second run re
     "组织全称",
     "管理员注册码",
     "有效期至（北京时间）",
+    "发到微信群的文字",
   ]);
   assert.equal(ws.rowCount, 3, "团济南市委 and 团青岛市委");
   const first = String(ws.getRow(2).getCell(4).value);

@@ -44,8 +44,8 @@ export async function browserContext(
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: opts.width ?? 1200, height: opts.height ?? 900 },
-    locale: "zh-CN",
     javaScriptEnabled: opts.javaScript ?? true,
+    locale: "zh-CN",
     acceptDownloads: true,
     args: [
       "--no-sandbox",

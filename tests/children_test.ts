@@ -203,7 +203,7 @@ Deno.test("order: move up and down, plain and in place with htmx", async () => {
   const table = await up.text();
   assert.match(
     table,
-    /^<div id="children-result" hx-swap-oob="true">[^]*?<\/div><\/div><div id="children"><div class="scroll"><table class="list">/,
+    /^<div id="children-result" hx-swap-oob="true">[^]*?<\/div><\/div><div id="children"><div class="scroll"><table class="list cards children">/,
     "only the table comes back, and the notice out of band",
   );
   assert.deepEqual((await kids(t, JINAN)).slice(0, 2).map((o) => o.id), [a.id, b.id]);

@@ -145,9 +145,10 @@ Deno.test("progress downloads: the child table and a problem list as .xlsx", asy
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(await res.arrayBuffer());
   const ws = wb.worksheets[0];
-  assert.equal(ws.getRow(2).getCell(2).value, "团济南市委");
-  assert.equal(ws.getRow(2).getCell(7).value, 6);
-  assert.equal(ws.getRow(2).getCell(10).value, 14.3);
+  assert.equal(ws.getRow(2).getCell(3).value, "团济南市委");
+  assert.equal(ws.getRow(2).getCell(12).value, 6);
+  assert.equal(ws.getRow(2).getCell(15).value, 14.3);
+  assert.equal(ws.getRow(2).getCell(9).value, "未发", "no code issued to 团济南市委 yet");
   const probs = await c.get(`/orgs/${MINI.shandong}/problems.xlsx?kind=noAdmin`);
   const wb2 = new ExcelJS.Workbook();
   await wb2.xlsx.load(await probs.arrayBuffer());
@@ -214,7 +215,7 @@ Deno.test("progress: 250 children come 100 a page, ranked and named across pages
   // The spreadsheet has all 250 in the same order.
   const sheet = new ExcelJS.Workbook();
   await sheet.xlsx.load(await (await c.get(`/orgs/${LIXIA}/progress.xlsx?sort=name`)).arrayBuffer());
-  const column = sheet.worksheets[0].getColumn(2).values.slice(2);
+  const column = sheet.worksheets[0].getColumn(3).values.slice(2);
   assert.deepEqual(column, byName);
   // The drill-down fragment is paged too, and a page beyond the last shows the last.
   const frag = await (await c.get(`/orgs/${LIXIA}/progress?page=9`, { hx: true })).text();

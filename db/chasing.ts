@@ -1,0 +1,111 @@
+/**
+ * What chasing an org needs beside its counters (SPEC §6, issue 12 item 8):
+ * the trail of names below the viewer's org, the first admin's name and
+ * mobile, and the code status. Read for the rows of one page only, by
+ * indexed lookups (org ids, org_admins by org, reg_codes by org), never by
+ * walking the tree.
+ */
+import { and, asc, eq, gt, inArray, or } from "drizzle-orm";
+import { CODE_STATUS_LABEL, type CodeStatus, codeStatus, trailIds } from "../lib/chasing.ts";
+import { maskMobile } from "../lib/mobile.ts";
+import { pace } from "./client.ts";
+import { type Conn, subtreeOf } from "./orgs.ts";
+import { accounts, orgAdmins, orgs, regCodes } from "./schema.ts";
+
+/** What a row about one org needs to chase it. */
+export interface ChaseInfo {
+  /** Names from below the viewer's org down to the org's parent ("团济南市委 › 团历下区委"). */
+  trail: string[];
+  /** The first admin's name and masked mobile, when there is an admin. */
+  adminName: string | null;
+  adminMobile: string | null;
+  /** The org's 团组织联系电话. */
+  phone: string | null;
+  code: CodeStatus;
+  codeLabel: string;
+}
+
+/** The org fields chasing reads. */
+export type ChaseOrg = { id: number; path: string; adminCount: number; phone: string | null };
+
+/** Chase details of `rows` (one page, ≤ 1,000 rows), keyed by org id; `viewerPath` is the viewer's org. */
+export async function chaseInfo(
+  db: Conn,
+  rows: ChaseOrg[],
+  viewerPath: string,
+  now: Date,
+): Promise<Map<number, ChaseInfo>> {
+  const out = new Map<number, ChaseInfo>();
+  if (rows.length === 0) return out;
+  const ids = rows.map((r) => r.id);
+  const trailOf = new Map(rows.map((r) => [r.id, trailIds(r.path, viewerPath)]));
+  const ancestorIds = [...new Set([...trailOf.values()].flat())];
+  const names = new Map<number, string>();
+  for (let i = 0; i < ancestorIds.length; i += 500) {
+    const part = await db.select({ id: orgs.id, shortName: orgs.shortName }).from(orgs)
+      .where(inArray(orgs.id, ancestorIds.slice(i, i + 500)));
+    for (const r of part) names.set(r.id, r.shortName);
+  }
+  const admins = new Map<number, { name: string; mobile: string }>();
+  const codes = new Map<number, { expiresAt: Date; usedAt: Date | null }[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const withAdmin = rows.slice(i, i + 500).filter((r) => r.adminCount > 0).map((r) => r.id);
+    if (withAdmin.length) {
+      const list = await db.select({ orgId: orgAdmins.orgId, name: accounts.name, mobile: accounts.mobile })
+        .from(orgAdmins).innerJoin(accounts, eq(accounts.id, orgAdmins.accountId))
+        .where(inArray(orgAdmins.orgId, withAdmin)).orderBy(asc(orgAdmins.createdAt));
+      for (const a of list) if (!admins.has(a.orgId)) admins.set(a.orgId, a);
+    }
+    const issued = await db.select({
+      orgId: regCodes.orgId,
+      expiresAt: regCodes.expiresAt,
+      usedAt: regCodes.usedAt,
+    })
+      .from(regCodes).where(inArray(regCodes.orgId, part));
+    for (const c of issued) codes.set(c.orgId, [...(codes.get(c.orgId) ?? []), c]);
+    await pace();
+  }
+  for (const r of rows) {
+    const admin = admins.get(r.id);
+    const code = codeStatus(r.adminCount, codes.get(r.id) ?? [], now);
+    out.set(r.id, {
+      trail: trailOf.get(r.id)!.map((id) => names.get(id) ?? ""),
+      adminName: admin?.name ?? null,
+      adminMobile: admin ? maskMobile(admin.mobile) : null,
+      phone: r.phone,
+      code,
+      codeLabel: CODE_STATUS_LABEL[code],
+    });
+  }
+  return out;
+}
+
+/** Columns of an org that the chase list shows. */
+const CHASE_COLUMNS = {
+  id: orgs.id,
+  path: orgs.path,
+  level: orgs.level,
+  shortName: orgs.shortName,
+  category: orgs.category,
+  adminCount: orgs.adminCount,
+  infoComplete: orgs.infoComplete,
+  phone: orgs.phone,
+};
+
+/** An org that still needs chasing. */
+export type ChaseRow = { [K in keyof typeof CHASE_COLUMNS]: (typeof CHASE_COLUMNS)[K]["_"]["data"] };
+
+/**
+ * One keyset page (by path) of the orgs below `rootPath` (the root excluded)
+ * that still need chasing: no admin yet, or info not complete.
+ */
+export function chasePage(db: Conn, rootPath: string, after: string | undefined, limit: number) {
+  return db.select(CHASE_COLUMNS).from(orgs).where(
+    and(
+      subtreeOf(rootPath),
+      gt(orgs.path, after ?? rootPath),
+      or(eq(orgs.adminCount, 0), eq(orgs.infoComplete, 0)),
+    ),
+  ).orderBy(asc(orgs.path)).limit(limit);
+}
