@@ -8,7 +8,7 @@
  */
 import { writeTx } from "../db/client.ts";
 import { issueCodes } from "../db/codes.ts";
-import { idNumberFor, makeAdmin, MINI, PASSWORD, PEOPLE, setup } from "../tests/helpers.ts";
+import { idNumberFor, makeAdmin, MINI, newAccountForm, PEOPLE, setup } from "../tests/helpers.ts";
 import { fmt, stats } from "./common.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 30);
@@ -16,17 +16,6 @@ let clock = Date.now();
 await using t = await setup({ now: () => new Date(clock) });
 await makeAdmin(t.db, MINI.shandong, PEOPLE[0]);
 
-const person = (code: string, idNumber: string, mobile: string) => ({
-  org: String(MINI.beijing),
-  position: "书记",
-  code,
-  name: "李四",
-  joined: "2010-05",
-  password: PASSWORD,
-  password2: PASSWORD,
-  idNumber,
-  mobile,
-});
 const kinds = {
   "taken ID number": (i: number) => [PEOPLE[0].idNumber, `1370${String(i).padStart(7, "0")}`],
   "taken mobile": (i: number) => [idNumberFor(500 + i), PEOPLE[0].mobile],
@@ -44,7 +33,7 @@ for (let i = 0; i < ROUNDS; i++) {
     await c.get("/login");
     const [idNumber, mobile] = who(i);
     const start = performance.now();
-    const res = await c.post("/register", person(code, idNumber, mobile));
+    const res = await c.post("/register", newAccountForm(MINI.beijing, code, { idNumber, mobile }));
     times[kind].push(performance.now() - start);
     await res.body?.cancel();
     const expected = kind.startsWith("not") ? 303 : 422;

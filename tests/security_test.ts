@@ -11,7 +11,17 @@ import type { CheckedRow } from "../lib/import_rows.ts";
 import { readChildRows } from "../lib/import_xlsx.ts";
 import { safeNext } from "../lib/next.ts";
 import { checkZip } from "../lib/zip_limits.ts";
-import { Client, idNumberFor, makeAdmin, MINI, PASSWORD, PEOPLE, setup, textOf } from "./helpers.ts";
+import {
+  Client,
+  idNumberFor,
+  makeAdmin,
+  MINI,
+  newAccountForm,
+  PASSWORD,
+  PEOPLE,
+  setup,
+  textOf,
+} from "./helpers.ts";
 import { branchRows, manyRows, uploadForm, xlsxFile, zipBomb } from "./import_files.ts";
 
 const JINAN = 11;
@@ -271,16 +281,7 @@ Deno.test("8: registration answers alike for a taken ID number and a taken mobil
   await using t = await setup();
   await makeAdmin(t.db, MINI.shandong, PEOPLE[0]);
   const code = await codeFor(t, MINI.beijing);
-  const person = (p: { idNumber: string; mobile: string }) => ({
-    org: String(MINI.beijing),
-    position: "书记",
-    code,
-    name: "李四",
-    joined: "2010-05",
-    password: PASSWORD,
-    password2: PASSWORD,
-    ...p,
-  });
+  const person = (p: { idNumber: string; mobile: string }) => newAccountForm(MINI.beijing, code, p);
   const c = t.client();
   const texts = [];
   for (
@@ -314,16 +315,7 @@ Deno.test("8: the taken answer is one page for ID number and mobile, only with a
   await using t = await setup();
   await makeAdmin(t.db, MINI.shandong, PEOPLE[0]);
   const code = await codeFor(t, MINI.beijing);
-  const person = (p: { idNumber: string; mobile: string }, c = code) => ({
-    org: String(MINI.beijing),
-    position: "书记",
-    code: c,
-    name: "李四",
-    joined: "2010-05",
-    password: PASSWORD,
-    password2: PASSWORD,
-    ...p,
-  });
+  const person = (p: { idNumber: string; mobile: string }, c = code) => newAccountForm(MINI.beijing, c, p);
   const byId = { ...PEOPLE[0], mobile: "13700000009" },
     byMobile = { idNumber: idNumberFor(7), mobile: PEOPLE[0].mobile };
   // Without a valid code: the code's message, nothing about the account.
