@@ -1,5 +1,5 @@
 /** Sign-in, org switching and password reset screens. */
-import { Csrf, Field, FormErrors, Notice } from "./Form.tsx";
+import { Csrf, Field, FormErrors, NewPasswordFields, Notice } from "./Form.tsx";
 
 /** Props of {@link LoginForm}. */
 export interface LoginFormProps {
@@ -128,22 +128,7 @@ export function ResetForm({ csrf, values = {}, errors = {} }: ResetFormProps) {
           error={errors.code}
           autocomplete="off"
         />
-        <Field
-          label="新密码"
-          name="password"
-          type="password"
-          required
-          autocomplete="new-password"
-          hint="8–64 位，须同时包含字母和数字"
-          error={errors.password}
-        />
-        <Field
-          label="再次输入新密码"
-          name="password2"
-          type="password"
-          required
-          autocomplete="new-password"
-        />
+        <NewPasswordFields label="新密码" repeatLabel="再次输入新密码" error={errors.password} />
         <button type="submit" class="primary">重置密码</button>
       </form>
     </section>

@@ -51,6 +51,29 @@ export function Field(p: FieldProps) {
   );
 }
 
+/**
+ * A new password and its repetition (registration, reset): the policy hint, the browser's
+ * new-password autofill, and the error shown under the first field.
+ */
+export function NewPasswordFields(
+  { label, repeatLabel, error }: { label: string; repeatLabel: string; error?: string },
+) {
+  return (
+    <>
+      <Field
+        label={label}
+        name="password"
+        type="password"
+        required
+        autocomplete="new-password"
+        hint="8–64 位，须同时包含字母和数字"
+        error={error}
+      />
+      <Field label={repeatLabel} name="password2" type="password" required autocomplete="new-password" />
+    </>
+  );
+}
+
 /** Props of {@link Select}. */
 export interface SelectProps {
   label: string;

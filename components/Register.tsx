@@ -1,7 +1,7 @@
 /** The stepwise admin registration (SPEC §4). Each step is a plain form; htmx swaps #wizard. */
 import type { Child } from "hono/jsx";
 import { CODE_HINT } from "../lib/codes.ts";
-import { Csrf, Field, FormErrors, Select } from "./Form.tsx";
+import { Csrf, Field, FormErrors, NewPasswordFields, Select } from "./Form.tsx";
 import { type More, MoreItem } from "./Pager.tsx";
 
 const STEPS = ["选择组织和职务", "填写注册码", "填写个人信息", "完成"];
@@ -283,22 +283,7 @@ export function EnterPerson(
               hint="格式：年-月，如 2010-05。入团时须年满13周岁（2016年9月1日前入团的须年满12周岁）"
               error={errors.joined}
             />
-            <Field
-              label="登录密码"
-              name="password"
-              type="password"
-              required
-              autocomplete="new-password"
-              hint="8–64 位，须同时包含字母和数字"
-              error={errors.password}
-            />
-            <Field
-              label="再次输入密码"
-              name="password2"
-              type="password"
-              required
-              autocomplete="new-password"
-            />
+            <NewPasswordFields label="登录密码" repeatLabel="再次输入密码" error={errors.password} />
           </>
         )}
         {existing ? null : <button type="submit" class="primary">完成注册</button>}

@@ -63,6 +63,9 @@ export function infoFromForm(stored: OrgInfo, entered: Partial<OrgInfo>, confirm
   return next;
 }
 
+/** The largest staffing number (编制数、实际人数) accepted. */
+export const COUNT_MAX = 999_999_999;
+
 /** A staffing number as typed: "" is null, digits a number, anything else NaN (an error to show). */
 export const parseCount = (raw: string | undefined): number | null =>
   raw ? (/^\d+$/.test(raw) ? Number(raw) : NaN) : null;
@@ -121,6 +124,8 @@ export function validateOrgInfo(
     const v = info[key];
     if (!empty(v) && !(Number.isInteger(v) && (v as number) >= 0)) {
       errors[key] = `${FIELD_LABELS[key]}应为 0 或正整数（没有请填 0）`;
+    } else if (!empty(v) && (v as number) > COUNT_MAX) {
+      errors[key] = `${FIELD_LABELS[key]}不能超过 ${COUNT_MAX.toLocaleString("en-US")}`;
     }
   }
   for (

@@ -49,62 +49,96 @@ export type ZipProblem = "not-zip" | "too-big" | "rows" | "cells";
 
 const refuse = (kind: ZipProblem, message: string): ZipCheck => ({ ...err(message), kind });
 
-/** Inspects `bytes` (a zip) within `limits`. */
-export function checkZip(bytes: Uint8Array, limits: ZipLimits = UPLOAD_LIMITS): ZipCheck {
+/** One part of a zip as its central directory lists it: name, compression method and stored bytes. */
+export interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated (others are not read). */
+  method: number;
+  /** The bytes as stored (compressed for method 8). */
+  data: Uint8Array;
+}
+
+/** Thrown while walking a file that is not a well-formed zip (or is zip64, which no .xlsx needs). */
+export class NotZipError extends Error {}
+
+/**
+ * A zip's central directory: the number of parts its end record declares, and a walk over them
+ * that checks each header and bound as it goes (throwing {@link NotZipError}); undefined without an end record.
+ */
+export function zipDirectory(
+  bytes: Uint8Array,
+): { count: number; entries(): Generator<ZipEntry> } | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const notZip = () => refuse("not-zip", "文件不是有效的 .xlsx（zip）文件。");
   let eocd = bytes.length - 22;
   const stop = Math.max(0, bytes.length - 22 - 65535);
   while (eocd >= stop && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
-  if (eocd < stop || eocd < 0) return notZip();
+  if (eocd < stop || eocd < 0) return undefined;
   const count = view.getUint16(eocd + 10, true);
-  if (count > limits.entries) return refuse("too-big", `文件包含 ${count} 个部件，超过上限。`);
-  let p = view.getUint32(eocd + 16, true);
+  const first = view.getUint32(eocd + 16, true);
+  function* entries(): Generator<ZipEntry> {
+    let p = first;
+    for (let i = 0; i < count; i++) {
+      if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50) throw new NotZipError();
+      const method = view.getUint16(p + 10, true);
+      const size = view.getUint32(p + 20, true);
+      const nameLen = view.getUint16(p + 28, true);
+      const extra = view.getUint16(p + 30, true);
+      const comment = view.getUint16(p + 32, true);
+      const local = view.getUint32(p + 42, true);
+      const name = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLen));
+      p += 46 + nameLen + extra + comment;
+      if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50) throw new NotZipError();
+      const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+      if (size === 0xffffffff || start + size > bytes.length) throw new NotZipError(); // zip64 or truncated
+      yield { name, method, data: bytes.subarray(start, start + size) };
+    }
+  }
+  return { count, entries };
+}
+
+/** Inspects `bytes` (a zip) within `limits`. */
+export function checkZip(bytes: Uint8Array, limits: ZipLimits = UPLOAD_LIMITS): ZipCheck {
+  const notZip = () => refuse("not-zip", "文件不是有效的 .xlsx（zip）文件。");
+  const dir = zipDirectory(bytes);
+  if (!dir) return notZip();
+  if (dir.count > limits.entries) return refuse("too-big", `文件包含 ${dir.count} 个部件，超过上限。`);
   let inflated = 0, rows = 0, cells = 0;
   const tooBig = () =>
     refuse(
       "too-big",
       `文件解压后超过 ${limits.inflatedBytes / 1048576} MB 的上限（可能含有大量空白或隐藏内容），无法读取。`,
     );
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50) return notZip();
-    const method = view.getUint16(p + 10, true);
-    const size = view.getUint32(p + 20, true);
-    const nameLen = view.getUint16(p + 28, true);
-    const extra = view.getUint16(p + 30, true);
-    const comment = view.getUint16(p + 32, true);
-    const local = view.getUint32(p + 42, true);
-    const name = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLen));
-    p += 46 + nameLen + extra + comment;
-    if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50) return notZip();
-    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    if (size === 0xffffffff || start + size > bytes.length) return notZip(); // zip64 or truncated
-    const data = bytes.subarray(start, start + size);
-    const room = limits.inflatedBytes - inflated;
-    let part: Uint8Array;
-    if (method === 0) {
-      part = data;
-      if (part.length > room) return tooBig();
-    } else if (method === 8) {
-      try {
-        part = inflateRawSync(data, { maxOutputLength: Math.max(1, room) });
-      } catch (e) {
-        if (e instanceof RangeError) return tooBig();
-        return notZip();
-      }
-    } else return notZip();
-    inflated += part.length;
-    if (inflated > limits.inflatedBytes) return tooBig();
-    if (/^xl\/worksheets\/[^/]+\.xml$/.test(name)) {
-      rows += countTags(part, "row");
-      cells += countTags(part, "c");
-      if (rows > limits.rows) {
-        return refuse("rows", `表格超过 ${limits.rows.toLocaleString("en-US")} 行。`);
-      }
-      if (cells > limits.cells) {
-        return refuse("cells", `表格单元格超过 ${limits.cells.toLocaleString("en-US")} 个，无法读取。`);
+  try {
+    for (const { name, method, data } of dir.entries()) {
+      const room = limits.inflatedBytes - inflated;
+      let part: Uint8Array;
+      if (method === 0) {
+        part = data;
+        if (part.length > room) return tooBig();
+      } else if (method === 8) {
+        try {
+          part = inflateRawSync(data, { maxOutputLength: Math.max(1, room) });
+        } catch (e) {
+          if (e instanceof RangeError) return tooBig();
+          return notZip();
+        }
+      } else return notZip();
+      inflated += part.length;
+      if (inflated > limits.inflatedBytes) return tooBig();
+      if (/^xl\/worksheets\/[^/]+\.xml$/.test(name)) {
+        rows += countTags(part, "row");
+        cells += countTags(part, "c");
+        if (rows > limits.rows) {
+          return refuse("rows", `表格超过 ${limits.rows.toLocaleString("en-US")} 行。`);
+        }
+        if (cells > limits.cells) {
+          return refuse("cells", `表格单元格超过 ${limits.cells.toLocaleString("en-US")} 个，无法读取。`);
+        }
       }
     }
+  } catch (e) {
+    if (e instanceof NotZipError) return notZip();
+    throw e;
   }
   return { ...ok({ inflated, rows, cells }) };
 }

@@ -11,6 +11,7 @@
  * - "child": the org is a direct child of X (correct it, reset its admins' passwords).
  * Anonymous visitors are sent to sign in; anything else is 403.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { getOrg, inSubtree } from "../db/orgs.ts";
 import type { ChildEnv, OrgEnv } from "./env.ts";
@@ -30,18 +31,24 @@ export function allowed(
   return inSubtree(own.path, target.path);
 }
 
+/**
+ * Sends an anonymous visitor to sign in and back here afterwards: a 303 for a page, a 401 with
+ * `HX-Redirect` for htmx (which would otherwise swap the sign-in page into the fragment's place).
+ */
+export function signInFirst(c: Context): Response {
+  const here = new URL(c.req.url);
+  const to = `/login?next=${encodeURIComponent(here.pathname + here.search)}`;
+  if (c.req.header("HX-Request") === "true") {
+    c.header("HX-Redirect", to);
+    return c.body(null, 401);
+  }
+  return c.redirect(to, 303);
+}
+
 /** Signs in, loads `:id` and admits it when it is in the admin's subtree (org app and tree). */
 export const loadOrg = createMiddleware<OrgEnv>(async (c, next) => {
   const session = c.get("session");
-  if (!session) {
-    const next = new URL(c.req.url);
-    const to = `/login?next=${encodeURIComponent(next.pathname + next.search)}`;
-    if (c.req.header("HX-Request") === "true") {
-      c.header("HX-Redirect", to);
-      return c.body(null, 401);
-    }
-    return c.redirect(to, 303);
-  }
+  if (!session) return signInFirst(c);
   const id = Number(c.req.param("id"));
   const { version, store } = c.get("cache");
   const org = Number.isSafeInteger(id)

@@ -20,6 +20,7 @@ import { checkLoginPassword } from "../db/password_check.ts";
 import { refund, reserve } from "../db/throttle.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { clientKey } from "../middleware/client.ts";
+import { signInFirst } from "../middleware/guard.ts";
 import { signIn } from "../middleware/sign_in.ts";
 import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
 import { form, optionalId, text, trimmed } from "../middleware/validate.ts";
@@ -103,7 +104,7 @@ export const auth = new Hono<AppEnv>()
   })
   .get("/account/switch", async (c) => {
     const s = c.get("session");
-    if (!s) return c.redirect("/login", 303);
+    if (!s) return signInFirst(c);
     const list = await orgsOfAccount(c.get("db"), s.accountId);
     return render(
       c,
@@ -121,7 +122,7 @@ export const auth = new Hono<AppEnv>()
   })
   .post("/account/switch", form(switchForm), async (c) => {
     const s = c.get("session");
-    if (!s) return c.redirect("/login", 303);
+    if (!s) return signInFirst(c);
     const orgId = c.req.valid("form").orgId;
     const db = c.get("db");
     const mine = (await orgsOfAccount(db, s.accountId)).find((r) => r.org.id === orgId);

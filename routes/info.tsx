@@ -23,7 +23,7 @@ import { redirectAfterPost, renderError } from "../middleware/render.tsx";
 import { form } from "../middleware/validate.ts";
 
 const text = z.string().trim().max(100).optional().transform((v) => (v ? v : null));
-const count = z.string().trim().max(9).optional();
+const count = z.string().trim().max(100).optional();
 
 /** The info form's fields; personal numbers are normalised by the domain rules. */
 export const infoFormSchema = z.object({

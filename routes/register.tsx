@@ -314,6 +314,8 @@ export const register = new Hono<AppEnv>()
       if (Object.keys(errors).length || !id.ok || !mobile.ok) {
         return person(errors);
       }
+      // Hashed before the lookup, so that "taken" answers no faster than a registration goes on.
+      const passwordHash = await hashPassword(password);
       if (
         await findAccountByIdNumber(db, id.value.idNumber) || await findAccountByLogin(db, mobile.value)
       ) return await taken();
@@ -325,7 +327,7 @@ export const register = new Hono<AppEnv>()
         joinedYm: joined.ok
           ? `${joined.value.year}-${String(joined.value.month).padStart(2, "0")}`
           : values.joined,
-        passwordHash: await hashPassword(password),
+        passwordHash,
         createdAt: now,
       };
     }

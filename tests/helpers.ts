@@ -85,6 +85,24 @@ export const PEOPLE = [
   { idNumber: "360426199101010071", mobile: "13800000004" },
 ] as const;
 
+/** The last registration step's form for a new account (李四, 入团 2010-05, {@link PASSWORD} twice). */
+export function newAccountForm(
+  org: number,
+  code: string,
+  person: { idNumber: string; mobile: string },
+): Record<string, string> {
+  return {
+    org: String(org),
+    position: "书记",
+    code,
+    name: "李四",
+    joined: "2010-05",
+    password: PASSWORD,
+    password2: PASSWORD,
+    ...person,
+  };
+}
+
 /** Options of a request. */
 export interface ReqOpts {
   /** Send as an htmx (non-boosted) request. */

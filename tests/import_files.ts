@@ -2,6 +2,7 @@
 import ExcelJS from "exceljs";
 import { deflateRawSync } from "node:zlib";
 import { COLUMNS, DATA_SHEET } from "../lib/import_rows.ts";
+import { zipDirectory } from "../lib/zip_limits.ts";
 
 /** A cell as written by a user. */
 export type Cell = string | number | null | ExcelJS.CellValue;
@@ -51,28 +52,15 @@ export function uploadForm(bytes: Uint8Array<ArrayBuffer>, name = "下级组织.
 
 /** The text of one entry of a zip (an .xlsx part), read through the central directory. */
 export async function zipEntry(bytes: Uint8Array, name: string): Promise<string> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let eocd = bytes.length - 22;
-  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
-  if (eocd < 0) throw new Error("not a zip");
-  let p = view.getUint32(eocd + 16, true);
-  const count = view.getUint16(eocd + 10, true);
-  for (let i = 0; i < count; i++) {
-    const method = view.getUint16(p + 10, true);
-    const size = view.getUint32(p + 20, true);
-    const nameLen = view.getUint16(p + 28, true);
-    const extra = view.getUint16(p + 30, true);
-    const comment = view.getUint16(p + 32, true);
-    const local = view.getUint32(p + 42, true);
-    const entry = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLen));
-    if (entry === name) {
-      const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-      const data = bytes.slice(start, start + size);
-      if (method === 0) return new TextDecoder().decode(data);
-      const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-      return await new Response(stream).text();
-    }
-    p += 46 + nameLen + extra + comment;
+  const dir = zipDirectory(bytes);
+  if (!dir) throw new Error("not a zip");
+  for (const entry of dir.entries()) {
+    if (entry.name !== name) continue;
+    if (entry.method === 0) return new TextDecoder().decode(entry.data);
+    const stream = new Blob([entry.data.slice()]).stream().pipeThrough(
+      new DecompressionStream("deflate-raw"),
+    );
+    return await new Response(stream).text();
   }
   throw new Error(`no entry ${name}`);
 }

@@ -10,6 +10,7 @@ import { eq } from "drizzle-orm";
 import { orgs } from "../db/schema.ts";
 import { saveImport } from "../db/imports.ts";
 import { type Client, MINI, setup } from "./helpers.ts";
+import { assertListsEveryRoute, fillRoute } from "./routes.ts";
 
 type Role = "anonymous" | "self" | "parent" | "ancestor" | "sibling" | "child";
 const ROLES: Role[] = ["anonymous", "self", "parent", "ancestor", "sibling", "child"];
@@ -108,35 +109,9 @@ const ACCOUNT = ["GET /", "POST /logout", "GET /account/switch", "POST /account/
 /** Queries the public routes need to show their page. */
 const PUBLIC_QUERY: Record<string, string> = { "GET /register/start": "?org=1" };
 
-/** "METHOD path" of a route with its parameter patterns (`{[0-9]+}`) left out. */
-function routeKey(method: string, path: string): string {
-  let out = "", depth = 0;
-  for (const ch of path) {
-    if (ch === "{") depth++;
-    else if (ch === "}") depth--;
-    else if (depth === 0) out += ch;
-  }
-  return `${method} ${out}`;
-}
-
-/** The app's handlers (middleware registered for every method is not a route). */
-function appRoutes(app: Awaited<ReturnType<typeof setup>>["app"]): string[] {
-  return [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => routeKey(r.method, r.path)))];
-}
-
 Deno.test("permissions: every route of the app is listed here, with who may use it", async () => {
   await using t = await setup();
-  const listed = [...Object.keys(ORG_ROUTES), ...PUBLIC, ...ACCOUNT];
-  assert.deepEqual(
-    appRoutes(t.app).filter((r) => !listed.includes(r)),
-    [],
-    "routes the matrix does not cover",
-  );
-  assert.deepEqual(
-    listed.filter((r) => !appRoutes(t.app).includes(r)),
-    [],
-    "listed routes the app does not have",
-  );
+  assertListsEveryRoute(t.app, [...Object.keys(ORG_ROUTES), ...PUBLIC, ...ACCOUNT]);
 });
 
 Deno.test("permissions: every org route for every role (SPEC §8)", async () => {
@@ -158,8 +133,7 @@ Deno.test("permissions: every org route for every role (SPEC §8)", async () => 
   const admins = await t.db.query.orgAdmins.findMany({ where: (a, { eq }) => eq(a.orgId, x.id) });
   const importId = (await saveImport(t.db, x.id, admins[0].accountId, [], new Date()))!;
   const ids: Ids = { id: x.id, cid: child.id, aid: admins[1].accountId, importId };
-  const fill = (s: string, params: Record<string, string> = {}) =>
-    s.replace(/:(\w+)/g, (_, p) => String(params[p] ?? ids[p as keyof Ids]));
+  const fill = (s: string, params: Record<string, string> = {}) => fillRoute(s, { ...ids, ...params });
   const failures: string[] = [];
   const check = async (label: string, res: Response, expected: string) => {
     await res.body?.cancel();

@@ -11,7 +11,17 @@ import type { CheckedRow } from "../lib/import_rows.ts";
 import { readChildRows } from "../lib/import_xlsx.ts";
 import { safeNext } from "../lib/next.ts";
 import { checkZip } from "../lib/zip_limits.ts";
-import { Client, idNumberFor, makeAdmin, MINI, PASSWORD, PEOPLE, setup } from "./helpers.ts";
+import {
+  Client,
+  idNumberFor,
+  makeAdmin,
+  MINI,
+  newAccountForm,
+  PASSWORD,
+  PEOPLE,
+  setup,
+  textOf,
+} from "./helpers.ts";
 import { branchRows, manyRows, uploadForm, xlsxFile, zipBomb } from "./import_files.ts";
 
 const JINAN = 11;
@@ -271,16 +281,7 @@ Deno.test("8: registration answers alike for a taken ID number and a taken mobil
   await using t = await setup();
   await makeAdmin(t.db, MINI.shandong, PEOPLE[0]);
   const code = await codeFor(t, MINI.beijing);
-  const person = (p: { idNumber: string; mobile: string }) => ({
-    org: String(MINI.beijing),
-    position: "书记",
-    code,
-    name: "李四",
-    joined: "2010-05",
-    password: PASSWORD,
-    password2: PASSWORD,
-    ...p,
-  });
+  const person = (p: { idNumber: string; mobile: string }) => newAccountForm(MINI.beijing, code, p);
   const c = t.client();
   const texts = [];
   for (
@@ -306,6 +307,40 @@ Deno.test("8: registration answers alike for a taken ID number and a taken mobil
   }
   assert.equal((await unknown.login("13999999999", "wrong1234")).status, 429);
   assert.equal((await known.login(PEOPLE[0].mobile, "wrong1234")).status, 429);
+  const [{ n }] = await t.db.select({ n: count() }).from(accounts);
+  assert.equal(n, 1);
+});
+
+Deno.test("8: the taken answer is one page for ID number and mobile, only with a valid code, rate-limited", async () => {
+  await using t = await setup();
+  await makeAdmin(t.db, MINI.shandong, PEOPLE[0]);
+  const code = await codeFor(t, MINI.beijing);
+  const person = (p: { idNumber: string; mobile: string }, c = code) => newAccountForm(MINI.beijing, c, p);
+  const byId = { ...PEOPLE[0], mobile: "13700000009" },
+    byMobile = { idNumber: idNumberFor(7), mobile: PEOPLE[0].mobile };
+  // Without a valid code: the code's message, nothing about the account.
+  for (const p of [byId, byMobile]) {
+    const res = await t.client().post("/register", person(p, "ABCDEFGH"));
+    const text = textOf(await res.text());
+    assert.doesNotMatch(text, /已用于其他账号/);
+    assert.match(text, /注册码/);
+  }
+  // With one: the same status and the same page text (the fields keep what each typed, not shown as text).
+  const c = t.client();
+  const answers = [];
+  for (const p of [byId, byMobile, byId, byMobile]) {
+    const res = await c.post("/register", person(p));
+    answers.push({ status: res.status, text: textOf(await res.text()) });
+  }
+  assert.match(answers[0].text, /该身份证号码或手机号码已用于其他账号/);
+  for (const a of answers) assert.deepEqual(a, answers[0]);
+  // Ten answers per client in the window, then a wait; no account was made.
+  for (let i = answers.length; i < 10; i++) {
+    await (await c.post("/register", person(i % 2 ? byId : byMobile))).body?.cancel();
+  }
+  const refused = await c.post("/register", person(byMobile));
+  assert.equal(refused.status, 429);
+  assert.match(textOf(await refused.text()), /尝试次数过多/);
   const [{ n }] = await t.db.select({ n: count() }).from(accounts);
   assert.equal(n, 1);
 });

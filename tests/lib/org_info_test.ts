@@ -111,4 +111,8 @@ Deno.test("info: locked fields, staffing numbers as typed", () => {
   assert.equal(parseCount(undefined), null);
   assert.equal(parseCount("12"), 12);
   assert.ok(Number.isNaN(parseCount("1.5")));
+  // A number of any length is the form's own 422 message, never a refused request.
+  const huge = validateOrgInfo({ ...leading, adminQuota: parseCount("99999999999999999999") });
+  assert.match(huge.errors.adminQuota!, /编制.*不能超过 999,999,999/);
+  assert.equal(validateOrgInfo({ ...leading, adminQuota: 999_999_999 }).errors.adminQuota, undefined);
 });
