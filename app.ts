@@ -4,13 +4,13 @@
  */
 import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
-import { compress } from "hono/compress";
 import type { AppDeps, AppEnv, Throttles } from "./middleware/env.ts";
 import { Throttle } from "./lib/throttle.ts";
 import { dataVersion, VersionedCache } from "./db/cache.ts";
 import { csrf } from "./middleware/csrf.ts";
 import { session } from "./middleware/session.ts";
-import { acceptsGzip, renderError } from "./middleware/render.tsx";
+import { renderError } from "./middleware/render.tsx";
+import { gzip } from "./middleware/gzip.ts";
 import { tree } from "./routes/tree.tsx";
 import { auth } from "./routes/auth.tsx";
 import { register } from "./routes/register.tsx";
@@ -46,8 +46,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   // Slow, metered links: gzip every text response (xlsx is already zipped) for clients that take it.
-  const gzip = compress({ encoding: "gzip" });
-  app.use("*", (c, next) => acceptsGzip(c.req.header("Accept-Encoding")) ? gzip(c, next) : next());
+  app.use("*", gzip());
   app.use("/static/*", async (c, next) => {
     await next();
     if (c.res.ok) {

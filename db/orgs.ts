@@ -41,10 +41,37 @@ export async function getRoot(db: Conn): Promise<Org | undefined> {
   return row;
 }
 
+/**
+ * The columns a row of the child list shows. Only these are read: the local
+ * client builds every value of every row as an object property (about 1 µs
+ * each), so a page of 100 whole rows (35 columns) costs 2.6 ms and of these 10
+ * 0.9 ms on the national tree.
+ */
+export const childListColumns = {
+  id: orgs.id,
+  shortName: orgs.shortName,
+  fullName: orgs.fullName,
+  category: orgs.category,
+  sortOrder: orgs.sortOrder,
+  adminCount: orgs.adminCount,
+  infoComplete: orgs.infoComplete,
+  confirmedAt: orgs.confirmedAt,
+  childCount: orgs.childCount,
+  subOrgs: orgs.subOrgs,
+};
+
+/** A child as the child list reads it. */
+export type ChildListOrg = Pick<Org, keyof typeof childListColumns>;
+
 /** One page of direct children in sibling order (`offset` rows skipped; the (parent, sort order) index). */
-export function childrenPage(db: Conn, parentId: number, offset: number, limit: number): Promise<Org[]> {
-  return db.select().from(orgs).where(eq(orgs.parentId, parentId)).orderBy(asc(orgs.sortOrder), asc(orgs.id))
-    .limit(limit).offset(offset);
+export function childrenPage(
+  db: Conn,
+  parentId: number,
+  offset: number,
+  limit: number,
+): Promise<ChildListOrg[]> {
+  return db.select(childListColumns).from(orgs).where(eq(orgs.parentId, parentId))
+    .orderBy(asc(orgs.sortOrder), asc(orgs.id)).limit(limit).offset(offset);
 }
 
 /** Every direct child's id, position and names, in sibling order (the code sheet lists them all). */
@@ -88,6 +115,18 @@ export function treeItems(db: Conn, parentId: number, offset = 0, limit = -1) {
     subComplete: orgs.subComplete,
   }).from(orgs).where(eq(orgs.parentId, parentId)).orderBy(asc(orgs.sortOrder), asc(orgs.id))
     .limit(limit).offset(offset);
+}
+
+/** Ids, names and paths of an org's ancestors, root first, the org itself excluded (breadcrumbs). */
+export async function ancestorNames(
+  db: Conn,
+  org: Pick<Org, "path" | "id">,
+): Promise<Pick<Org, "id" | "shortName" | "path">[]> {
+  const ids = pathIds(org.path).filter((id) => id !== org.id);
+  if (ids.length === 0) return [];
+  const rows = await db.select({ id: orgs.id, shortName: orgs.shortName, path: orgs.path }).from(orgs)
+    .where(inArray(orgs.id, ids));
+  return rows.sort((a, b) => a.path.length - b.path.length);
 }
 
 /** Ancestors of an org, root first, the org itself excluded. */

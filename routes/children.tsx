@@ -17,7 +17,7 @@ import { createChildren, moveSibling, siblingNames } from "../db/children.ts";
 import { pace, writeTx } from "../db/client.ts";
 import { issueCodes, validCodes } from "../db/codes.ts";
 import { infoOf, writeInfo } from "../db/org_info.ts";
-import { childNames, childrenPage, getOrg, siblingsBefore } from "../db/orgs.ts";
+import { type ChildListOrg, childNames, childrenPage, getOrg, siblingsBefore } from "../db/orgs.ts";
 import type { Org } from "../db/schema.ts";
 import { checkNewChild } from "../lib/new_child.ts";
 import { type Category, categoryOf, INDUSTRIES } from "../lib/org_rules.ts";
@@ -28,7 +28,7 @@ import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
 
 /** A child as a list row. */
-export const childRow = (o: Org): ChildRow => ({
+export const childRow = (o: ChildListOrg): ChildRow => ({
   id: o.id,
   shortName: o.shortName,
   fullName: o.fullName,

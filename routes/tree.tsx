@@ -1,6 +1,6 @@
 /** The org tree browser: /tree/:id is a full page, or the children fragment for htmx. */
 import { Hono } from "hono";
-import { ancestorsOf, treeItems } from "../db/orgs.ts";
+import { ancestorNames, treeItems } from "../db/orgs.ts";
 import { TREE_PER_PAGE, TreeChildren, TreeItems, TreePage } from "../components/Tree.tsx";
 import { listPage } from "../components/Pager.tsx";
 import { guard } from "../middleware/guard.ts";
@@ -39,7 +39,7 @@ export const tree = new Hono<AppEnv>()
     }
     const items = await pageItems();
     const top = c.get("session")!.org;
-    const trail = [...(await ancestorsOf(db, org)), org].filter((o) => o.path.startsWith(top.path));
+    const trail = [...(await ancestorNames(db, org)), org].filter((o) => o.path.startsWith(top.path));
     return render(
       c,
       org.shortName,
