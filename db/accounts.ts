@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { Tx } from "./client.ts";
 import { applyChange, type Conn, getOrg } from "./orgs.ts";
 import { type Account, accounts, orgAdmins, orgs, sessions } from "./schema.ts";
+import { changedAccount, changedSession, nothing } from "./changes.ts";
 
 /** Session lifetime. */
 export const SESSION_DAYS = 7;
@@ -83,6 +84,7 @@ export async function addAdmin(
     codeId,
     createdAt: now,
   });
+  changedAccount(tx, accountId);
   const org = (await getOrg(tx, orgId))!;
   await applyChange(tx, orgId, { adminCount: org.adminCount + 1 });
 }
@@ -95,6 +97,7 @@ export async function createSession(
   secret: string,
   now: Date,
 ): Promise<void> {
+  nothing(db); // a new secret: nothing cached can be about it
   await db.insert(sessions).values({
     id: sha256(secret),
     accountId,
@@ -119,6 +122,7 @@ export async function loadSession(db: Conn, secret: string, now: Date) {
 
 /** Ends a session. */
 export async function deleteSession(db: Conn, secret: string): Promise<void> {
+  changedSession(db, sha256(secret));
   await db.delete(sessions).where(eq(sessions.id, sha256(secret)));
 }
 
@@ -128,6 +132,7 @@ export async function setSessionOrg(
   secret: string,
   orgId: number,
 ): Promise<void> {
+  changedSession(db, sha256(secret));
   await db.update(sessions).set({ orgId }).where(
     eq(sessions.id, sha256(secret)),
   );
@@ -139,6 +144,7 @@ export async function deleteSessionsOf(
   accountId: number,
   now: Date,
 ): Promise<void> {
+  changedAccount(db, accountId);
   await db.delete(sessions).where(
     or(eq(sessions.accountId, accountId), lt(sessions.expiresAt, now)),
   );

@@ -4,6 +4,7 @@ import { add, ownFlags, zero } from "../lib/counters.ts";
 import { type Category, checkShortName } from "../lib/org_rules.ts";
 import { breathe, pace, type Tx } from "./client.ts";
 import { auditMany } from "./audit.ts";
+import { changedChildrenOf, createdOrgs } from "./changes.ts";
 import { applyChange, childPath, countsToColumns, getOrg } from "./orgs.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 import { indexNames } from "./search.ts";
@@ -87,6 +88,7 @@ export async function createChildren(
     await pace();
   }
   await indexNames(tx, rows.map((r) => ({ id: r.id!, path: r.path, shortName: r.shortName })));
+  createdOrgs(tx, rows.map((r) => r.id!));
   // Requested positions: move each such child into place.
   for (const [i, c] of children.entries()) {
     if (c.sortOrder && c.sortOrder < rows[i].sortOrder!) {
@@ -117,6 +119,7 @@ export async function createChildren(
 /** Moves a child to sort position `pos` among its siblings, shifting the others. */
 export async function placeAt(tx: Tx, parentId: number, childId: number, pos: number): Promise<void> {
   const child = (await getOrg(tx, childId))!;
+  changedChildrenOf(tx, parentId);
   const from = child.sortOrder;
   if (pos === from) return;
   if (pos < from) {
@@ -140,6 +143,7 @@ export async function moveSibling(tx: Tx, child: Org, direction: -1 | 1): Promis
     ),
   ).orderBy(direction < 0 ? desc(orgs.sortOrder) : asc(orgs.sortOrder)).limit(1);
   if (!neighbour) return false;
+  changedChildrenOf(tx, child.parentId!);
   await tx.update(orgs).set({ sortOrder: neighbour.sortOrder }).where(eq(orgs.id, child.id));
   await tx.update(orgs).set({ sortOrder: child.sortOrder }).where(eq(orgs.id, neighbour.id));
   return true;

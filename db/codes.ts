@@ -5,6 +5,7 @@ import { pace, type Tx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { auditMany } from "./audit.ts";
 import { orgs, regCodes } from "./schema.ts";
+import { nothing } from "./changes.ts";
 
 /** A code as shown to the issuing admin. */
 export interface IssuedCode {
@@ -52,6 +53,7 @@ export async function issueCodes(
   issuer: { accountId: number | null },
   now: Date,
 ): Promise<IssuedCode[]> {
+  nothing(tx); // codes are never part of a cached read
   const existing = await validCodes(tx, orgIds, now);
   const missing = orgIds.filter((id) => !existing.has(id));
   const paths = new Map<number, string>();
@@ -146,6 +148,7 @@ export async function redeemCode(
   accountId: number,
   now: Date,
 ): Promise<boolean> {
+  nothing(tx);
   const res = await tx.update(regCodes).set({ usedAt: now, usedBy: accountId })
     .where(
       and(

@@ -11,6 +11,7 @@ import { createChildren } from "./children.ts";
 import { breathe, type Db, pace, type Tx, writeTx } from "./client.ts";
 import { type Conn, getOrg } from "./orgs.ts";
 import { imports, orgs } from "./schema.ts";
+import { nothing } from "./changes.ts";
 
 /** Unconfirmed uploads are kept this long. */
 export const KEEP_MS = 7 * 86400_000;
@@ -48,6 +49,7 @@ export async function saveImport(
 ): Promise<string> {
   const id = generateSecret(12);
   await writeTx(db, async (tx) => {
+    nothing(tx); // uploads waiting for confirmation are never part of a cached read
     await tx.delete(imports).where(lt(imports.createdAt, new Date(now.getTime() - KEEP_MS)));
     await tx.insert(imports).values({ id, orgId, accountId, rows, createdAt: now });
   });

@@ -5,6 +5,7 @@
 import { and, asc, count, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { add, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
 import type { Db, Tx } from "./client.ts";
+import { changedOrg } from "./changes.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 
 /** Either the database or an open transaction. */
@@ -204,6 +205,7 @@ export async function applyChange(
 ): Promise<void> {
   const org = await getOrg(tx, orgId);
   if (!org) throw new Error(`org ${orgId} not found`);
+  changedOrg(tx, org.path);
   const chain = [org, ...(await ancestorsOf(tx, org)).reverse()];
   let delta = below;
   for (let i = 0; i < chain.length; i++) {

@@ -9,6 +9,7 @@ import { defaultSchedule, type Schedule } from "../lib/deadlines.ts";
 import type { Conn } from "./orgs.ts";
 import { counterColumns, subtreeOf } from "./orgs.ts";
 import { type Org, orgs, settings } from "./schema.ts";
+import { everything } from "./changes.ts";
 
 /** The figures of a set of orgs. */
 export interface Figures {
@@ -176,6 +177,7 @@ export async function getSchedule(db: Conn, now: Date): Promise<Schedule> {
 
 /** Stores the schedule. */
 export async function setSchedule(db: Conn, s: Schedule): Promise<void> {
+  everything(db); // every progress page shows the deadlines
   await db.insert(settings).values({ key: SCHEDULE_KEY, value: s }).onConflictDoUpdate({
     target: settings.key,
     set: { value: s },
