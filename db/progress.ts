@@ -160,9 +160,16 @@ export const PROBLEMS = {
 /** A problem kind. */
 export type ProblemKind = keyof typeof PROBLEMS;
 
-/** One page of problem orgs in a subtree (the root itself included), keyset-paged by path. */
+/** One page of problem orgs in a subtree (the root itself included), keyset-paged by path; what the lists show. */
 export function problemPage(db: Conn, rootPath: string, kind: ProblemKind, after?: string, limit = 50) {
-  return db.select().from(orgs).where(
+  return db.select({
+    id: orgs.id,
+    path: orgs.path,
+    shortName: orgs.shortName,
+    fullName: orgs.fullName,
+    level: orgs.level,
+    category: orgs.category,
+  }).from(orgs).where(
     and(subtreeOf(rootPath), PROBLEMS[kind].where, after ? gt(orgs.path, after) : undefined),
   ).orderBy(asc(orgs.path)).limit(limit);
 }
