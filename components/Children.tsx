@@ -13,8 +13,6 @@ export interface ChildRow {
   adminCount: number;
   infoComplete: number;
   confirmed: boolean;
-  childCount: number;
-  subOrgs: number;
 }
 
 /** Status of a child in words. */

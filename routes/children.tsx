@@ -37,8 +37,6 @@ export const childRow = (o: ChildListOrg): ChildRow => ({
   adminCount: o.adminCount,
   infoComplete: o.infoComplete,
   confirmed: o.confirmedAt !== null,
-  childCount: o.childCount,
-  subOrgs: o.subOrgs,
 });
 
 /**
