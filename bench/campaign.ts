@@ -50,6 +50,8 @@ const { values: opts } = parseArgs({
     connections: { type: "string", default: "64" },
     threads: { type: "string", default: "2" },
     admins: { type: "string", default: "360" },
+    /** Also run every mix against a server without the page cache (AppDeps.pageCache false). */
+    "without-page-cache": { type: "boolean", default: false },
     /** Requests per second assumed when sizing the single-use parts of the list (codes, Excel files). */
     rate: { type: "string", default: "4000" },
   },
@@ -272,7 +274,7 @@ async function prepareMix(share: number, tag: string): Promise<string> {
   });
 
   // Registrations: one code per child, each child at most once, spread over the admins.
-  const regCount = share ? 2 * expected(0.1) : 0;
+  const regCount = share ? 4 * expected(0.1) : 0;
   const regKids: { id: number; category: number }[] = [];
   for (let round = 0; regKids.length < regCount && round < 100; round++) {
     for (const p of plans) {
@@ -311,7 +313,7 @@ async function prepareMix(share: number, tag: string): Promise<string> {
 
   // Excel imports: small files of new 团支部 (written by another process: exceljs stays out of this one).
   const importers = plans.filter((p) => categoryOf(p.org.category)?.mayHaveChildren);
-  const importCount = share ? Math.min(2 * expected(0.04), 600) : 0;
+  const importCount = share ? Math.min(4 * expected(0.04), 800) : 0;
   const imports: string[] = [];
   if (importCount) {
     const made = await new Deno.Command(Deno.execPath(), {
@@ -360,7 +362,7 @@ async function prepareMix(share: number, tag: string): Promise<string> {
   };
   const repeatable = shuffle(writes);
   const single = shuffle([...registrations, ...imports]);
-  const total = Math.max(repeatable.length, 2 * expected(1));
+  const total = Math.max(repeatable.length, 4 * expected(1));
   const mixed: string[] = [];
   for (let i = 0, s = 0; i < total; i++) {
     if (s < single.length && (i * single.length) / total >= s) mixed.push(single[s++]);
@@ -381,11 +383,11 @@ async function prepareMix(share: number, tag: string): Promise<string> {
 const lua = new URL("./campaign.lua", import.meta.url).pathname;
 const serverFlags = ["run", "-A", "--v8-flags=--max-old-space-size=256,--max-semi-space-size=2"];
 
-async function spawnServer(script: string, args: string[]) {
+async function spawnServer(script: string, args: string[], env: Record<string, string> = {}) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = new Deno.Command(Deno.execPath(), {
     args: [...serverFlags, new URL(script, import.meta.url).pathname, ...args, String(port)],
-    env: { MALLOC_ARENA_MAX: "2" },
+    env: { MALLOC_ARENA_MAX: "2", ...env },
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -482,7 +484,7 @@ const hello = await spawnServer("./hello_server.ts", []);
 ceilings.push(rps(await wrk(hello.url, 5)));
 log(`hello-world ceiling: ${ceilings[0].toFixed(0)} req/s`);
 
-const results: { share: number; run: Run; rss: number }[] = [];
+const results: { share: number; run: Run; rss: number; uncached?: Run }[] = [];
 let clientCheck = 0;
 for (const share of mixes) {
   const tag = String(Math.floor(Math.random() * 9000) + 1000);
@@ -498,7 +500,15 @@ for (const share of mixes) {
   const run = await wrk(server.url, duration, [list, String(share), String(threads), "2"]);
   const rss = await server.peakRss();
   await server.stop();
-  results.push({ share, run, rss });
+  let uncached: Run | undefined;
+  if (opts["without-page-cache"]) {
+    const bare = await spawnServer("./campaign_server.ts", [file], { PAGE_CACHE: "0" });
+    await wrk(bare.url, WARM, [list, String(share), String(threads), "3"]);
+    uncached = await wrk(bare.url, duration, [list, String(share), String(threads), "4"]);
+    await bare.stop();
+    log(`mix ${share}% without the page cache: ${rps(uncached).toFixed(0)} req/s`);
+  }
+  results.push({ share, run, rss, uncached });
   const errors = [...run.actions.values()].reduce((a, b) => a + b.errors, 0) + run.socketErrors;
   log(`mix ${share}%: ${rps(run).toFixed(0)} req/s, ${errors} errors, peak RSS ${(rss / 1e6).toFixed(0)} MB`);
   for (const s of run.samples.slice(0, 5)) log(`  error: ${s}`);
@@ -610,6 +620,19 @@ for (const a of order) {
 }
 const all = (f: (r: (typeof results)[number]) => string) => results.map(f).join(" | ");
 lines.push(`| **throughput** | ${all((r) => `**${rps(r.run).toFixed(0)} req/s**`)} | |`);
+if (results.some((r) => r.uncached)) {
+  lines.push(
+    `| throughput without the page cache | ${
+      all((r) =>
+        r.uncached
+          ? `${rps(r.uncached).toFixed(0)} req/s, p99 ${
+            ms(Math.max(...[...r.uncached.actions.values()].map((x) => x.p99)))
+          } ms, ${[...r.uncached.actions.values()].reduce((a, b) => a + b.errors, 0)} errors`
+          : "–"
+      )
+    } | |`,
+  );
+}
 lines.push(
   `| share of the hello-world ceiling (${ceiling.toFixed(0)} req/s) | ${
     all((r) => `${(rps(r.run) / ceiling * 100).toFixed(1)}%`)

@@ -1,7 +1,7 @@
 /**
  * The app as `deno task start` serves it, for `bench:campaign`: the same
  * database options and V8 flags (set by the caller), plus one thing the load
- * tool needs: the request's `X-Bench` header (an id the Lua script gave it)
+ * tool needs: `PAGE_CACHE=0` turns the page cache off, and the request's `X-Bench` header (an id the Lua script gave it)
  * is echoed on the response, so the script can time each action separately.
  *
  *   deno run -A bench/campaign_server.ts <file.db> <port>

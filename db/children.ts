@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import { add, ownFlags, zero } from "../lib/counters.ts";
 import { type Category, checkShortName } from "../lib/org_rules.ts";
-import { breathe, pace, type Tx } from "./client.ts";
+import { pace, type Tx } from "./client.ts";
 import { auditMany } from "./audit.ts";
 import { changedChildrenOf, createdOrgs } from "./changes.ts";
 import { applyChange, childPath, countsToColumns, getOrg } from "./orgs.ts";
@@ -57,7 +57,7 @@ export async function createChildren(
     .where(eq(orgs.parentId, parentId));
   let delta = zero();
   let next = maxSort;
-  await breathe();
+  await pace();
   const rows: NewOrg[] = children.map((c, i) => {
     const id = maxId + i + 1;
     const own = ownFlags({
