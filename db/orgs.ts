@@ -141,7 +141,7 @@ export async function ancestorsOf(
 }
 
 /** The counters of a row as a vector. */
-export function subCounts(o: Org): Counts {
+export function subCounts(o: CounterColumns): Counts {
   return {
     orgs: o.subOrgs,
     withAdmin: o.subWithAdmin,
@@ -167,6 +167,9 @@ export const counterColumns = {
   subBadLeaf: orgs.subBadLeaf,
   subBadName: orgs.subBadName,
 };
+
+/** What the counter update of an ancestor chain reads per row. */
+const chainColumns = { id: orgs.id, path: orgs.path, category: orgs.category, ...counterColumns };
 
 /** The counter columns of a row. */
 export type CounterColumns = Pick<
@@ -201,15 +204,19 @@ export async function applyChange(
   below: Counts = zero(),
   childDelta = 0,
 ): Promise<void> {
-  const org = await getOrg(tx, orgId);
+  // The org and its ancestors with just their flags and counters (a third of the columns of a whole row).
+  const [org] = await tx.select(chainColumns).from(orgs).where(eq(orgs.id, orgId));
   if (!org) throw new Error(`org ${orgId} not found`);
   changedOrg(tx, org.path);
-  const chain = [org, ...(await ancestorsOf(tx, org)).reverse()];
+  const above = pathIds(org.path).filter((id) => id !== org.id);
+  const rows = above.length ? await tx.select(chainColumns).from(orgs).where(inArray(orgs.id, above)) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const chain = [org, ...above.reverse().map((id) => byId.get(id)!).filter(Boolean)];
   let delta = below;
   for (let i = 0; i < chain.length; i++) {
     const node = chain[i];
     const before = ownFlags(node);
-    const next = { ...node, ...(i === 0 ? changes : {}) } as Org;
+    const next = { ...node, ...(i === 0 ? changes : {}) } as typeof node;
     next.childCount = node.childCount + (i === 0 ? childDelta : 0);
     const ownBranch = (next.category === 5 ? 1 : 0) -
       (node.category === 5 ? 1 : 0);
