@@ -12,12 +12,6 @@ export interface UploadFormProps {
   error?: string;
 }
 
-/** Sets the upload bar from htmx's progress events (upload progress). */
-const PROGRESS = {
-  "hx-on::xhr:progress":
-    "if(event.detail.lengthComputable){var b=this.querySelector('progress');b.value=Math.round(event.detail.loaded/event.detail.total*100)}",
-};
-
 /** Step 1: download the template, upload the filled file. */
 export function UploadForm({ orgId, csrf, error }: UploadFormProps) {
   const url = `/orgs/${orgId}/import`;
@@ -33,7 +27,6 @@ export function UploadForm({ orgId, csrf, error }: UploadFormProps) {
       hx-swap="outerHTML"
       hx-indicator="#upload-progress"
       hx-disabled-elt="find button"
-      {...PROGRESS}
       class="narrow"
     >
       <Csrf token={csrf} />

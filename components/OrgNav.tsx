@@ -11,11 +11,14 @@ export interface OrgHead {
   childCount: number;
 }
 
-/** Tabs of an org; `self` adds the tabs only the org's own admin has. */
+/** The tabs of an org's pages. */
+export type OrgTab = "overview" | "info" | "children" | "progress" | "tree" | "search" | "audit" | "export";
+
+/** Tabs of an org; `self` names the tab 下级组织管理 for the org's own admin. */
 export function OrgNav(
-  { org, current, self }: { org: OrgHead; current: string; self: boolean },
+  { org, current, self }: { org: OrgHead; current: OrgTab; self: boolean },
 ) {
-  const tabs: [string, string][] = [
+  const tabs: [OrgTab, string][] = [
     ["overview", `/orgs/${org.id}`],
     ["info", `/orgs/${org.id}/info`],
     ["children", `/orgs/${org.id}/children`],
@@ -25,7 +28,7 @@ export function OrgNav(
     ["audit", `/orgs/${org.id}/audit`],
     ["export", `/orgs/${org.id}/export`],
   ];
-  const labels: Record<string, string> = {
+  const labels: Record<OrgTab, string> = {
     overview: "概况",
     info: "组织信息",
     children: self ? "下级组织管理" : "下级组织",

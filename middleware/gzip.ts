@@ -15,18 +15,19 @@
 import { gzipSync } from "node:zlib";
 import { createMiddleware } from "hono/factory";
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from "hono/utils/compress";
-import { acceptsGzip } from "./render.tsx";
+import { accepts } from "hono/accepts";
 
 const THRESHOLD = 1024;
 const IN_ONE_PIECE = 1024 * 1024;
 const NO_TRANSFORM = /(?:^|,)\s*?no-transform\s*?(?:,|$)/i;
 const VARY_ENCODING = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
 
-/** The gzip middleware: a no-op for clients that do not send `Accept-Encoding: gzip`. */
+/** The gzip middleware: a no-op for clients that do not accept gzip. */
 export const gzip = () =>
   createMiddleware(async (c, next) => {
     await next();
-    if (!acceptsGzip(c.req.header("Accept-Encoding")) || c.req.method === "HEAD") return;
+    if (c.req.method === "HEAD" || !c.req.header("Accept-Encoding")) return;
+    if (accepts(c, { header: "Accept-Encoding", supports: ["gzip"], default: "identity" }) !== "gzip") return;
     const res = c.res;
     const type = res.headers.get("Content-Type");
     const length = Number(res.headers.get("Content-Length") ?? NaN);
