@@ -82,6 +82,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("now", now);
     c.set("secure", deps.secureCookies ?? false);
     c.set("trustProxy", deps.trustProxy ?? []);
+    c.set("pageCache", deps.pageCache ?? true);
     // Middleware here adds headers to the finished response rather than preparing them with c.header():
     // cheaper, and it lets a handler answer with a copy of a prebuilt Response (the cached tree fragments).
     await next();

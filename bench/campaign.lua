@@ -158,6 +158,9 @@ function done(summary, latency, requests)
       local into = all[a] or {}
       into[#into + 1] = tv[i]
       all[a] = into
+      local every = all["all requests"] or {}
+      every[#every + 1] = tv[i]
+      all["all requests"] = every
     end
     for k, a in ipairs(tn) do errors[a] = (errors[a] or 0) + te[k] end
     for _, s in ipairs(t:get("samples")) do out[#out + 1] = s end

@@ -11,7 +11,7 @@ import { openDb } from "../db/client.ts";
 
 const [file, port] = Deno.args;
 const db = await openDb(`file:${file}`, { backgroundCheckpoints: true });
-const app = createApp({ db });
+const app = createApp({ db, pageCache: Deno.env.get("PAGE_CACHE") !== "0" });
 Deno.serve({ hostname: "127.0.0.1", port: Number(port), onListen() {} }, async (req) => {
   const id = req.headers.get("X-Bench");
   const res = await app.fetch(req);

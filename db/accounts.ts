@@ -177,6 +177,7 @@ export async function issueResetCode(
   r: { org: Org; accountId: number; code: string; issuedBy: number; issuerOrgId: number; now: Date },
 ): Promise<Date> {
   const expiresAt = new Date(r.now.getTime() + RESET_TTL_MS);
+  nothing(tx); // reset codes are never part of a cached read
   await tx.insert(resetCodes).values({
     accountId: r.accountId,
     codeHash: sha256(r.code),

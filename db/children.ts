@@ -139,6 +139,7 @@ export async function placeAt(tx: Tx, parentId: number, childId: number, pos: nu
 
 /** Swaps a child with its previous (-1) or next (+1) sibling. Returns false at either end. */
 export async function moveSibling(tx: Tx, child: Org, direction: -1 | 1): Promise<boolean> {
+  changedChildrenOf(tx, child.parentId!);
   const [neighbour] = await tx.select().from(orgs).where(
     and(
       eq(orgs.parentId, child.parentId!),
@@ -146,7 +147,6 @@ export async function moveSibling(tx: Tx, child: Org, direction: -1 | 1): Promis
     ),
   ).orderBy(direction < 0 ? desc(orgs.sortOrder) : asc(orgs.sortOrder)).limit(1);
   if (!neighbour) return false;
-  changedChildrenOf(tx, child.parentId!);
   await tx.update(orgs).set({ sortOrder: neighbour.sortOrder }).where(eq(orgs.id, child.id));
   await tx.update(orgs).set({ sortOrder: child.sortOrder }).where(eq(orgs.id, neighbour.id));
   return true;

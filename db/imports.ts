@@ -84,6 +84,7 @@ export async function confirmImport(
   actorId: number,
   now: Date,
 ): Promise<number | null> {
+  nothing(tx); // the batch row itself; new children name their parent (createChildren)
   const [fresh] = await tx.select({ doneAt: imports.doneAt }).from(imports).where(eq(imports.id, imp.id));
   if (!fresh || fresh.doneAt) return null;
   const parent = (await getOrg(tx, imp.orgId))!;

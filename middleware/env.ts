@@ -25,6 +25,8 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** Addresses of reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY). */
   trustProxy?: string[];
+  /** Keep finished org pages per viewer until a write changes them (middleware/page_cache.ts; default on). */
+  pageCache?: boolean;
 }
 
 /** Context variables. */
@@ -38,6 +40,8 @@ export type AppEnv = {
     cache: { version: string; store: VersionedCache };
     /** Reverse proxies whose forwarded address is believed. */
     trustProxy: string[];
+    /** Whether the per-viewer page cache is on. */
+    pageCache: boolean;
     csrf: string;
     viewer: Viewer | null;
     session: SessionInfo | null;
