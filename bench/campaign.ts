@@ -39,7 +39,7 @@ import { accounts, type Org, orgs } from "../db/schema.ts";
 import { checkDigit } from "../lib/id_number.ts";
 import { hashPassword } from "../lib/password.ts";
 import { categoryOf, LEADING_POSITIONS, OTHER_POSITIONS } from "../lib/org_rules.ts";
-import { stopSheetThread } from "../lib/sheet_thread.ts";
+import { SheetThread } from "../lib/sheet_thread.ts";
 
 const { values: opts } = parseArgs({
   args: Deno.args,
@@ -73,7 +73,7 @@ try {
 const log = (s: string) => console.error(s);
 
 // ---- setup: the org with 5,000 children, and who the virtual admins are -----------------------------
-const db = await openDb(`file:${file}`);
+const db = (await openDb(`file:${file}`)).db;
 const BIG = "压测五千团委";
 let [big] = await db.select().from(orgs).where(eq(orgs.shortName, BIG));
 if (!big || big.childCount < 5000) {
@@ -520,8 +520,9 @@ const ceiling = Math.max(...ceilings);
 // ---- server time per page kind, in process, on the same tree -------------------------------------------
 const [{ orgCount }] = await db.select({ orgCount: orgs.subOrgs }).from(orgs).where(eq(orgs.id, 1));
 closeDb(db);
-const served = await openDb(`file:${file}`);
-const app = createApp({ db: served });
+const served = (await openDb(`file:${file}`)).db;
+const sheets = new SheetThread();
+const app = createApp({ db: served, sheets });
 const lastList = (await Deno.readTextFile(`${dir}${(await latestList())}`)).split("\n");
 async function latestList() {
   const names: { name: string; at: number }[] = [];
@@ -568,7 +569,7 @@ for (const [action, list] of byAction) {
   });
 }
 closeDb(served);
-stopSheetThread();
+sheets.close();
 
 // ---- the report ----------------------------------------------------------------------------------------
 const order = [

@@ -212,3 +212,16 @@ export async function applyChange(
     }).where(eq(orgs.id, node.id));
   }
 }
+
+/**
+ * Reserves `n` consecutive org ids and returns the first: one atomic
+ * UPDATE … RETURNING on the sequence row, so concurrent writers (other
+ * instances) never take the same ids, whatever transaction they are in.
+ */
+export async function reserveIds(db: Conn, n: number): Promise<number> {
+  const rows = await db.all<{ first: number }>(
+    sql`UPDATE id_sequences SET next = next + ${n} WHERE name = 'orgs' RETURNING next - ${n} AS first`,
+  );
+  if (!rows[0]) throw new Error("id_sequences has no 'orgs' row: run the migrations");
+  return Number(rows[0].first);
+}

@@ -183,3 +183,23 @@ export const imports = sqliteTable("imports", {
 export type Org = typeof orgs.$inferSelect;
 export type NewOrg = typeof orgs.$inferInsert;
 export type Account = typeof accounts.$inferSelect;
+
+/**
+ * The data version (one row, id 1): every write transaction adds one. Instances sample it to drop
+ * their read caches, so a write on one instance (a sign-out) is seen by the others' caches; SQLite's
+ * `PRAGMA data_version` never moves over a libSQL server connection.
+ */
+export const dataVersion = sqliteTable("data_version", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull().default(0),
+});
+
+/**
+ * Id sequences for rows whose ids are needed before they are inserted (an org's path contains
+ * its id): `reserveIds` takes a block with one UPDATE … RETURNING, so two writers can never both
+ * take the same ids (no `max(id) + 1`).
+ */
+export const idSequences = sqliteTable("id_sequences", {
+  name: text("name").primaryKey(),
+  next: integer("next").notNull(),
+});

@@ -14,7 +14,6 @@ import { audit } from "../db/audit.ts";
 import { createChildOnce, moveSibling, siblingNames } from "../db/children.ts";
 import { writeTx } from "../db/client.ts";
 import { type ChildListOrg, childrenPage, getOrg, siblingsBefore } from "../db/orgs.ts";
-import type { Org } from "../db/schema.ts";
 import { alreadyInitialised, checkNewChild } from "../lib/new_child.ts";
 import { mayHaveChildren } from "../lib/org_rules.ts";
 import type { OrgEnv } from "../middleware/env.ts";

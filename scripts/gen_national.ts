@@ -53,7 +53,7 @@ try {
 } catch { /* fresh */ }
 for (const suffix of ["-wal", "-shm"]) await Deno.remove(out + suffix).catch(() => {});
 const t0 = performance.now();
-const db = await openDb(`file:${out}`);
+const db = (await openDb(`file:${out}`)).db;
 const divisions = await loadDivisions();
 await initialiseTree(db, divisions);
 const seed = buildInitialTree(divisions);
@@ -300,6 +300,11 @@ for (let start = initialised + 1; start <= n; start += 50_000) {
   written += end - start + 1;
   console.error(`written ${written.toLocaleString()} / ${(n - initialised).toLocaleString()}`);
 }
+// The generator chose ids initialised+1 … n itself: the sequence continues after them.
+await client.execute({
+  sql: "UPDATE id_sequences SET next = max(next, ?) WHERE name = 'orgs'",
+  args: [n + 1],
+});
 console.error("indexing names …");
 await client.execute(`INSERT OR IGNORE INTO org_name_grams (gram, path, org_id)
   WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 60)
