@@ -4,7 +4,6 @@
  */
 import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
-import { compress } from "hono/compress";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import type { Context } from "hono";
@@ -13,6 +12,7 @@ import { dataVersion, VersionedCache } from "./db/cache.ts";
 import { csrf } from "./middleware/csrf.ts";
 import { session } from "./middleware/session.ts";
 import { renderError } from "./middleware/render.tsx";
+import { gzip } from "./middleware/gzip.ts";
 import { tree } from "./routes/tree.tsx";
 import { auth } from "./routes/auth.tsx";
 import { register } from "./routes/register.tsx";
@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   // Slow, metered links: gzip every text response (xlsx is already zipped) for clients that take it.
-  app.use("*", compress({ encoding: "gzip" }));
+  app.use("*", gzip());
   // Added to the finished response (after next()), so prebuilt responses get them too.
   app.use(
     "*",
@@ -85,6 +85,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("secure", deps.secureCookies ?? false);
     c.set("trustProxy", deps.trustProxy ?? []);
     c.set("publicUrl", deps.publicUrl);
+    c.set("pageCache", deps.pageCache ?? true);
     // Middleware here adds headers to the finished response rather than preparing them with c.header():
     // cheaper, and it lets a handler answer with a copy of a prebuilt Response (the cached tree fragments).
     await next();

@@ -5,6 +5,7 @@ import type { Tx } from "./client.ts";
 import { applyChange, type Conn, getOrg } from "./orgs.ts";
 import { type Account, accounts, type Org, orgAdmins, orgs, resetCodes, sessions } from "./schema.ts";
 import { audit } from "./audit.ts";
+import { changedAccount, changedSession, nothing } from "./changes.ts";
 
 /** Session lifetime: at most 7 days from sign-in… */
 export const SESSION_DAYS = 7;
@@ -88,6 +89,7 @@ export async function addAdmin(
     codeId,
     createdAt: now,
   });
+  changedAccount(tx, accountId);
   const org = (await getOrg(tx, orgId))!;
   await applyChange(tx, orgId, { adminCount: org.adminCount + 1 });
 }
@@ -101,6 +103,7 @@ export async function createSession(
   now: Date,
   csrf: string | null = null,
 ): Promise<void> {
+  nothing(db); // a new secret: nothing cached can be about it
   await db.insert(sessions).values({
     id: sha256(secret),
     accountId,
@@ -114,6 +117,7 @@ export async function createSession(
 
 /** Records that a session was used at `now`. */
 export async function touchSession(db: Conn, secret: string, now: Date): Promise<void> {
+  changedSession(db, sha256(secret)); // its cached copy holds the idle deadline
   await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sha256(secret)));
 }
 
@@ -136,6 +140,7 @@ export async function loadSession(db: Conn, secret: string, now: Date) {
 
 /** Ends a session. */
 export async function deleteSession(db: Conn, secret: string): Promise<void> {
+  changedSession(db, sha256(secret));
   await db.delete(sessions).where(eq(sessions.id, sha256(secret)));
 }
 
@@ -145,6 +150,7 @@ export async function setSessionOrg(
   secret: string,
   orgId: number,
 ): Promise<void> {
+  changedSession(db, sha256(secret));
   await db.update(sessions).set({ orgId }).where(
     eq(sessions.id, sha256(secret)),
   );
@@ -156,6 +162,7 @@ export async function deleteSessionsOf(
   accountId: number,
   now: Date,
 ): Promise<void> {
+  changedAccount(db, accountId);
   await db.delete(sessions).where(
     or(eq(sessions.accountId, accountId), lt(sessions.expiresAt, now)),
   );
@@ -170,6 +177,7 @@ export async function issueResetCode(
   r: { org: Org; accountId: number; code: string; issuedBy: number; issuerOrgId: number; now: Date },
 ): Promise<Date> {
   const expiresAt = new Date(r.now.getTime() + RESET_TTL_MS);
+  nothing(tx); // reset codes are never part of a cached read
   await tx.insert(resetCodes).values({
     accountId: r.accountId,
     codeHash: sha256(r.code),

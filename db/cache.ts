@@ -1,23 +1,79 @@
 /**
- * A read cache that is dropped whenever the database changes: the version
- * is the `Database`'s own commit count and its data version row, which
- * every write transaction of every instance bumps (sampled; see
- * `Database.version`). Nothing is cached across a write of this process.
+ * The read cache (issue 14, item 3): values kept until a write changes what
+ * they show, not until any write.
+ *
+ * Local writes name what they change (db/changes.ts); when one commits,
+ * `noteCommit` marks its tags. A cached value names its tags too (an org, an
+ * account, a session) and is valid while none of them was marked after it
+ * began to load. A write that names nothing, or `everything`, drops the whole
+ * cache, as does a write by another process or instance: the data version
+ * row moves by one per write everywhere, so `row − own commits` moves only
+ * with others' writes (sampled; see `Database.othersVersion`).
+ *
+ * Tags are hashed into a fixed table of 65,536 slots holding the commit
+ * sequence of their last change: memory stays bounded however many orgs are
+ * written, and a collision only drops a value early.
  */
 import { databaseOf, type Db } from "./client.ts";
+import type { Changes } from "./changes.ts";
 
-/** The cache version of `db`'s database (another instance's write shows within `everyMs` plus sync). */
-export function dataVersion(db: Db, everyMs = 50): Promise<string> {
-  return databaseOf(db).version(everyMs);
+const SLOTS = 1 << 16;
+/** Sequence of the last local commit that named a tag hashed to each slot. */
+const marked = new Float64Array(SLOTS);
+/** Local commits so far, and those that named nothing or everything. */
+let seq = 0;
+let epoch = 0;
+
+/** FNV-1a of a tag, as a slot index. */
+function slotOf(tag: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < tag.length; i++) h = Math.imul(h ^ tag.charCodeAt(i), 0x01000193);
+  return (h >>> 0) & (SLOTS - 1);
 }
 
-/** Values valid for one data version, least recently used dropped first beyond a byte budget. */
+/** Called by `Database.writeTx` after a commit with what the transaction recorded. */
+export function noteCommit(changes: Changes): void {
+  seq++;
+  if (changes.everything) epoch++;
+  else for (const tag of changes.tags) marked[slotOf(tag)] = seq;
+}
+
+/**
+ * The cache version: local writes that named everything, and others' writes
+ * (another process's or instance's write shows within `everyMs` plus sync).
+ */
+export async function dataVersion(db: Db, everyMs = 50): Promise<string> {
+  return `${epoch}.${await databaseOf(db).othersVersion(everyMs)}`;
+}
+
+interface Entry {
+  value: unknown;
+  bytes: number;
+  slots: number[];
+  /** The commit sequence when the value began to load. */
+  from: number;
+  at: number;
+}
+
+/** How a value is kept. */
+export interface CacheOptions<V> {
+  /** Its size in bytes (default about 1 KB: a session or an org row). */
+  weigh?: (value: V) => number;
+  /** What it shows (db/changes.ts tags); without tags, it lasts until the version changes. */
+  tags?: (value: V) => string[];
+  /** At most this old (a page whose flags depend on the clock). */
+  maxAgeMs?: number;
+  /** Whether to keep a loaded value (default: always). */
+  keep?: (value: V) => boolean;
+}
+
+/** Values valid for one data version and while their tags are unchanged, least recently used dropped first. */
 export class VersionedCache {
-  #map = new Map<string, { value: unknown; bytes: number }>();
+  #map = new Map<string, Entry>();
   #version = "";
   #bytes = 0;
 
-  /** At most about `maxBytes` of values (by the sizes given to `get`). */
+  /** At most about `maxBytes` of values (by the sizes `weigh` gives). */
   constructor(readonly maxBytes = 32 * 1024 * 1024) {}
 
   /** Bytes held now (as weighed). */
@@ -25,16 +81,14 @@ export class VersionedCache {
     return this.#bytes;
   }
 
-  /**
-   * The cached value of `key` at `version`, computing it on a miss. `weigh`
-   * tells a new value's size in bytes (a session or an org row: about 1 KB).
-   */
+  /** The cached value of `key` at `version`, computing it on a miss. */
   async get<V>(
     version: string,
     key: string,
     load: () => Promise<V>,
-    weigh: (value: V) => number = () => 1024,
+    how: CacheOptions<V> | ((value: V) => number) = {},
   ): Promise<V> {
+    const options = typeof how === "function" ? { weigh: how } : how;
     if (version !== this.#version) {
       this.#map.clear();
       this.#bytes = 0;
@@ -42,15 +96,24 @@ export class VersionedCache {
     }
     const hit = this.#map.get(key);
     if (hit) {
-      // Most recently used last: Map keeps insertion order.
       this.#map.delete(key);
-      this.#map.set(key, hit);
-      return hit.value as V;
+      this.#bytes -= hit.bytes;
+      if (
+        hit.slots.every((s) => marked[s] <= hit.from) &&
+        !(performance.now() - hit.at > (options.maxAgeMs ?? Infinity))
+      ) {
+        // Most recently used last: Map keeps insertion order.
+        this.#map.set(key, hit);
+        this.#bytes += hit.bytes;
+        return hit.value as V;
+      }
     }
+    const from = seq;
     const value = await load();
-    if (version === this.#version && !this.#map.has(key)) {
-      const bytes = weigh(value);
-      this.#map.set(key, { value, bytes });
+    if (version === this.#version && !this.#map.has(key) && (options.keep?.(value) ?? true)) {
+      const bytes = options.weigh?.(value) ?? 1024;
+      const slots = (options.tags?.(value) ?? []).map(slotOf);
+      this.#map.set(key, { value, bytes, slots, from, at: performance.now() });
       this.#bytes += bytes;
       for (const [oldest, entry] of this.#map) {
         if (this.#bytes <= this.maxBytes) break;

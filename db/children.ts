@@ -2,8 +2,9 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import { add, ownFlags, zero } from "../lib/counters.ts";
 import { BRANCH, type Category, checkShortName } from "../lib/org_rules.ts";
-import { breathe, type Db, pace, type Tx, writeTx } from "./client.ts";
+import { type Db, pace, type Tx, writeTx } from "./client.ts";
 import { auditMany } from "./audit.ts";
+import { changedChildrenOf, createdOrgs, nothing } from "./changes.ts";
 import { applyChange, childPath, getOrg, reserveIds } from "./orgs.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 import { indexNames } from "./search.ts";
@@ -59,7 +60,7 @@ export async function createChildren(
     .where(eq(orgs.parentId, parentId));
   let delta = zero();
   let next = maxSort;
-  await breathe();
+  await pace();
   const rows: NewOrg[] = children.map((c, i) => {
     const id = firstId + i;
     const own = ownFlags({
@@ -90,6 +91,7 @@ export async function createChildren(
     await pace();
   }
   await indexNames(tx, rows.map((r) => ({ id: r.id!, path: r.path, shortName: r.shortName })));
+  createdOrgs(tx, rows.map((r) => r.id!));
   // Requested positions: move each such child into place.
   for (const [i, c] of children.entries()) {
     if (c.sortOrder && c.sortOrder < rows[i].sortOrder!) {
@@ -120,6 +122,7 @@ export async function createChildren(
 /** Moves a child to sort position `pos` among its siblings, shifting the others. */
 export async function placeAt(tx: Tx, parentId: number, childId: number, pos: number): Promise<void> {
   const child = (await getOrg(tx, childId))!;
+  changedChildrenOf(tx, parentId);
   const from = child.sortOrder;
   if (pos === from) return;
   if (pos < from) {
@@ -136,6 +139,7 @@ export async function placeAt(tx: Tx, parentId: number, childId: number, pos: nu
 
 /** Swaps a child with its previous (-1) or next (+1) sibling. Returns false at either end. */
 export async function moveSibling(tx: Tx, child: Org, direction: -1 | 1): Promise<boolean> {
+  changedChildrenOf(tx, child.parentId!);
   const [neighbour] = await tx.select().from(orgs).where(
     and(
       eq(orgs.parentId, child.parentId!),
@@ -172,7 +176,10 @@ export async function createChildOnce(
 ): Promise<boolean> {
   try {
     return await writeTx(db, async (tx) => {
-      if ((await siblingNames(tx, parentId, [child.shortName])).has(child.shortName)) return false;
+      if ((await siblingNames(tx, parentId, [child.shortName])).has(child.shortName)) {
+        nothing(tx);
+        return false;
+      }
       await createChildren(tx, parentId, [child], actorId, now);
       return true;
     });

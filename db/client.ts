@@ -15,6 +15,8 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { sql } from "drizzle-orm";
 import * as schema from "./schema.ts";
+import { type Changes, changesOf } from "./changes.ts";
+import { noteCommit } from "./cache.ts";
 
 /** The database handle used everywhere. */
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
@@ -68,7 +70,7 @@ const RETRYABLE =
 export class Database {
   #tail: Promise<unknown> = Promise.resolve();
   #commits = 0;
-  #sampled = { at: -Infinity, value: "" };
+  #sampled = { at: -Infinity, value: "", others: "" };
   #pragmas: string[] = [];
   #worker?: Worker;
   #syncTimer?: ReturnType<typeof setInterval>;
@@ -111,24 +113,29 @@ export class Database {
       for (let attempt = 1;; attempt++) {
         try {
           let result!: T;
+          let changes: Changes | undefined;
           if (this.mode === "file") {
             // A local client hands its connection to each transaction and opens a fresh one afterwards,
             // so the per-connection settings are applied to the connection about to become this one.
             for (const p of this.#pragmas) await this.db.$client.execute(p);
             result = await this.db.transaction(async (tx) => {
               const out = await fn(tx);
+              changes = changesOf(tx);
               await bump(tx);
               return out;
             });
           } else {
             result = await this.writer.transaction(async (tx) => {
               const out = await fn(tx);
+              changes = changesOf(tx);
               await bump(tx);
               return out;
             }, { behavior: "immediate" });
           }
           this.#commits++;
           if (this.mode === "replica") await this.sync();
+          // Once this instance reads what was written: the read cache drops what the write named.
+          noteCommit(changes!);
           return result;
         } catch (e) {
           if (this.mode === "file" || attempt >= 3 || !RETRYABLE.test(errorText(e))) throw e;
@@ -152,12 +159,27 @@ export class Database {
       try {
         const res = await this.db.$client.execute("SELECT version FROM data_version WHERE id = 1");
         this.#sampled.value = String(res.rows[0]?.[0] ?? "");
+        // Every write moves the row by one: what is left after this object's own commits is others' writes.
+        this.#sampled.others = this.#sampled.value === ""
+          ? ""
+          : String(Number(this.#sampled.value) - this.#commits);
       } catch {
         // An unreachable primary: keep the last value; the next sample tries again.
         this.#sampled.at = -Infinity;
       }
     }
     return `${this.#commits}.${this.#sampled.value}`;
+  }
+
+  /**
+   * The part of the version that only others' writes move (other processes
+   * and instances): the row minus this object's commits, both taken at the
+   * same sample. The read cache drops everything when it moves; this object's
+   * own writes drop only what they name (db/changes.ts, `noteCommit`).
+   */
+  async othersVersion(everyMs = 50): Promise<string> {
+    await this.version(everyMs);
+    return this.#sampled.others;
   }
 
   /** Replica mode: pulls the primary's changes now (one pull at a time). Elsewhere: nothing. */

@@ -6,6 +6,7 @@ import { pace, type Tx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { auditMany } from "./audit.ts";
 import { orgs, regCodes } from "./schema.ts";
+import { changedOrg, nothing } from "./changes.ts";
 
 /** A code as shown to the issuing admin. */
 export interface IssuedCode {
@@ -53,6 +54,9 @@ export async function issueCodes(
   issuer: { accountId: number | null },
   now: Date,
 ): Promise<IssuedCode[]> {
+  // A child's code status shows on its parent's to-do list and in every ancestor's progress and problem
+  // rows (lib/chasing.ts), so a new code changes the child's row as far as cached pages go.
+  nothing(tx);
   const existing = await validCodes(tx, orgIds, now);
   const missing = orgIds.filter((id) => !existing.has(id));
   const paths = new Map<number, string>();
@@ -64,6 +68,7 @@ export async function issueCodes(
       );
     for (const r of rows) paths.set(r.id, r.path);
   }
+  for (const path of paths.values()) changedOrg(tx, path);
   const expiresAt = codeExpiry(now);
   for (let i = 0; i < missing.length; i += 200) {
     await pace();
@@ -147,6 +152,7 @@ export async function redeemCode(
   accountId: number,
   now: Date,
 ): Promise<boolean> {
+  nothing(tx);
   const res = await tx.update(regCodes).set({ usedAt: now, usedBy: accountId })
     .where(
       and(

@@ -11,6 +11,7 @@ import { createChildren } from "./children.ts";
 import { breathe, type Db, pace, type Tx, writeTx } from "./client.ts";
 import { type Conn, getOrg } from "./orgs.ts";
 import { imports, orgs } from "./schema.ts";
+import { nothing } from "./changes.ts";
 
 /** Largest stored batch (its rows as JSON): 10,000 full rows with messages take about 5 MB. */
 export const MAX_BATCH_BYTES = 12 * 1024 * 1024;
@@ -58,6 +59,7 @@ export async function saveImport(
   }
   const id = generateSecret(12);
   await writeTx(db, async (tx) => {
+    nothing(tx); // uploads waiting for confirmation are never part of a cached read
     await tx.delete(imports).where(lt(imports.createdAt, new Date(now.getTime() - KEEP_MS)));
     await tx.insert(imports).values({ id, orgId, accountId, rows, createdAt: now });
   });
@@ -82,6 +84,7 @@ export async function confirmImport(
   actorId: number,
   now: Date,
 ): Promise<number | null> {
+  nothing(tx); // the batch row itself; new children name their parent (createChildren)
   const [fresh] = await tx.select({ doneAt: imports.doneAt }).from(imports).where(eq(imports.id, imp.id));
   if (!fresh || fresh.doneAt) return null;
   const parent = (await getOrg(tx, imp.orgId))!;

@@ -11,6 +11,7 @@ import { audit } from "./audit.ts";
 import { applyChange, getOrg, inSubtree, pathEnd, subCounts } from "./orgs.ts";
 import { moveIndexed } from "./search.ts";
 import { type Org, orgs } from "./schema.ts";
+import { everything } from "./changes.ts";
 
 /** Why a move is refused, in Chinese; null when allowed. */
 export function moveRefusal(acting: Org, moved: Org, target: Org, targetHasName: boolean): string | null {
@@ -47,6 +48,7 @@ export async function moveSubtree(
   const refusal = moveRefusal(acting, moved, target, !!clash);
   if (refusal) return refusal;
   const oldParent = (await getOrg(tx, moved.parentId!))!;
+  everything(tx); // every path in the subtree changes
   const counts = subCounts(moved);
 
   await applyChange(tx, oldParent.id, {}, add(zero(), counts, -1), -1);

@@ -5,6 +5,7 @@ import { maskMobile } from "../lib/mobile.ts";
 import { type Category, checkShortName } from "../lib/org_rules.ts";
 import type { Tx } from "./client.ts";
 import { type Action, audit } from "./audit.ts";
+import { everything } from "./changes.ts";
 import { applyChange } from "./orgs.ts";
 import { indexNames } from "./search.ts";
 import type { Org } from "./schema.ts";
@@ -58,6 +59,8 @@ export async function writeInfo(
     ...(audited.confirm ? { confirmedAt: audited.at } : {}),
   });
   if (changed.includes("shortName")) {
+    // Every descendant's breadcrumb and search result shows the name.
+    everything(tx);
     await indexNames(tx, [{ id: org.id, path: org.path, shortName: next.shortName }]);
   }
   if (changed.length || audited.confirm) {

@@ -10,6 +10,7 @@ import { flagSql, hasFlag, STRUCTURAL_FLAGS } from "../lib/structure.ts";
 import type { Conn } from "./orgs.ts";
 import { counterColumns, subtreeOf } from "./orgs.ts";
 import { type Org, orgs, settings } from "./schema.ts";
+import { everything } from "./changes.ts";
 
 /** The figures of a set of orgs. */
 export interface Figures {
@@ -169,9 +170,19 @@ export function problemCounts(o: ProgressOrg): Record<ProblemKind, { label: stri
   ) as Record<ProblemKind, { label: string; n: number }>;
 }
 
-/** One page of problem orgs in a subtree (the root itself included), keyset-paged by path. */
+/** One page of problem orgs in a subtree (the root itself included), keyset-paged by path; what the lists show. */
 export function problemPage(db: Conn, rootPath: string, kind: ProblemKind, after?: string, limit = 50) {
-  return db.select().from(orgs).where(
+  return db.select({
+    id: orgs.id,
+    path: orgs.path,
+    shortName: orgs.shortName,
+    fullName: orgs.fullName,
+    level: orgs.level,
+    category: orgs.category,
+    // For the chasing columns (lib/chasing.ts): whom to call.
+    adminCount: orgs.adminCount,
+    phone: orgs.phone,
+  }).from(orgs).where(
     and(subtreeOf(rootPath), PROBLEMS[kind].where, after ? gt(orgs.path, after) : undefined),
   ).orderBy(asc(orgs.path)).limit(limit);
 }
@@ -186,6 +197,7 @@ export async function getSchedule(db: Conn, now: Date): Promise<Schedule> {
 
 /** Stores the schedule. */
 export async function setSchedule(db: Conn, s: Schedule): Promise<void> {
+  everything(db); // every progress page shows the deadlines
   await db.insert(settings).values({ key: SCHEDULE_KEY, value: s }).onConflictDoUpdate({
     target: settings.key,
     set: { value: s },

@@ -9,6 +9,7 @@ import { eq, lt, sql } from "drizzle-orm";
 import type { Budget } from "../lib/throttle.ts";
 import { type Db, writeTx } from "./client.ts";
 import { throttles } from "./schema.ts";
+import { nothing } from "./changes.ts";
 
 /** The outcome of a reservation: allowed, or the seconds to wait. */
 export type Reservation = { ok: true } | { ok: false; wait: number };
@@ -20,6 +21,7 @@ export async function reserve(db: Db, key: string, budget: Budget, now: number):
   const { limit, windowMs, delayMs } = budget;
   const expired = now - windowMs;
   const row = await writeTx(db, async (tx) => {
+    nothing(tx); // attempt budgets are never part of a cached read
     if (++reservations % 500 === 0) {
       await tx.delete(throttles).where(lt(throttles.windowStart, now - 86400_000));
     }
@@ -51,10 +53,16 @@ export async function reserve(db: Db, key: string, budget: Budget, now: number):
 
 /** Gives back one reserved attempt (it turned out not to be a guess). */
 export async function refund(db: Db, key: string): Promise<void> {
-  await writeTx(db, (tx) => tx.run(sql`UPDATE throttles SET hits = max(hits - 1, 0) WHERE key = ${key}`));
+  await writeTx(db, (tx) => {
+    nothing(tx);
+    return tx.run(sql`UPDATE throttles SET hits = max(hits - 1, 0) WHERE key = ${key}`);
+  });
 }
 
 /** Forgets a key (after a success). */
 export async function clearBudget(db: Db, key: string): Promise<void> {
-  await writeTx(db, (tx) => tx.delete(throttles).where(eq(throttles.key, key)));
+  await writeTx(db, (tx) => {
+    nothing(tx);
+    return tx.delete(throttles).where(eq(throttles.key, key));
+  });
 }

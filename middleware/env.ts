@@ -30,6 +30,8 @@ export interface AppDeps {
   trustProxy?: string[];
   /** The site's public address for texts handed out (PUBLIC_URL); else the request's origin. */
   publicUrl?: string;
+  /** Keep finished org pages per viewer until a write changes them (middleware/page_cache.ts; default on). */
+  pageCache?: boolean;
 }
 
 /** Context variables. */
@@ -47,6 +49,8 @@ export type AppEnv = {
     trustProxy: string[];
     /** PUBLIC_URL when configured (see `siteOrigin` in middleware/render.tsx). */
     publicUrl: string | undefined;
+    /** Whether the per-viewer page cache is on. */
+    pageCache: boolean;
     csrf: string;
     viewer: Viewer | null;
     session: SessionInfo | null;

@@ -52,7 +52,7 @@ export const loadOrg = createMiddleware<OrgEnv>(async (c, next) => {
   const id = Number(c.req.param("id"));
   const { version, store } = c.get("cache");
   const org = Number.isSafeInteger(id)
-    ? await store.get(version, `org:${id}`, () => getOrg(c.get("db"), id))
+    ? await store.get(version, `org:${id}`, () => getOrg(c.get("db"), id), { tags: () => [`org:${id}`] })
     : undefined;
   if (!org || !allowed("subtree", session.org, org)) {
     // Orgs outside the subtree are indistinguishable from missing ones.

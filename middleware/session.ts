@@ -5,7 +5,14 @@
 import { createMiddleware } from "hono/factory";
 import { deleteCookie, generateCookie, getCookie, setCookie } from "hono/cookie";
 import type { Context } from "hono";
-import { loadSession, SEEN_EVERY_MS, SESSION_DAYS, sessionEnd, touchSession } from "../db/accounts.ts";
+import {
+  loadSession,
+  SEEN_EVERY_MS,
+  SESSION_DAYS,
+  sessionEnd,
+  sha256,
+  touchSession,
+} from "../db/accounts.ts";
 import { writeTx } from "../db/client.ts";
 import { orgAdmins } from "../db/schema.ts";
 import { count, eq } from "drizzle-orm";
@@ -45,7 +52,7 @@ export const session = () =>
     if (secret) {
       const db = c.get("db");
       const { version, store } = c.get("cache");
-      // What every request of this session needs, built once per data version (treat as read-only).
+      // What every request of this session needs, built once per data version (treat as read-only), until a write names it.
       const found = await store.get(version, `sid:${secret}`, async () => {
         const row = await loadSession(db, secret, c.get("now")());
         if (!row) return null;
@@ -67,6 +74,12 @@ export const session = () =>
           orgCount: n,
         };
         return { session, viewer, endsAt: sessionEnd(row.session), seenAt: row.session.lastSeenAt };
+      }, {
+        // Its row, its account's rights and its org's row (a write at or below the org names the org).
+        tags: (v) =>
+          v ? [`sid:${sha256(secret)}`, `acct:${v.session.accountId}`, `org:${v.session.org.id}`] : [
+            `sid:${sha256(secret)}`,
+          ],
       });
       const now = c.get("now")();
       if (found && found.endsAt > now.getTime()) {

@@ -15,8 +15,7 @@ import type { Conn } from "../db/orgs.ts";
 import { describeChange } from "../lib/audit_labels.ts";
 import { createChildOnce, moveSibling, siblingNames } from "../db/children.ts";
 import { writeTx } from "../db/client.ts";
-import { childrenPage, getOrg, siblingsBefore } from "../db/orgs.ts";
-import type { Org } from "../db/schema.ts";
+import { type ChildListOrg, childrenPage, getOrg, siblingsBefore } from "../db/orgs.ts";
 import { alreadyInitialised, checkNewChild } from "../lib/new_child.ts";
 import { mayHaveChildren } from "../lib/org_rules.ts";
 import type { OrgEnv } from "../middleware/env.ts";
@@ -25,7 +24,7 @@ import { redirectAfterPost, renderError } from "../middleware/render.tsx";
 import { form, query, text } from "../middleware/validate.ts";
 
 /** A child as a list row. */
-export const childRow = (o: Org): ChildRow => ({
+export const childRow = (o: ChildListOrg): ChildRow => ({
   id: o.id,
   shortName: o.shortName,
   fullName: o.fullName,
@@ -34,8 +33,6 @@ export const childRow = (o: Org): ChildRow => ({
   adminCount: o.adminCount,
   infoComplete: o.infoComplete,
   confirmed: o.confirmedAt !== null,
-  childCount: o.childCount,
-  subOrgs: o.subOrgs,
 });
 
 /** The single-create form's fields (cut far beyond any valid value: lib/new_child.ts says what is wrong). */

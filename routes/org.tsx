@@ -33,6 +33,7 @@ import { formatBeijing } from "../lib/time.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard, loadOrg } from "../middleware/guard.ts";
 import { orgPages, renderError } from "../middleware/render.tsx";
+import { pageCache } from "../middleware/page_cache.ts";
 import { info } from "./info.tsx";
 import { children } from "./children.tsx";
 import { corrections } from "./corrections.tsx";
@@ -146,7 +147,7 @@ const overview = new Hono<OrgEnv>()
 
 /** The org app: mounted at `/orgs/:id{[0-9]+}` in app.ts. */
 export const orgApp = new Hono<OrgEnv>()
-  .use(loadOrg, orgPages)
+  .use(loadOrg, pageCache, orgPages)
   .route("/", overview)
   .route("/", info)
   .route("/", children)

@@ -1,6 +1,6 @@
 /** The read cache: one data version at a time, least recently used dropped beyond its byte budget. */
 import assert from "node:assert/strict";
-import { VersionedCache } from "../db/cache.ts";
+import { noteCommit, VersionedCache } from "../db/cache.ts";
 
 Deno.test("VersionedCache: loads once per key and version; a new version starts empty", async () => {
   const cache = new VersionedCache();
@@ -39,4 +39,42 @@ Deno.test("VersionedCache: a value loaded while the version moved on is returned
   release();
   assert.equal(await slow, "old");
   assert.equal(await cache.get("v2", "k", () => Promise.resolve("new")), "new");
+});
+
+Deno.test("VersionedCache: a commit drops only the values whose tags it names", async () => {
+  const cache = new VersionedCache();
+  let loads = 0;
+  const load = () => Promise.resolve(++loads);
+  const tagged = (tag: string) => ({ tags: () => [tag] });
+  assert.equal(await cache.get("v", "a", load, tagged("org:1")), 1);
+  assert.equal(await cache.get("v", "b", load, tagged("org:2")), 2);
+  noteCommit({ tags: new Set(["org:2"]), everything: false, declared: true });
+  assert.equal(await cache.get("v", "a", load, tagged("org:1")), 1, "org:1 untouched: kept");
+  assert.equal(await cache.get("v", "b", load, tagged("org:2")), 3, "org:2 named: reloaded");
+  assert.equal(await cache.get("v", "b", load, tagged("org:2")), 3);
+});
+
+Deno.test("VersionedCache: a value loading while its tag is named is not trusted afterwards", async () => {
+  const cache = new VersionedCache();
+  let release!: () => void;
+  const slow = cache.get("v", "k", () => new Promise<string>((r) => (release = () => r("old"))), {
+    tags: () => ["org:7"],
+  });
+  noteCommit({ tags: new Set(["org:7"]), everything: false, declared: true });
+  release();
+  assert.equal(await slow, "old");
+  assert.equal(await cache.get("v", "k", () => Promise.resolve("new"), { tags: () => ["org:7"] }), "new");
+});
+
+Deno.test("VersionedCache: maxAgeMs bounds a value's life; keep() may refuse one", async () => {
+  const cache = new VersionedCache();
+  assert.equal(await cache.get("v", "k", () => Promise.resolve(1), { maxAgeMs: 0 }), 1);
+  await new Promise((r) => setTimeout(r, 2));
+  assert.equal(await cache.get("v", "k", () => Promise.resolve(2), { maxAgeMs: 0 }), 2, "too old: reloaded");
+  assert.equal(await cache.get("v", "n", () => Promise.resolve(null), { keep: (v) => v !== null }), null);
+  assert.equal(
+    await cache.get("v", "n", () => Promise.resolve(5), { keep: (v) => v !== null }),
+    5,
+    "not kept",
+  );
 });

@@ -211,6 +211,12 @@ Deno.test("order: move up and down, plain and in place with htmx", async () => {
   assert.equal((await kids(t, JINAN))[0].id, a.id, "first stays first");
   const list = await (await c.get(`/orgs/${JINAN}/children`)).text();
   assert.match(list, /aria-label="上移团历下区委"/);
+  // Without JavaScript each button submits the table's one form (with the token) to its own URL.
+  assert.match(
+    list,
+    /<form id="child-actions" method="post" class="inline"><input type="hidden" name="_csrf"/,
+  );
+  assert.match(list, new RegExp(`form="child-actions" formaction="/orgs/${JINAN}/children/${a.id}/down"`));
   const sibling = await t.adminOf(12, 1);
   assert.equal((await sibling.post(`/orgs/${JINAN}/children/${a.id}/down`)).status, 403);
 });

@@ -1,0 +1,179 @@
+-- The virtual admins of bench:campaign (see campaign.ts), for wrk:
+--   wrk -t2 -c64 -d20s -s bench/campaign.lua http://127.0.0.1:PORT -- LIST SHARE THREADS RUN
+-- RUN (1–4) tells runs over the same list apart: each takes its own quarter of the
+-- single-use writes (run 1 and 3 are warm-ups, 2 and 4 measured), and new names carry RUN.
+-- LIST is the generated request list, one request a line, tab-separated:
+--   kind  action  method  path  cookie  csrf  hx  content-type  body
+-- kind "r" is a read, "w" a write, "w1" a write sent once (a registration uses up
+-- its code; an Excel file creates its rows once); SHARE is the percentage of writes. Each thread
+-- walks the reads from its own offset and takes every THREADS-th write (so a
+-- registration code is used once). A body "@file" is read from that file; "{n}"
+-- in a body becomes a number unique to the thread and request (new child names).
+-- Every request carries an X-Bench id that the bench server echoes, so each
+-- response is timed against its own request.
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } bench_ts;
+  int clock_gettime(int clk, bench_ts *ts);
+]]
+local ts = ffi.new("bench_ts")
+local function now_us()
+  ffi.C.clock_gettime(1, ts)
+  return tonumber(ts.tv_sec) * 1e6 + tonumber(ts.tv_nsec) / 1e3
+end
+
+local threads = {}
+local nthreads = 0
+
+function setup(thread)
+  thread:set("tid", nthreads)
+  nthreads = nthreads + 1
+  table.insert(threads, thread)
+end
+
+local function split(line)
+  local out = {}
+  for field in (line .. "\t"):gmatch("([^\t]*)\t") do out[#out + 1] = field end
+  return out
+end
+
+function init(args)
+  local list, threadCount = args[1], tonumber(args[3])
+  share = tonumber(args[2])
+  run = tonumber(args[4] or "1")
+  reads, writes = {}, {}
+  local w, once = 0, 0
+  for line in io.lines(list) do
+    local f = split(line)
+    local r = {
+      kind = f[1], action = f[2], method = f[3], path = f[4], cookie = f[5],
+      csrf = f[6], hx = f[7] == "1", ctype = f[8], body = f[9],
+    }
+    if r.kind == "r" then
+      reads[#reads + 1] = r
+    elseif r.kind == "w1" then
+      if once % (4 * threadCount) == tid * 4 + (run - 1) % 4 then
+        if r.body:sub(1, 1) == "@" then
+          local fh = assert(io.open(r.body:sub(2), "rb"))
+          r.body = fh:read("*a")
+          fh:close()
+        end
+        writes[#writes + 1] = r
+      end
+      once = once + 1
+    else
+      if w % threadCount == tid then
+        if r.body:sub(1, 1) == "@" then
+          local fh = assert(io.open(r.body:sub(2), "rb"))
+          r.body = fh:read("*a")
+          fh:close()
+        end
+        writes[#writes + 1] = r
+      end
+      w = w + 1
+    end
+  end
+  ri = math.floor(#reads * tid / threadCount)
+  wi = 0
+  seq = 0
+  math.randomseed(tid * 7919 + 17)
+  pending, followups = {}, {}
+  -- Flat arrays only: wrk's thread:get() does not copy nested tables safely.
+  names, index, la, lv, errs, samples = {}, {}, {}, {}, {}, {}
+  unmatched = 0
+end
+
+local function build(r)
+  seq = seq + 1
+  local id = tostring(seq)
+  local headers = { ["X-Bench"] = id, ["Accept-Encoding"] = "gzip" }
+  if r.cookie ~= "" then headers["Cookie"] = r.cookie end
+  if r.csrf ~= "" then headers["X-CSRF-Token"] = r.csrf end
+  if r.hx then headers["HX-Request"] = "true" end
+  local body = nil
+  if r.body ~= "" then
+    body = r.body:gsub("{n}", string.format("%d%02d%07d", run, tid, seq))
+    headers["Content-Type"] = r.ctype
+  end
+  pending[id] = { r, now_us() }
+  return wrk.format(r.method, r.path, headers, body)
+end
+
+function request()
+  if #followups > 0 then return build(table.remove(followups, 1)) end
+  if #writes > 0 and math.random() * 100 < share then
+    for _ = 1, #writes do
+      wi = wi % #writes + 1
+      local w = writes[wi]
+      if not w.used then
+        if w.kind == "w1" then w.used = true end
+        return build(w)
+      end
+    end
+  end
+  ri = ri % #reads + 1
+  return build(reads[ri])
+end
+
+function response(status, headers, body)
+  local id = headers["x-bench"] or headers["X-Bench"]
+  local p = id and pending[id]
+  if not p then
+    unmatched = unmatched + 1
+    return
+  end
+  pending[id] = nil
+  local r, a = p[1], p[1].action
+  local k = index[a]
+  if not k then
+    k = #names + 1
+    names[k] = a
+    index[a] = k
+    errs[k] = 0
+  end
+  la[#la + 1] = k
+  lv[#lv + 1] = (now_us() - p[2]) / 1000
+  local ok = status < 400
+  if r.kind ~= "r" and r.hx then ok = status == 200 end
+  if not ok then
+    errs[k] = errs[k] + 1
+    if #samples < 20 then samples[#samples + 1] = status .. " " .. r.method .. " " .. r.path end
+  end
+  if a == "import upload" and status == 303 then
+    local loc = headers["location"] or headers["Location"]
+    followups[#followups + 1] = {
+      kind = "w", action = "import confirm", method = "POST", path = loc .. "/confirm",
+      cookie = r.cookie, csrf = r.csrf, hx = false, ctype = "", body = "",
+    }
+  end
+end
+
+function done(summary, latency, requests)
+  local all, errors, out = {}, {}, {}
+  local unmatchedAll = 0
+  for _, t in ipairs(threads) do
+    local tn, ta, tv, te = t:get("names"), t:get("la"), t:get("lv"), t:get("errs")
+    for i = 1, #ta do
+      local a = tn[ta[i]]
+      local into = all[a] or {}
+      into[#into + 1] = tv[i]
+      all[a] = into
+      local every = all["all requests"] or {}
+      every[#every + 1] = tv[i]
+      all["all requests"] = every
+    end
+    for k, a in ipairs(tn) do errors[a] = (errors[a] or 0) + te[k] end
+    for _, s in ipairs(t:get("samples")) do out[#out + 1] = s end
+    unmatchedAll = unmatchedAll + t:get("unmatched")
+  end
+  local e = summary.errors
+  io.write(string.format("TOTAL\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", summary.requests, summary.duration,
+    e.connect, e.read, e.write, e.status, e.timeout, unmatchedAll))
+  for a, l in pairs(all) do
+    table.sort(l)
+    local function at(q) return l[math.min(#l, math.floor(q * #l) + 1)] end
+    io.write(string.format("ACTION\t%s\t%d\t%.3f\t%.3f\t%.3f\t%d\n", a, #l, at(0.5), at(0.99), l[#l],
+      errors[a] or 0))
+  end
+  for _, s in ipairs(out) do io.write("SAMPLE\t" .. s .. "\n") end
+end

@@ -1,0 +1,113 @@
+/**
+ * The one prebuilt-Response cache (issue 14). A finished GET page or fragment
+ * is kept as bytes (gzipped for clients that take gzip) and answered with a
+ * copy, until a write changes what it shows.
+ *
+ * - `pageCache` (org app and tree, after `loadOrg`): the overview, info, child
+ *   list, progress and problem screens of an org and its tree page, per
+ *   viewer: the key holds the session, the CSRF token the page carries, the
+ *   URL with its query, fragment or page, gzip or not. What it shows is the
+ *   org (tag `org:<id>`, which every write at or below the org names) and the
+ *   viewer (`acct:`/`sid:`); see db/changes.ts. A page is kept at most a
+ *   minute: overdue flags follow the clock.
+ * - `cachedResponse` for a response that is the same for every viewer (a
+ *   tree expand), under the caller's key and tags.
+ *
+ * Never kept: anything but a 200 HTML response, one that sets a cookie or says
+ * `Cache-Control: no-store`. Screens whose reads no tag covers (codes, imports,
+ * audit, search, export) are not listed. `AppDeps.pageCache: false` turns the
+ * per-viewer pages off (the campaign bench measures both).
+ */
+import { gzipSync } from "node:zlib";
+import type { Context } from "hono";
+import { accepts } from "hono/accepts";
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import { sha256 } from "../db/accounts.ts";
+import type { OrgEnv } from "./env.ts";
+import { wantsFragment } from "./render.tsx";
+
+/** The cached screens: `/orgs/:id`, its info, child list, progress and problems, and `/tree/:id`. */
+const CACHED = /^\/(?:orgs\/\d+(?:\/(?:info|children|progress|problems))?|tree\/\d+)$/;
+
+/** How long a page may be kept at most. */
+export const PAGE_MAX_AGE_MS = 60_000;
+
+interface Kept {
+  res: Response;
+  bytes: number;
+}
+
+const gzipAccepted = (c: Context) =>
+  !!c.req.header("Accept-Encoding") &&
+  accepts(c, { header: "Accept-Encoding", supports: ["gzip"], default: "identity" }) === "gzip";
+
+/** A response as kept: its bytes, gzipped when asked and worth it, with the headers that say so. */
+async function keep(res: Response, gzip: boolean): Promise<Kept | null> {
+  if (
+    res.status !== 200 || res.headers.has("Set-Cookie") || res.headers.has("Content-Encoding") ||
+    /no-store/.test(res.headers.get("Cache-Control") ?? "") ||
+    !(res.headers.get("Content-Type") ?? "").startsWith("text/html")
+  ) return null;
+  const raw = new Uint8Array(await res.arrayBuffer());
+  const headers = new Headers(res.headers);
+  let body = raw;
+  if (gzip) {
+    body = new Uint8Array(gzipSync(raw));
+    headers.set("Content-Encoding", "gzip");
+  }
+  const vary = headers.get("Vary");
+  headers.set("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
+  return { res: new Response(body, { status: 200, headers }), bytes: body.length + 512 };
+}
+
+/**
+ * The kept copy of `key` (gzipped or not, as the client takes it), or
+ * `build()`'s response, kept under `key` when it may be.
+ */
+export async function cachedResponse(
+  c: Context<OrgEnv>,
+  key: string,
+  tags: () => string[],
+  build: () => Promise<Response>,
+): Promise<Response> {
+  const gzip = gzipAccepted(c);
+  const { version, store } = c.get("cache");
+  let built: Response | undefined;
+  const kept = await store.get(version, `${key}:${gzip ? "z" : "r"}`, async () => {
+    const res = await build();
+    const k = await keep(res, gzip);
+    if (!k) built = res;
+    return k;
+  }, {
+    weigh: (k) => k?.bytes ?? 64,
+    tags,
+    keep: (k) => k !== null,
+    maxAgeMs: PAGE_MAX_AGE_MS,
+  });
+  return built ?? (kept ? kept.res.clone() : await build());
+}
+
+/** The per-viewer page cache of the org app and the tree (after `loadOrg`). */
+export const pageCache = createMiddleware<OrgEnv>(async (c, next) => {
+  const path = c.req.path;
+  const token = c.get("csrf");
+  const fragment = wantsFragment(c);
+  if (
+    c.req.method !== "GET" || !c.get("pageCache") || !CACHED.test(path) || token !== getCookie(c, "csrf") ||
+    (fragment && path.startsWith("/tree/")) // an expand is kept once for every viewer (routes/tree.tsx)
+  ) return await next();
+  const { session, org } = c.var;
+  const url = c.req.url;
+  const search = url.includes("?") ? url.slice(url.indexOf("?")) : "";
+  const key = `page:${session.id}:${token}:${fragment ? "f" : "p"}:${path}${search}`;
+  const tags = () => [`org:${org.id}`, `acct:${session.accountId}`, `sid:${sha256(session.id)}`];
+  const res = await cachedResponse(c, key, tags, async () => {
+    await next();
+    return c.res;
+  });
+  if (res !== c.res) {
+    c.res = undefined; // Hono's setter would copy the old response's headers over the kept one's
+    c.res = res;
+  }
+});

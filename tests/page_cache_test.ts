@@ -1,0 +1,106 @@
+/**
+ * What a write drops from the caches (issue 14, item 3): only what it
+ * changes. To see that a page was kept, the tests change a row behind the
+ * app's back (a direct UPDATE that names nothing): a kept page still shows the
+ * old value, a page rebuilt after a write shows the new one.
+ */
+import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { createApp } from "../app.ts";
+import type { Db } from "../db/client.ts";
+import { orgs } from "../db/schema.ts";
+import { Client, MINI, setup } from "./helpers.ts";
+
+/** Renames an org's 全称 directly in the database, telling no cache. */
+const behindTheBack = (t: { db: Db }, id: number, fullName: string) =>
+  t.db.$client.execute({ sql: "UPDATE orgs SET full_name = ? WHERE id = ?", args: [fullName, id] });
+
+const INFO = {
+  phone: "053112345678",
+  email: "tw@example.cn",
+  adminQuota: "3",
+  adminActual: "2",
+  instQuota: "1",
+  instActual: "1",
+  secretaryName: "张三",
+  secretaryIdNumber: "110101199003078670",
+  secretaryMobile: "13800138000",
+};
+
+Deno.test("page cache: a write in another province keeps a page; a write below the org refreshes it", async () => {
+  await using t = await setup();
+  const sd = await t.adminOf(MINI.shandong, 0);
+  const bj = await t.adminOf(MINI.beijing, 1);
+  const [jinan] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团济南市委"));
+  const list = () => sd.get(`/orgs/${MINI.shandong}/children`).then((r) => r.text());
+  assert.match(await list(), /团济南市委/);
+  await behindTheBack(t, jinan.id, "中国共产主义青年团济南市委员会（改）");
+  // Beijing saves its info: nothing in Shandong changed, the kept page is sent.
+  const saved = await bj.post(`/orgs/${MINI.beijing}/info`, {
+    fullName: "中国共产主义青年团北京市委员会",
+    ...INFO,
+  });
+  assert.equal(saved.status, 303);
+  assert.doesNotMatch(await list(), /（改）/, "kept across a write elsewhere");
+  // A new child of Jinan changes Jinan's row (its counters), which Shandong's list shows: rebuilt.
+  const jn = await t.adminOf(jinan.id, 2);
+  const made = await jn.post(`/orgs/${jinan.id}/children/new`, {
+    shortName: "济南大学团委",
+    category: "2",
+    fullName: "中国共产主义青年团济南大学委员会",
+  });
+  assert.equal(made.status, 303);
+  assert.match(await list(), /（改）/, "rebuilt after a write below");
+});
+
+Deno.test("page cache: the viewer's own writes show at once; pages are per viewer", async () => {
+  await using t = await setup();
+  const sd = await t.adminOf(MINI.shandong, 0);
+  const other = await t.adminOf(MINI.shandong, 1);
+  const info = () => sd.get(`/orgs/${MINI.shandong}/info`).then((r) => r.text());
+  assert.doesNotMatch(await info(), /053112345678/);
+  await sd.post(`/orgs/${MINI.shandong}/info`, { fullName: "中国共产主义青年团山东省委员会", ...INFO });
+  assert.match(await info(), /053112345678/);
+  // Each viewer's page carries their own name and token.
+  const mine = await info(), theirs = await other.get(`/orgs/${MINI.shandong}/info`).then((r) => r.text());
+  assert.match(mine, new RegExp(sd.cookies.get("csrf")!));
+  assert.match(theirs, new RegExp(other.cookies.get("csrf")!));
+  assert.doesNotMatch(theirs, new RegExp(sd.cookies.get("csrf")!));
+});
+
+Deno.test("page cache: the same cached expand for every viewer, refreshed by a write below", async () => {
+  await using t = await setup();
+  const root = await t.adminOf(MINI.root, 0);
+  const sd = await t.adminOf(MINI.shandong, 1);
+  const [jinan] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团济南市委"));
+  const expand = (c: Client) => c.get(`/tree/${MINI.shandong}`, { hx: true }).then((r) => r.text());
+  const first = await expand(root);
+  assert.equal(await expand(sd), first);
+  // The counts of a new child's parent change in the parent's parent's expand.
+  await sd.post(`/orgs/${MINI.shandong}/children/new`, {
+    shortName: "山东大学团委",
+    category: "2",
+    fullName: "中国共产主义青年团山东大学委员会",
+  });
+  assert.match(await expand(root), /山东大学团委/);
+  const jn = await t.adminOf(jinan.id, 2);
+  const before = await expand(root);
+  await jn.post(`/orgs/${jinan.id}/children/new`, {
+    shortName: "历城区第二团工委",
+    category: "3",
+    fullName: "中国共产主义青年团济南市历城区第二工作委员会",
+  });
+  assert.notEqual(await expand(root), before, "Jinan's counts in Shandong's expand moved");
+});
+
+Deno.test("page cache: off by AppDeps.pageCache, every page is built afresh", async () => {
+  await using t = await setup();
+  const app = createApp({ db: t.db, sheets: t.sheets, pageCache: false });
+  const [jinan] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团济南市委"));
+  const sd = await t.adminOf(MINI.shandong, 0);
+  const c = new Client(app);
+  c.cookies = new Map(sd.cookies);
+  assert.match(await c.get(`/orgs/${MINI.shandong}/children`).then((r) => r.text()), /团济南市委/);
+  await behindTheBack(t, jinan.id, "中国共产主义青年团济南市委员会（改）");
+  assert.match(await c.get(`/orgs/${MINI.shandong}/children`).then((r) => r.text()), /（改）/);
+});
