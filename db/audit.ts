@@ -18,6 +18,11 @@ export const ACTIONS = {
   "export.unmasked": "导出未脱敏数据",
   "import.confirmed": "批量导入",
   "settings.deadlines": "修改截止日期",
+  "member.added": "录入团员",
+  "member.updated": "修改团员信息",
+  "member.removed": "删除团员",
+  "member.imported": "批量录入团员",
+  "settings.waves": "修改团员录入截止日期",
 } as const;
 
 /** An audited action. */

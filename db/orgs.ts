@@ -5,6 +5,7 @@
 import { and, asc, count, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { add, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
 import type { Db, Tx } from "./client.ts";
+import { carryMembers, memberDelta } from "./members.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 
 /** Either the database or an open transaction. */
@@ -166,6 +167,8 @@ export async function applyChange(
   const org = await getOrg(tx, orgId);
   if (!org) throw new Error(`org ${orgId} not found`);
   const chain = [org, ...(await ancestorsOf(tx, org)).reverse()];
+  // A new 类别 or 行业类别 changes the org's own member flags (branch, wave): carried up in one statement.
+  const members = memberDelta(org, { ...org, ...changes } as Org);
   let delta = below;
   for (let i = 0; i < chain.length; i++) {
     const node = chain[i];
@@ -184,4 +187,5 @@ export async function applyChange(
       ...countsToColumns(add(subCounts(node), delta)),
     }).where(eq(orgs.id, node.id));
   }
+  await carryMembers(tx, org.path, members);
 }
