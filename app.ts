@@ -23,6 +23,8 @@ import { auditRoutes } from "./routes/audit.tsx";
 import { move } from "./routes/move.tsx";
 import { exportRoutes } from "./routes/export.tsx";
 import { importRoutes, uploadLimit } from "./routes/import.tsx";
+import { members } from "./routes/members.tsx";
+import { memberRoll } from "./middleware/member_roll.ts";
 
 export type { AppDeps } from "./middleware/env.ts";
 
@@ -78,6 +80,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("/orgs/:id/import", uploadLimit);
   app.use("*", csrf(deps.secureCookies));
   app.use("*", session());
+  app.use("/orgs/*", memberRoll());
 
   app.get(
     "/",
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/orgs", move);
   app.route("/orgs", exportRoutes);
   app.route("/orgs", importRoutes);
+  app.route("/orgs/:id{[0-9]+}", members);
   app.route("/tree", tree);
 
   app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));

@@ -19,6 +19,7 @@ export function OrgNav(
     ["overview", `/orgs/${org.id}`],
     ["info", `/orgs/${org.id}/info`],
     ["children", `/orgs/${org.id}/children`],
+    ["members", `/orgs/${org.id}/members`],
     ["progress", `/orgs/${org.id}/progress`],
     ["tree", `/tree/${org.id}`],
     ["search", `/orgs/${org.id}/search`],
@@ -29,6 +30,7 @@ export function OrgNav(
     overview: "概况",
     info: "组织信息",
     children: self ? "下级组织管理" : "下级组织",
+    members: "团员",
     progress: "录入进度",
     tree: "组织树",
     search: "搜索",
@@ -42,7 +44,9 @@ export function OrgNav(
         {org.fullName ?? "（未填写全称）"} · 第 {org.level} 级 · {categoryOf(org.category)?.label}
       </p>
       <nav aria-label="组织功能" class="tabs">
-        {tabs.filter(([k]) => k !== "children" || categoryOf(org.category)?.mayHaveChildren).map((
+        {tabs.filter(([k]) =>
+          k === "members" ? org.category === 5 : k !== "children" || categoryOf(org.category)?.mayHaveChildren
+        ).map((
           [k, href],
         ) => (
           <a href={href} aria-current={k === current ? "page" : undefined}>

@@ -129,3 +129,73 @@ Deno.test("permissions: every org route for every role (SPEC §8)", async () => 
   }
   assert.deepEqual(failures, []);
 });
+
+/** Member routes (SPEC §8 + §9) on a 团支部 B under X: B's admin and X's admin enter; ancestors read masked. */
+Deno.test("permissions: member routes for every role (SPEC §9)", async () => {
+  await using t = await setup();
+  const { bulkAppend } = await import("../db/bulk.ts");
+  const { members } = await import("../db/schema.ts");
+  const byName = async (n: string) => (await t.db.select().from(orgs).where(eq(orgs.shortName, n)))[0];
+  const x = await byName("团济南市委");
+  const [b, sib] = await bulkAppend(t.db, [
+    { parentId: x.id, shortName: "机关团支部", category: 5 },
+    { parentId: x.id, shortName: "第2车间团支部", category: 5 },
+  ]);
+  type MRole = "anonymous" | "self" | "parent" | "ancestor" | "sibling";
+  const clients: Record<MRole, Client> = {
+    anonymous: t.client(),
+    self: await t.adminOf(b, 0),
+    parent: await t.adminOf(x.id, 1),
+    ancestor: await t.adminOf(MINI.shandong, 2),
+    sibling: await t.adminOf(sib, 3),
+  };
+  const [m] = await t.db.insert(members).values({
+    orgId: b,
+    name: "张三",
+    idNumber: "370102200506151016",
+    ethnicity: "汉族",
+    political: "共青团员",
+    joinedYm: "2019-05",
+    eduFull: "初中",
+    mobile: "13800001234",
+    leaveOn: 20330615,
+  }).returning();
+  const READ_M: MRole[] = ["self", "parent", "ancestor"], EDIT_M: MRole[] = ["self", "parent"];
+  const routes: { method: "GET" | "POST"; path: string; allowed: MRole[]; form?: Record<string, string> }[] =
+    [
+      { method: "GET", path: `/orgs/${b}/members`, allowed: READ_M },
+      { method: "GET", path: `/orgs/${b}/members/new`, allowed: EDIT_M },
+      { method: "POST", path: `/orgs/${b}/members/new`, allowed: EDIT_M, form: { name: "" } },
+      { method: "GET", path: `/orgs/${b}/members/${m.id}`, allowed: EDIT_M },
+      { method: "POST", path: `/orgs/${b}/members/${m.id}`, allowed: EDIT_M, form: { name: "" } },
+      { method: "POST", path: `/orgs/${b}/members/${m.id}/remove`, allowed: EDIT_M },
+      { method: "GET", path: `/orgs/${b}/members/import`, allowed: EDIT_M },
+      { method: "GET", path: `/orgs/${b}/members/import/template.xlsx`, allowed: EDIT_M },
+      { method: "POST", path: `/orgs/${b}/members/import`, allowed: EDIT_M },
+      // Wave deadlines belong to 团中央 alone.
+      { method: "GET", path: `/orgs/${x.id}/member-deadlines`, allowed: [] },
+    ];
+  const failures: string[] = [];
+  for (const route of routes) {
+    for (const role of Object.keys(clients) as MRole[]) {
+      const c = clients[role];
+      const res = route.method === "GET"
+        ? await c.get(route.path)
+        : await c.post(route.path, route.form ?? {});
+      await res.body?.cancel();
+      const location = res.headers.get("Location") ?? "";
+      const expected = role === "anonymous" ? "login" : route.allowed.includes(role) ? "ok" : "forbidden";
+      const actual = res.status === 403
+        ? "forbidden"
+        : res.status === 303 && location.startsWith("/login")
+        ? "login"
+        : res.status < 400 || [409, 422].includes(res.status)
+        ? "ok"
+        : `status ${res.status}`;
+      if (actual !== expected) {
+        failures.push(`${route.method} ${route.path} as ${role}: expected ${expected}, got ${actual}`);
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
