@@ -24,6 +24,7 @@ import { move } from "./routes/move.tsx";
 import { exportRoutes } from "./routes/export.tsx";
 import { importRoutes, uploadLimit } from "./routes/import.tsx";
 import { members } from "./routes/members.tsx";
+import { memberImport } from "./routes/member_import.tsx";
 import { memberRoll } from "./middleware/member_roll.ts";
 
 export type { AppDeps } from "./middleware/env.ts";
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     for (const [name, value] of SECURITY_HEADERS) c.res.headers.set(name, value);
   });
   app.use("/orgs/:id/import", uploadLimit);
+  app.use("/orgs/:id/members/import", uploadLimit);
   app.use("*", csrf(deps.secureCookies));
   app.use("*", session());
   app.use("/orgs/*", memberRoll());
@@ -101,6 +103,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/orgs", exportRoutes);
   app.route("/orgs", importRoutes);
   app.route("/orgs/:id{[0-9]+}", members);
+  app.route("/orgs/:id{[0-9]+}/members/import", memberImport);
   app.route("/tree", tree);
 
   app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));

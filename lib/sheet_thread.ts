@@ -8,10 +8,12 @@
  */
 import type { Result } from "./result.ts";
 import type { RawRow } from "./import_rows.ts";
+import type { SheetRow, SheetSpec } from "./import_xlsx.ts";
 
 /** What the thread is asked to do. */
 export type SheetRequest =
   | { kind: "read"; bytes: Uint8Array }
+  | { kind: "readRows"; bytes: Uint8Array; spec: SheetSpec }
   | { kind: "write"; sheet: string; headers: string[]; rows: (string | number | null)[][] };
 
 type Reply = { id: number; value?: unknown; error?: string };
@@ -56,6 +58,11 @@ function ask<T>(request: SheetRequest, transfer: Transferable[] = []): Promise<T
 /** Reads the rows of an uploaded batch-create file (see readChildRows) on the spreadsheet thread. */
 export function readChildRowsOffThread(bytes: Uint8Array): Promise<Result<RawRow[]>> {
   return ask({ kind: "read", bytes }, [bytes.buffer]);
+}
+
+/** Reads the rows of an uploaded batch file with the columns of `spec` (see readRows) on the spreadsheet thread. */
+export function readRowsOffThread(bytes: Uint8Array, spec: SheetSpec): Promise<Result<SheetRow[]>> {
+  return ask({ kind: "readRows", bytes, spec }, [bytes.buffer]);
 }
 
 /** Writes a one-sheet table (see tableToXlsx) on the spreadsheet thread. */

@@ -4,7 +4,7 @@
  */
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
-import { readChildRows } from "./import_xlsx.ts";
+import { readChildRows, readRows } from "./import_xlsx.ts";
 import { tableToXlsx } from "./xlsx.ts";
 import type { SheetRequest } from "./sheet_thread.ts";
 
@@ -13,6 +13,8 @@ self.onmessage = async (e: MessageEvent<SheetRequest & { id: number }>) => {
   try {
     if (e.data.kind === "read") {
       self.postMessage({ id, value: await readChildRows(e.data.bytes) });
+    } else if (e.data.kind === "readRows") {
+      self.postMessage({ id, value: await readRows(e.data.bytes, e.data.spec) });
     } else {
       const bytes = await tableToXlsx(e.data.sheet, e.data.headers, e.data.rows);
       self.postMessage({ id, value: bytes }, [bytes.buffer]);

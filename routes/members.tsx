@@ -139,7 +139,7 @@ const shown = (c: Context<AppEnv>, v: MemberInput, m?: Member): MemberInput =>
 
 const editors = guard("self", "child");
 
-/** Routes under /orgs/:id/members. */
+/** Routes under /orgs/:id/members (the batch, /members/import, is routes/member_import.tsx). */
 export const members = new Hono<AppEnv>()
   .get("/members", guard("subtree"), async (c) => {
     const org = c.get("org");
