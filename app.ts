@@ -25,6 +25,7 @@ import { exportRoutes } from "./routes/export.tsx";
 import { importRoutes, uploadLimit } from "./routes/import.tsx";
 import { members } from "./routes/members.tsx";
 import { memberImport } from "./routes/member_import.tsx";
+import { memberDeadlines } from "./routes/member_progress.tsx";
 import { memberRoll } from "./middleware/member_roll.ts";
 
 export type { AppDeps } from "./middleware/env.ts";
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/orgs", importRoutes);
   app.route("/orgs/:id{[0-9]+}", members);
   app.route("/orgs/:id{[0-9]+}/members/import", memberImport);
+  app.route("/orgs/:id{[0-9]+}", memberDeadlines);
   app.route("/tree", tree);
 
   app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));

@@ -154,7 +154,24 @@ export const PROBLEMS = {
   badLeaf: { label: "最下层不是团支部", where: sql`${orgs.category} <> 5 AND ${orgs.childCount} = 0` },
   badName: { label: "名称不符合命名规则", where: sql`${orgs.badName} = 1` },
   noAdmin: { label: "没有管理员", where: sql`${orgs.adminCount} = 0` },
+  // Branch-size problems (members, SPEC §9); counted by db/member_progress.ts.
+  emptyBranch: {
+    label: "空心团支部（尚未录入团员）",
+    where: sql`${orgs.category} = 5 AND ${orgs.memberCount} = 0`,
+  },
+  smallBranch: {
+    label: "团员少于 3 人的团支部",
+    where: sql`${orgs.category} = 5 AND ${orgs.memberCount} BETWEEN 1 AND 2`,
+  },
+  largeBranch: {
+    label: "团员超过 50 人的团支部",
+    where: sql`${orgs.category} = 5 AND ${orgs.memberCount} > 50`,
+  },
+  dueLeave: { label: "有应办理离团团员的团支部", where: sql`${orgs.dueCount} > 0` },
 } as const satisfies Record<string, { label: string; where: SQL }>;
+
+/** The member problem kinds (shown with the member figures, not with the structural problems). */
+export const MEMBER_PROBLEMS = ["emptyBranch", "smallBranch", "largeBranch", "dueLeave"] as const;
 
 /** A problem kind. */
 export type ProblemKind = keyof typeof PROBLEMS;

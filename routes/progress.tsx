@@ -26,6 +26,7 @@ import {
   type ChildSort,
   directFigures,
   getSchedule,
+  MEMBER_PROBLEMS,
   type ProblemKind,
   problemPage,
   PROBLEMS,
@@ -43,6 +44,7 @@ import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
 import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
+import { memberProgress } from "./member_progress.tsx";
 import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
 
 const SORTS: ChildSort[] = ["order", "rate", "name"];
@@ -100,13 +102,16 @@ export const progress = new Hono<AppEnv>()
     const overdue = childLevelOverdue ? unfinished : 0;
     const self = c.get("session")!.org.id === org.id;
     const problems = Object.fromEntries(
-      (Object.keys(PROBLEMS) as ProblemKind[]).map((k) => [
-        k,
-        {
-          label: PROBLEMS[k].label,
-          n: k === "noAdmin" ? org.subOrgs - org.subWithAdmin : subtreeFigures(org)[k],
-        },
-      ]),
+      (Object.keys(PROBLEMS) as ProblemKind[]).filter((k) =>
+        !(MEMBER_PROBLEMS as readonly string[]).includes(k)
+      )
+        .map((k) => [
+          k,
+          {
+            label: PROBLEMS[k].label,
+            n: k === "noAdmin" ? org.subOrgs - org.subWithAdmin : subtreeFigures(org)[k as "noBranch"],
+          },
+        ]),
     );
     return render(
       c,
@@ -133,6 +138,7 @@ export const progress = new Hono<AppEnv>()
         </div>
         <h2>结构问题（含本级）</h2>
         <ProblemLinks orgId={org.id} counts={problems} />
+        {await memberProgress(c, org, self)}
         <RateChart rows={rows} partial={at.pages > 1} />
         <h2>直属下级进度</h2>
         <SortLinks orgId={org.id} sort={sort} />
