@@ -37,7 +37,7 @@ export const MEMBER_COLUMNS = {
 } as const satisfies Record<keyof MemberCounts, unknown>;
 
 /** The property of `Org` holding each counter. */
-const KEY: Record<keyof MemberCounts, keyof Org> = {
+const KEY = {
   members: "subMembers",
   filled: "subFilled",
   small: "subSmall",
@@ -49,12 +49,12 @@ const KEY: Record<keyof MemberCounts, keyof Org> = {
   filledW2: "subFilledW2",
   branchesW1: "subBranchesW1",
   branchesW2: "subBranchesW2",
-};
+} as const satisfies Record<keyof MemberCounts, keyof Org>;
 
 /** The member counters of an org row. */
 export function memberCountsOf(o: Pick<Org, (typeof KEY)[keyof typeof KEY]>): MemberCounts {
   const c = mzero();
-  for (const k of MEMBER_COUNTERS) c[k] = o[KEY[k] as keyof typeof o] as number;
+  for (const k of MEMBER_COUNTERS) c[k] = o[KEY[k]];
   return c;
 }
 
