@@ -135,7 +135,7 @@ for (let level = 1; level <= maxLevel; level++) {
     shortName: `压测${Date.now().toString(36)}团支部`,
     category: 5,
     industry: "国有企业",
-  }]).catch(async () => [0]);
+  }]).catch(() => [0]);
   if (!branchId) throw new Error("could not add the bench branch");
   const cookie = await adminCookie(db, branchId);
   const csrf = cookie.match(/csrf=([^;]+)/)![1];
