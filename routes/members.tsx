@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
+import type { Child } from "hono/jsx";
 import { z } from "zod";
 import { MemberForm, MemberList, type MemberRow } from "../components/Members.tsx";
 import { OrgNav } from "../components/OrgNav.tsx";
@@ -35,7 +36,7 @@ import { maskMobile } from "../lib/mobile.ts";
 import { placeNames } from "../lib/places.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
-import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
+import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
 
 let places: Promise<Set<string>> | undefined;
 
@@ -90,8 +91,10 @@ const formOf = (m: Member): MemberInput =>
   Object.fromEntries(MEMBER_FIELDS.map((f) => [f.field, String(m[f.field] ?? "")])) as unknown as MemberInput;
 
 /** Page chrome around a member screen. */
-function page(c: Context<AppEnv>, title: string, body: unknown, status: 200 | 409 | 422 = 200) {
+function page(c: Context<AppEnv>, title: string, body: Child, status: 200 | 409 | 422 = 200) {
   const org = c.get("org");
+  // htmx swaps the form in place: a failed save returns only the form.
+  if (wantsFragment(c)) return render(c, title, body, status);
   return render(
     c,
     `${org.shortName} · ${title}`,

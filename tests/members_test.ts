@@ -58,6 +58,12 @@ Deno.test("members: the branch admin adds, sees in full, edits and removes; othe
   assert.match(html, /身份证号码应为 18 位/);
   assert.match(html, /请填写姓名/);
   assert.equal((await t.db.select().from(members)).length, 0);
+  // With htmx a failed save returns only the form; a saved one redirects.
+  res = await w.branch.post(`/orgs/${w.a}/members/new`, form({ name: "" }), { hx: true });
+  assert.equal(res.status, 422);
+  html = await res.text();
+  assert.match(html, /^<section id="member-form"/);
+  assert.doesNotMatch(html, /org-head|<html/);
 
   res = await w.branch.post(`/orgs/${w.a}/members/new`, form());
   assert.equal(res.status, 303);
