@@ -12,7 +12,8 @@
 import { count, eq, sql } from "drizzle-orm";
 import { createApp } from "../app.ts";
 import { bulkAppend } from "../db/bulk.ts";
-import { closeDb, openDb } from "../db/client.ts";
+import { closeDb, openDb, writeTx } from "../db/client.ts";
+import { beijingDay } from "../lib/member_rules.ts";
 import { directMemberCounts } from "../db/member_progress.ts";
 import { holderOfId, MEMBER_COLUMNS, memberCountsOf, verifyMemberCounters } from "../db/members.ts";
 import { members, orgs } from "../db/schema.ts";
@@ -176,6 +177,25 @@ for (let level = 1; level <= maxLevel; level++) {
       ((performance.now() - checked) / 1000).toFixed(2)
     } s), peak RSS so far ${(peakRss / 1e6).toFixed(0)} MB`,
     "≤ 3 s",
+  );
+}
+
+// ---- the daily 应离团 roll, for tomorrow, rolled back afterwards ----------------------------------------------
+{
+  const day = beijingDay(new Date(Date.now() + 86400_000));
+  let flagged = 0, ms = 0;
+  const undo = new Error("undo");
+  await writeTx(db, async (tx) => {
+    const t0 = performance.now();
+    flagged = await rollDue(tx, day);
+    ms = performance.now() - t0;
+    throw undo;
+  }).catch((e) => {
+    if (e !== undo) throw e;
+  });
+  row(
+    "daily 应离团 roll (one day, rolled back)",
+    `${flagged.toLocaleString()} members turning 28 in ${ms.toFixed(0)} ms`,
   );
 }
 

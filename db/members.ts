@@ -112,9 +112,12 @@ export async function storedRollDay(db: Conn): Promise<number | null> {
 export async function rollDue(tx: Tx, today: number): Promise<number> {
   const from = await rolledDay(tx, today);
   if (from >= today) return 0;
-  const due = and(eq(members.due, 0), isNull(members.position), lte(members.leaveOn, today));
-  const byOrg = await tx.select({ orgId: members.orgId, n: count() }).from(members).where(due).groupBy(
-    members.orgId,
+  // Literal 0 and IS NULL: the partial index members_leave_idx is only used when they are not parameters.
+  const due = and(sql`${members.due} = 0`, isNull(members.position), lte(members.leaveOn, today));
+  // INDEXED BY: with GROUP BY the planner would rather scan the whole (org_id, id) index.
+  const byOrg = await tx.all<{ orgId: number; n: number }>(
+    sql`SELECT org_id AS orgId, count(*) AS n FROM members INDEXED BY members_leave_idx
+      WHERE due = 0 AND position IS NULL AND leave_on <= ${today} GROUP BY org_id`,
   );
   await pace();
   await tx.update(members).set({ due: 1 }).where(due);
