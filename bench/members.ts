@@ -11,7 +11,7 @@
  */
 import { count, eq, sql } from "drizzle-orm";
 import { createApp } from "../app.ts";
-import { bulkAppend } from "../db/bulk.ts";
+import { createChildren } from "../db/children.ts";
 import { closeDb, openDb, writeTx } from "../db/client.ts";
 import { beijingDay } from "../lib/member_rules.ts";
 import { directMemberCounts } from "../db/member_progress.ts";
@@ -131,13 +131,19 @@ for (let level = 1; level <= maxLevel; level++) {
 // ---- import of 5,000 members ----------------------------------------------------------------------------
 {
   const [county] = await db.select().from(orgs).where(eq(orgs.level, 4)).limit(1);
-  const [branchId] = await bulkAppend(db, [{
-    parentId: county.id,
-    shortName: `压测${Date.now().toString(36)}团支部`,
-    category: 5,
-    industry: "国有企业",
-  }]).catch(() => [0]);
-  if (!branchId) throw new Error("could not add the bench branch");
+  // createChildren, not bulkAppend: the latter recounts the whole tree (4 million rows in memory).
+  const name = `压测${Date.now().toString(36)}团支部`;
+  const [{ id: branchId }] = await writeTx(
+    db,
+    (tx) =>
+      createChildren(
+        tx,
+        county.id,
+        [{ shortName: name, category: 5, fullName: `${name}委员会` }],
+        0,
+        new Date(),
+      ),
+  );
   const cookie = await adminCookie(db, branchId);
   const csrf = cookie.match(/csrf=([^;]+)/)![1];
   // Written by another process: exceljs here would add to the server's RSS.
