@@ -15,7 +15,7 @@ import { createChildren } from "../db/children.ts";
 import { closeDb, openDb, writeTx } from "../db/client.ts";
 import { beijingDay } from "../lib/member_rules.ts";
 import { directMemberCounts } from "../db/member_progress.ts";
-import { holderOfId, MEMBER_COLUMNS, memberCountsOf, verifyMemberCounters } from "../db/members.ts";
+import { holderOfId, MEMBER_COLUMNS, memberCountsOf, rollDue, verifyMemberCounters } from "../db/members.ts";
 import { members, orgs } from "../db/schema.ts";
 import { stopSheetThread } from "../lib/sheet_thread.ts";
 import { uploadForm } from "../tests/import_files.ts";
