@@ -85,6 +85,55 @@ export async function changeMemberCount(tx: Tx, orgId: number, members_: number,
   await carryMembers(tx, org.path, memberDelta(org, next));
 }
 
+/**
+ * Changes the own member and 应离团 counts of many orgs at once (the daily
+ * roll): each org's counter delta is summed into every org on its path, and
+ * all changed rows are written 200 to a statement.
+ */
+export async function changeManyCounts(
+  tx: Tx,
+  changes: Map<number, { members: number; due: number }>,
+): Promise<void> {
+  const ids = [...changes.keys()];
+  const acc = new Map<number, MemberCounts>();
+  const own: [number, number, number][] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await tx.select().from(orgs).where(inArray(orgs.id, ids.slice(i, i + 500)));
+    for (const o of rows) {
+      const ch = changes.get(o.id)!;
+      const next = { ...o, memberCount: o.memberCount + ch.members, dueCount: o.dueCount + ch.due };
+      own.push([o.id, next.memberCount, next.dueCount]);
+      const d = memberDelta(o, next);
+      for (const a of pathIds(o.path)) acc.set(a, madd(acc.get(a) ?? mzero(), d));
+    }
+    await pace();
+  }
+  for (let i = 0; i < own.length; i += 200) {
+    const values = sql.join(own.slice(i, i + 200).map((r) => sql`(${r[0]}, ${r[1]}, ${r[2]})`), sql`, `);
+    await tx.run(
+      sql`UPDATE orgs SET member_count = v.column2, due_count = v.column3 FROM (VALUES ${values}) AS v WHERE orgs.id = v.column1`,
+    );
+    await pace();
+  }
+  const sums = [...acc].filter(([, d]) => !misZero(d));
+  const cols = MEMBER_COUNTERS.map((k, j) => `${columnOf(k)} = ${columnOf(k)} + v.column${j + 2}`).join(", ");
+  for (let i = 0; i < sums.length; i += 200) {
+    const values = sql.join(
+      sums.slice(i, i + 200).map(([id, d]) =>
+        sql`(${sql.join([id, ...MEMBER_COUNTERS.map((k) => d[k])], sql`, `)})`
+      ),
+      sql`, `,
+    );
+    await tx.run(
+      sql`UPDATE orgs SET ${sql.raw(cols)} FROM (VALUES ${values}) AS v WHERE orgs.id = v.column1`,
+    );
+    await pace();
+  }
+}
+
+/** The SQL column of a member counter. */
+const columnOf = (k: keyof MemberCounts) => MEMBER_COLUMNS[k].name;
+
 // ---- the 应离团 roll ------------------------------------------------------------------------------------
 
 const ROLL_KEY = "members.rolled_to";
@@ -121,12 +170,9 @@ export async function rollDue(tx: Tx, today: number): Promise<number> {
   );
   await pace();
   await tx.update(members).set({ due: 1 }).where(due);
-  let total = 0;
-  for (const { orgId, n } of byOrg) {
-    await changeMemberCount(tx, orgId, 0, n);
-    total += n;
-    await pace();
-  }
+  await pace();
+  await changeManyCounts(tx, new Map(byOrg.map((r) => [r.orgId, { members: 0, due: r.n }])));
+  const total = byOrg.reduce((n, r) => n + r.n, 0);
   await tx.update(settings).set({ value: today }).where(eq(settings.key, ROLL_KEY));
   return total;
 }
