@@ -140,7 +140,10 @@ export async function generateMembers(db: Db, o: MemberGenOptions) {
     for (const [e, w] of Object.entries(MINORITY_WEIGHT)) if (x < (acc += w)) return e;
     return pick(others);
   };
-  const seqs = new Map<number, number>();
+  // The sequence number per (region, birth date): a dense table, not a Map (V8's stop at 2^24 entries).
+  const regionIndex = new Map<number, number>();
+  const DAYS = 40 * 12 * 31;
+  let seqs = new Uint16Array(DAYS * 64);
   const memberCount = new Int32Array(N), dueCount = new Int32Array(N);
   let noCounter = 0, total = 0, skipped = 0;
   const ind = (id: number) => (industry[id] ? INDUSTRIES[industry[id] - 1] : null);
@@ -199,13 +202,22 @@ export async function generateMembers(db: Db, o: MemberGenOptions) {
     for (let k = 0; k < size; k++) {
       const by = between(y0, y1), bm = between(1, 12), bd = between(1, 28);
       const rg = 110000 + (region[id] * 7919) % 540000;
-      const key = (rg - 110000) * 40000 + ((by - 1950) * 12 + bm - 1) * 31 + bd;
-      const seq = (seqs.get(key) ?? 0) + 1;
+      let ri = regionIndex.get(rg);
+      if (ri === undefined) {
+        regionIndex.set(rg, ri = regionIndex.size);
+        if ((ri + 1) * DAYS > seqs.length) {
+          const grown = new Uint16Array(seqs.length * 2);
+          grown.set(seqs);
+          seqs = grown;
+        }
+      }
+      const key = ri * DAYS + ((by - (thisYear - 40)) * 12 + bm - 1) * 31 + bd - 1;
+      const seq = seqs[key] + 1;
       if (seq > 999) {
         skipped++;
         continue;
       }
-      seqs.set(key, seq);
+      seqs[key] = seq;
       const body = `${rg}${by}${String(bm).padStart(2, "0")}${String(bd).padStart(2, "0")}${
         String(seq).padStart(3, "0")
       }`;
@@ -284,7 +296,7 @@ export async function generateMembers(db: Db, o: MemberGenOptions) {
     }
   }
   await write();
-  seqs.clear();
+  seqs = new Uint16Array(0);
   const written = performance.now();
   log(`wrote ${total.toLocaleString()} members in ${((written - t0) / 1000).toFixed(1)} s; indexing …`);
   await client.execute("CREATE UNIQUE INDEX members_id_number_uq ON members (id_number)");
