@@ -80,6 +80,8 @@ const PROGRESS_COLUMNS = {
   level: orgs.level,
   sortOrder: orgs.sortOrder,
   ...counterColumns,
+  subMembers: orgs.subMembers,
+  subFilled: orgs.subFilled,
 };
 
 /** A child as the progress views read it. */

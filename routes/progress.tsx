@@ -63,6 +63,7 @@ function progressRow(o: ProgressOrg, schedule: Schedule, now: Date): ProgressRow
     deadline: deadlineDate(o.level, schedule),
     subtree,
     rate: rate(subtree),
+    members: { members: o.subMembers, filled: o.subFilled, branches: o.subBranches },
   };
 }
 
@@ -167,6 +168,9 @@ export const progress = new Hono<AppEnv>()
         "有管理员（含下级）",
         "信息完整（含下级）",
         "完成率（%）",
+        "团员（含下级）",
+        "已录入团员的团支部",
+        "团支部（含下级）",
       ],
       rows.map((r, i) => [
         i + 1,
@@ -179,6 +183,9 @@ export const progress = new Hono<AppEnv>()
         r.subtree.withAdmin,
         r.subtree.complete,
         r.rate,
+        r.members?.members ?? 0,
+        r.members?.filled ?? 0,
+        r.members?.branches ?? 0,
       ]),
     );
     return c.body(bytes, 200, {

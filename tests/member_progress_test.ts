@@ -61,6 +61,9 @@ Deno.test("progress: member figures per wave, branch-size problems, wave deadlin
     "合计（含未分批） 2 1 1 2 50.0%",
   ]);
   assert.match(html, /空心团支部（尚未录入团员）：2/);
+  // Each direct child's row: its members and its branches with members / all.
+  assert.match(html, /第一中学团委[\s\S]*?<td>52（1 \/ 2）<\/td>/);
+  assert.match(html, /东村团支部[\s\S]*?<td>2（1 \/ 1）<\/td>/);
   assert.match(html, /团员少于 3 人的团支部：1/);
   assert.match(html, /团员超过 50 人的团支部：1/);
   assert.doesNotMatch(html, /已逾期，/);
