@@ -38,6 +38,7 @@ export interface MemberListProps {
   page: number;
   pages: number;
   notice?: string;
+  csrf: string;
 }
 
 /** The list of a branch's members, 100 to a page. */
@@ -115,6 +116,18 @@ export function MemberList(p: MemberListProps) {
         </table>
       </div>
       <Pager page={p.page} pages={p.pages} href={(n) => `${base}${n > 1 ? `?page=${n}` : ""}`} />
+      <h3>导出团员（Excel）</h3>
+      <p>
+        <a class="button" href={`${base}.xlsx`} hx-boost="false">导出（脱敏）</a>
+      </p>
+      <form method="post" action={`${base}.xlsx`} hx-boost="false">
+        <Csrf token={p.csrf} />
+        <label class="choice">
+          <input type="checkbox" name="unmasked" value="1" required />{" "}
+          我确认需要导出完整的身份证号码和手机号码，并对数据安全负责（此操作将记入操作记录）
+        </label>
+        <button type="submit">导出（不脱敏）</button>
+      </form>
     </section>
   );
 }

@@ -12,6 +12,9 @@ import { MemberForm, MemberList, type MemberRow } from "../components/Members.ts
 import { OrgNav } from "../components/OrgNav.tsx";
 import { listPage } from "../components/Pager.tsx";
 import { writeTx } from "../db/client.ts";
+import { audit } from "../db/audit.ts";
+import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
+import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
 import {
   addMember,
   getMember,
@@ -142,8 +145,77 @@ const shown = (c: Context<AppEnv>, v: MemberInput, m?: Member): MemberInput =>
 
 const editors = guard("self", "child");
 
+/** A branch's members as a spreadsheet, masked unless `unmasked` (asked for explicitly, audited). */
+async function exportMembers(c: Context<AppEnv>, unmasked: boolean) {
+  const org = c.get("org");
+  const rows: (string | number | null)[][] = [];
+  for (let offset = 0;; offset += 1000) {
+    const page = await membersPage(c.get("db"), org.id, offset, 1000);
+    for (const m of page) {
+      const r = memberRow(m, unmasked);
+      rows.push([
+        rows.length + 1,
+        m.name,
+        r.gender,
+        r.birth,
+        r.idNumber,
+        m.ethnicity,
+        m.political,
+        m.joinedYm,
+        m.eduFull,
+        m.eduHighest,
+        r.mobile,
+        m.memberNo,
+        m.occupation,
+        m.employer,
+        m.hukou,
+        m.partyYm,
+        m.position,
+        m.email,
+        r.due ? "是" : "",
+      ]);
+    }
+    if (page.length < 1000) break;
+  }
+  const headers = [
+    "序号",
+    "姓名",
+    "性别",
+    "出生日期",
+    ...MEMBER_FIELDS.slice(1).map((f) => f.label),
+    "应办理离团",
+  ];
+  const bytes = await tableToXlsxOffThread("团员", headers, rows);
+  return c.body(bytes, 200, {
+    "Content-Type": XLSX_TYPE,
+    "Content-Disposition": attachment(`${org.shortName}-团员${unmasked ? "" : "（脱敏）"}.xlsx`),
+    "Cache-Control": "no-store",
+  });
+}
+
 /** Routes under /orgs/:id/members (the batch, /members/import, is routes/member_import.tsx). */
 export const members = new Hono<AppEnv>()
+  .get(
+    "/members.xlsx",
+    guard("subtree"),
+    (c) => c.get("org").category === 5 ? exportMembers(c, false) : notBranch(c),
+  )
+  .post("/members.xlsx", guard("subtree"), async (c) => {
+    const org = c.get("org");
+    if (org.category !== 5) return notBranch(c);
+    const unmasked = (await c.req.parseBody()).unmasked === "1";
+    if (unmasked) {
+      await writeTx(c.get("db"), (tx) =>
+        audit(tx, {
+          org,
+          actorId: c.get("session")!.accountId,
+          action: "export.unmasked",
+          detail: { members: org.memberCount },
+          at: c.get("now")(),
+        }));
+    }
+    return exportMembers(c, unmasked);
+  })
   .get("/members", guard("subtree"), async (c) => {
     const org = c.get("org");
     if (org.category !== 5) return notBranch(c);
@@ -164,6 +236,7 @@ export const members = new Hono<AppEnv>()
         page={at.page}
         pages={at.pages}
         notice={done ? (c.req.query("saved") ? `已保存“${done}”。` : `已删除“${done}”。`) : undefined}
+        csrf={c.get("csrf")}
       />,
     );
   })

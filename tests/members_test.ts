@@ -9,6 +9,7 @@ import { auditLog, members, orgs } from "../db/schema.ts";
 import { checkMember } from "../lib/member_rules.ts";
 import { bulkAppend } from "../db/bulk.ts";
 import { setup } from "./helpers.ts";
+import { readSheet } from "./import_files.ts";
 import { idFor, validInput } from "./member_helpers.ts";
 
 type T = Awaited<ReturnType<typeof setup>>;
@@ -113,6 +114,17 @@ Deno.test("members: the branch admin adds, sees in full, edits and removes; othe
   assert.equal(res.status, 422);
   assert.match(await res.text(), /前 4 位应为入团年份（2019）/);
 
+  // Exports: masked by default; unmasked only when asked, and audited.
+  let xlsx = await w.province.get(`/orgs/${w.a}/members.xlsx`);
+  assert.equal(xlsx.status, 200);
+  let sheet = await readSheet(new Uint8Array(await xlsx.arrayBuffer()), "团员");
+  assert.equal(sheet[0][4], "身份证号码");
+  assert.match(sheet[1][4], /^3701\*{10}/);
+  xlsx = await w.province.post(`/orgs/${w.a}/members.xlsx`, { unmasked: "1" });
+  sheet = await readSheet(new Uint8Array(await xlsx.arrayBuffer()), "团员");
+  assert.equal(sheet[1][4], idFor(2005, 6, 15));
+  assert.equal((await w.other.get(`/orgs/${w.a}/members.xlsx`)).status, 403);
+
   // Remove: confirmation required.
   res = await w.branch.post(`/orgs/${w.a}/members/${m.id}/remove`, {});
   assert.equal(res.status, 422);
@@ -123,7 +135,7 @@ Deno.test("members: the branch admin adds, sees in full, edits and removes; othe
   await exact(t);
 
   const actions = (await t.db.select().from(auditLog).where(eq(auditLog.orgId, w.a))).map((r) => r.action);
-  assert.deepEqual(actions, ["member.added", "member.updated", "member.removed"]);
+  assert.deepEqual(actions, ["member.added", "member.updated", "export.unmasked", "member.removed"]);
   const logged = JSON.stringify(await t.db.select().from(auditLog).where(eq(auditLog.orgId, w.a)));
   assert.ok(!logged.includes(idFor(2005, 6, 15)) && !logged.includes("13800001234"), "the log is masked");
 });

@@ -164,6 +164,8 @@ Deno.test("permissions: member routes for every role (SPEC §9)", async () => {
   const routes: { method: "GET" | "POST"; path: string; allowed: MRole[]; form?: Record<string, string> }[] =
     [
       { method: "GET", path: `/orgs/${b}/members`, allowed: READ_M },
+      { method: "GET", path: `/orgs/${b}/members.xlsx`, allowed: READ_M },
+      { method: "POST", path: `/orgs/${b}/members.xlsx`, allowed: READ_M, form: { unmasked: "1" } },
       { method: "GET", path: `/orgs/${b}/members/new`, allowed: EDIT_M },
       { method: "POST", path: `/orgs/${b}/members/new`, allowed: EDIT_M, form: { name: "" } },
       { method: "GET", path: `/orgs/${b}/members/${m.id}`, allowed: EDIT_M },
