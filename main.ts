@@ -5,6 +5,7 @@
 import { createApp } from "./app.ts";
 import { openDb } from "./db/client.ts";
 import { initialiseTree } from "./db/seed.ts";
+import { parseTrustProxy } from "./middleware/client.ts";
 
 const url = Deno.env.get("DATABASE_URL") ?? "file:data/app.db";
 const db = await openDb(url, { authToken: Deno.env.get("DATABASE_AUTH_TOKEN"), backgroundCheckpoints: true });
@@ -16,5 +17,6 @@ Deno.serve(
   createApp({
     db,
     secureCookies: Deno.env.get("SECURE_COOKIES") === "1",
+    trustProxy: parseTrustProxy(Deno.env.get("TRUST_PROXY")),
   }).fetch,
 );

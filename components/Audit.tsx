@@ -1,18 +1,10 @@
 /** The audit log of one org (SPEC §7). */
-import { type Action, ACTIONS } from "../db/audit.ts";
+import { type Action, ACTIONS, type AuditItem } from "../db/audit.ts";
 import { FIELD_LABELS, type OrgInfo } from "../lib/org_info.ts";
 import { categoryOf } from "../lib/org_rules.ts";
-import { formatTime } from "./Codes.tsx";
+import { formatBeijing } from "../lib/time.ts";
 
-/** One entry as shown. */
-export interface AuditItem {
-  id: number;
-  at: Date;
-  actor: string | null;
-  action: string;
-  detail: Record<string, unknown> | null;
-  reason: string | null;
-}
+export type { AuditItem };
 
 const show = (key: string, v: unknown): string => {
   if (v === null || v === undefined || v === "") return "（空）";
@@ -53,7 +45,7 @@ export function AuditRows(
     <>
       {items.map((e) => (
         <li>
-          <time datetime={e.at.toISOString()}>{formatTime(e.at)}</time> · {e.actor ?? "系统"} ·{" "}
+          <time datetime={e.at.toISOString()}>{formatBeijing(e.at)}</time> · {e.actor ?? "系统"} ·{" "}
           <strong>{ACTIONS[e.action as Action] ?? e.action}</strong>
           {e.reason ? <>· 原因：{e.reason}</> : null}
           <Detail detail={e.detail} />

@@ -1,5 +1,5 @@
 /** Creating a direct child, and the parent's correction of one. */
-import { CATEGORIES, INDUSTRIES } from "../lib/org_rules.ts";
+import { categoriesUnder, INDUSTRIES } from "../lib/org_rules.ts";
 import type { FieldProblem } from "../lib/new_child.ts";
 import { Csrf, Field, FormErrors, Notice, Select } from "./Form.tsx";
 
@@ -15,7 +15,7 @@ export interface ChildValues {
 
 /** The category choices a parent offers (leading bodies only under leading bodies). */
 export function categoryOptions(parentCategory: number) {
-  return CATEGORIES.filter((c) => c.code !== 1 || parentCategory === 1).map((c) => ({
+  return categoriesUnder(parentCategory).map((c) => ({
     value: String(c.code),
     label: c.label,
   }));

@@ -1,11 +1,6 @@
 /** Registration-code display: the popup of one child and the standalone page. */
 import { CODE_HINT } from "../lib/codes.ts";
-
-/** Formats a date as YYYY-MM-DD HH:mm in China time. */
-export function formatTime(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16)
-    .replace("T", " ");
-}
+import { formatBeijing } from "../lib/time.ts";
 
 /** The code box shown in the child list popup (and on the no-JS page). */
 export function CodeBox(
@@ -28,7 +23,7 @@ export function CodeBox(
         <code class="code" translate="no">{code}</code>
       </p>
       <p class="muted">
-        有效期至 {formatTime(expiresAt)}（北京时间），仅能注册一名管理员。{CODE_HINT}
+        有效期至 {formatBeijing(expiresAt)}（北京时间），仅能注册一名管理员。{CODE_HINT}
       </p>
     </div>
   );

@@ -38,12 +38,6 @@ export interface UploadFormProps {
   words?: BatchWords;
 }
 
-/** Sets the upload bar from htmx's progress events (upload progress). */
-const PROGRESS = {
-  "hx-on::xhr:progress":
-    "if(event.detail.lengthComputable){var b=this.querySelector('progress');b.value=Math.round(event.detail.loaded/event.detail.total*100)}",
-};
-
 /** Step 1: download the template, upload the filled file. */
 export function UploadForm({ orgId, csrf, error, words = CHILD_WORDS }: UploadFormProps) {
   const url = words.url(orgId);
@@ -59,7 +53,6 @@ export function UploadForm({ orgId, csrf, error, words = CHILD_WORDS }: UploadFo
       hx-swap="outerHTML"
       hx-indicator="#upload-progress"
       hx-disabled-elt="find button"
-      {...PROGRESS}
       class="narrow"
     >
       <Csrf token={csrf} />

@@ -1,5 +1,5 @@
 /** The own-org info form (red stars per category) and the read-only view for ancestors. */
-import { FIELD_LABELS, type OrgInfo, requiredFields } from "../lib/org_info.ts";
+import { FIELD_LABELS, lockedFields, type OrgInfo, requiredFields, STAFFING } from "../lib/org_info.ts";
 import { categoryOf, INDUSTRIES } from "../lib/org_rules.ts";
 import { maskIdNumber } from "../lib/id_number.ts";
 import { maskMobile } from "../lib/mobile.ts";
@@ -23,8 +23,6 @@ export interface InfoFormProps {
   welcome?: boolean;
 }
 
-const STAFFING = ["adminQuota", "adminActual", "instQuota", "instActual"] as const;
-
 /** Which fields an org of this category shows. */
 export function shownFields(category: number): (keyof OrgInfo)[] {
   const set = categoryOf(category)?.fieldSet;
@@ -36,7 +34,7 @@ export function shownFields(category: number): (keyof OrgInfo)[] {
 /** The editable info form of one's own org. */
 export function InfoForm(p: InfoFormProps) {
   const required = new Set(requiredFields(p.category));
-  const locked = new Set<keyof OrgInfo>(p.confirmed ? ["shortName", "fullName", "industry"] : ["shortName"]);
+  const locked = new Set(lockedFields(p.confirmed));
   const errors = p.errors ?? {};
   const field = (key: keyof OrgInfo) => {
     const common = {

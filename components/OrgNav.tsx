@@ -1,5 +1,5 @@
 /** The header and tabs of an org's pages. */
-import { categoryOf } from "../lib/org_rules.ts";
+import { BRANCH, categoryOf } from "../lib/org_rules.ts";
 
 /** What the org header shows. */
 export interface OrgHead {
@@ -11,11 +11,23 @@ export interface OrgHead {
   childCount: number;
 }
 
-/** Tabs of an org; `self` adds the tabs only the org's own admin has. */
+/** The tabs of an org's pages. */
+export type OrgTab =
+  | "overview"
+  | "info"
+  | "children"
+  | "members"
+  | "progress"
+  | "tree"
+  | "search"
+  | "audit"
+  | "export";
+
+/** Tabs of an org; `self` names the tab 下级组织管理 for the org's own admin. */
 export function OrgNav(
-  { org, current, self }: { org: OrgHead; current: string; self: boolean },
+  { org, current, self }: { org: OrgHead; current: OrgTab; self: boolean },
 ) {
-  const tabs: [string, string][] = [
+  const tabs: [OrgTab, string][] = [
     ["overview", `/orgs/${org.id}`],
     ["info", `/orgs/${org.id}/info`],
     ["children", `/orgs/${org.id}/children`],
@@ -26,7 +38,7 @@ export function OrgNav(
     ["audit", `/orgs/${org.id}/audit`],
     ["export", `/orgs/${org.id}/export`],
   ];
-  const labels: Record<string, string> = {
+  const labels: Record<OrgTab, string> = {
     overview: "概况",
     info: "组织信息",
     children: self ? "下级组织管理" : "下级组织",
@@ -45,7 +57,9 @@ export function OrgNav(
       </p>
       <nav aria-label="组织功能" class="tabs">
         {tabs.filter(([k]) =>
-          k === "members" ? org.category === 5 : k !== "children" || categoryOf(org.category)?.mayHaveChildren
+          k === "members"
+            ? org.category === BRANCH
+            : k !== "children" || categoryOf(org.category)?.mayHaveChildren
         ).map((
           [k, href],
         ) => (

@@ -243,89 +243,91 @@ export function EnterPerson(
         <input type="hidden" name="org" value={String(chosen.org.id)} />
         <input type="hidden" name="position" value={chosen.position} />
         <input type="hidden" name="code" value={code} />
-        {existing
-          ? (
-            <>
-              <p>
-                该身份证号码已有账号。请输入该账号的登录密码，本组织将添加到您的账号中。
-              </p>
-              <input type="hidden" name="existing" value="1" />
-              <Field
-                label="身份证号码"
-                name="idNumber"
-                value={values.idNumber}
-                required
-                readonly
-              />
-              <Field
-                label="登录密码"
-                name="password"
-                type="password"
-                required
-                autocomplete="current-password"
-                error={errors.password}
-              />
-            </>
-          )
-          : (
-            <>
-              <Field
-                label="姓名"
-                name="name"
-                value={values.name}
-                required
-                error={errors.name}
-                maxlength={20}
-                autocomplete="name"
-              />
-              <Field
-                label="身份证号码"
-                name="idNumber"
-                value={values.idNumber}
-                required
-                maxlength={18}
-                error={errors.idNumber}
-                hint="18 位，末位可为 X"
-              />
-              <Field
-                label="手机号码"
-                name="mobile"
-                value={values.mobile}
-                required
-                maxlength={11}
-                inputmode="tel"
-                autocomplete="tel"
-                error={errors.mobile}
-              />
-              <Field
-                label="入团年月"
-                name="joined"
-                type="month"
-                value={values.joined}
-                required
-                placeholder="2010-05"
-                hint="格式：年-月，如 2010-05。入团时须年满13周岁（2016年9月1日前入团的须年满12周岁）"
-                error={errors.joined}
-              />
-              <Field
-                label="登录密码"
-                name="password"
-                type="password"
-                required
-                autocomplete="new-password"
-                hint="8–64 位，须同时包含字母和数字"
-                error={errors.password}
-              />
-              <Field
-                label="再次输入密码"
-                name="password2"
-                type="password"
-                required
-                autocomplete="new-password"
-              />
-            </>
-          )}
-        <button type="submit" class="primary">完成注册</button>
+        {existing ? null : (
+          <>
+            <Field
+              label="姓名"
+              name="name"
+              value={values.name}
+              required
+              error={errors.name}
+              maxlength={20}
+              autocomplete="name"
+            />
+            <Field
+              label="身份证号码"
+              name="idNumber"
+              value={values.idNumber}
+              required
+              maxlength={18}
+              error={errors.idNumber}
+              hint="18 位，末位可为 X"
+            />
+            <Field
+              label="手机号码"
+              name="mobile"
+              value={values.mobile}
+              required
+              maxlength={11}
+              inputmode="tel"
+              autocomplete="tel"
+              error={errors.mobile}
+            />
+            <Field
+              label="入团年月"
+              name="joined"
+              type="month"
+              value={values.joined}
+              required
+              placeholder="2010-05"
+              hint="格式：年-月，如 2010-05。入团时须年满13周岁（2016年9月1日前入团的须年满12周岁）"
+              error={errors.joined}
+            />
+            <Field
+              label="登录密码"
+              name="password"
+              type="password"
+              required
+              autocomplete="new-password"
+              hint="8–64 位，须同时包含字母和数字"
+              error={errors.password}
+            />
+            <Field
+              label="再次输入密码"
+              name="password2"
+              type="password"
+              required
+              autocomplete="new-password"
+            />
+          </>
+        )}
+        {existing ? null : <button type="submit" class="primary">完成注册</button>}
+      </form>
+      <form method="post" action="/register" hx-post="/register" hx-target="#wizard" hx-swap="outerHTML">
+        <h3>已有账号（曾为其他组织注册过）</h3>
+        <p>输入已有账号的身份证号码或手机号码和登录密码，本组织将添加到您的账号中。</p>
+        <Csrf token={csrf} />
+        <input type="hidden" name="org" value={String(chosen.org.id)} />
+        <input type="hidden" name="position" value={chosen.position} />
+        <input type="hidden" name="code" value={code} />
+        <input type="hidden" name="existing" value="1" />
+        <Field
+          label="身份证号码或手机号码"
+          name="login"
+          value={existing ? values.idNumber : undefined}
+          required
+          maxlength={18}
+          autocomplete="username"
+        />
+        <Field
+          label="登录密码"
+          name="password"
+          type="password"
+          required
+          autocomplete="current-password"
+          error={existing ? errors.password : undefined}
+        />
+        <button type="submit" class={existing ? "primary" : undefined}>添加本组织到已有账号</button>
       </form>
     </Wizard>
   );

@@ -1,12 +1,17 @@
 /** Accounts, org admins and sessions. */
-import { and, asc, eq, gt, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import type { Tx } from "./client.ts";
 import { applyChange, type Conn, getOrg } from "./orgs.ts";
-import { type Account, accounts, orgAdmins, orgs, sessions } from "./schema.ts";
+import { type Account, accounts, type Org, orgAdmins, orgs, resetCodes, sessions } from "./schema.ts";
+import { audit } from "./audit.ts";
 
-/** Session lifetime. */
+/** Session lifetime: at most 7 days from sign-in… */
 export const SESSION_DAYS = 7;
+/** …and it ends after 2 hours without a request. */
+export const SESSION_IDLE_MS = 2 * 3600_000;
+/** How stale `last_seen_at` may get before a request writes it again (one write per 5 minutes, not per request). */
+export const SEEN_EVERY_MS = 5 * 60_000;
 
 /** SHA-256 of a bearer secret; only the hash is stored. */
 export const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
@@ -94,15 +99,27 @@ export async function createSession(
   orgId: number,
   secret: string,
   now: Date,
+  csrf: string | null = null,
 ): Promise<void> {
   await db.insert(sessions).values({
     id: sha256(secret),
     accountId,
     orgId,
     createdAt: now,
+    lastSeenAt: now,
     expiresAt: new Date(now.getTime() + SESSION_DAYS * 86400_000),
+    csrf,
   });
 }
+
+/** Records that a session was used at `now`. */
+export async function touchSession(db: Conn, secret: string, now: Date): Promise<void> {
+  await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sha256(secret)));
+}
+
+/** When a session row ends: the 7-day cap or 2 hours idle, whichever comes first (ms). */
+export const sessionEnd = (s: { expiresAt: Date; lastSeenAt: Date | null; createdAt: Date }): number =>
+  Math.min(s.expiresAt.getTime(), (s.lastSeenAt ?? s.createdAt).getTime() + SESSION_IDLE_MS);
 
 /** Loads a live session with its account and current org. */
 export async function loadSession(db: Conn, secret: string, now: Date) {
@@ -114,7 +131,7 @@ export async function loadSession(db: Conn, secret: string, now: Date) {
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
     .innerJoin(orgs, eq(orgs.id, sessions.orgId))
     .where(and(eq(sessions.id, sha256(secret)), gt(sessions.expiresAt, now)));
-  return row;
+  return row && sessionEnd(row.session) > now.getTime() ? row : undefined;
 }
 
 /** Ends a session. */
@@ -142,4 +159,76 @@ export async function deleteSessionsOf(
   await db.delete(sessions).where(
     or(eq(sessions.accountId, accountId), lt(sessions.expiresAt, now)),
   );
+}
+
+/** Reset codes are valid for 3 days. */
+export const RESET_TTL_MS = 3 * 86400_000;
+
+/** Stores a one-time password reset code for `accountId` (only its hash), audited on `org`. Returns its expiry. */
+export async function issueResetCode(
+  tx: Conn,
+  r: { org: Org; accountId: number; code: string; issuedBy: number; issuerOrgId: number; now: Date },
+): Promise<Date> {
+  const expiresAt = new Date(r.now.getTime() + RESET_TTL_MS);
+  await tx.insert(resetCodes).values({
+    accountId: r.accountId,
+    codeHash: sha256(r.code),
+    issuedBy: r.issuedBy,
+    issuerOrgId: r.issuerOrgId,
+    createdAt: r.now,
+    expiresAt,
+  });
+  await audit(tx, {
+    org: r.org,
+    actorId: r.issuedBy,
+    action: "password.reset_issued",
+    detail: { accountId: r.accountId },
+    at: r.now,
+  });
+  return expiresAt;
+}
+
+/** A reset code of the account that is unused and unexpired, by its plain text. */
+export async function findResetCode(db: Conn, accountId: number, code: string, now: Date) {
+  const [row] = await db.select().from(resetCodes).where(
+    and(
+      eq(resetCodes.accountId, accountId),
+      eq(resetCodes.codeHash, sha256(code)),
+      isNull(resetCodes.usedAt),
+      gt(resetCodes.expiresAt, now),
+    ),
+  );
+  return row;
+}
+
+/**
+ * Redeems a reset code: marks it used, sets the new password hash, ends the
+ * account's sessions and audits the reset on `orgId` (its first org) when given.
+ */
+export async function resetPassword(
+  tx: Tx,
+  r: { codeId: number; accountId: number; hash: string; orgId?: number; now: Date },
+): Promise<void> {
+  await tx.update(resetCodes).set({ usedAt: r.now }).where(eq(resetCodes.id, r.codeId));
+  await tx.update(accounts).set({ passwordHash: r.hash }).where(eq(accounts.id, r.accountId));
+  await deleteSessionsOf(tx, r.accountId, r.now);
+  const org = r.orgId ? await getOrg(tx, r.orgId) : undefined;
+  if (org) await audit(tx, { org, actorId: r.accountId, action: "password.reset", at: r.now });
+}
+
+/** Inserts a new account; returns its id. */
+export async function insertAccount(tx: Conn, account: typeof accounts.$inferInsert): Promise<number> {
+  const [{ id }] = await tx.insert(accounts).values(account).returning({ id: accounts.id });
+  return id;
+}
+
+/**
+ * The orgs `accountId` administers outside the subtree of org `scopeOrgId`
+ * (all of them when the scope is unknown). A reset code issued from that org
+ * may restore access only when this is empty.
+ */
+export async function orgsOutside(db: Conn, accountId: number, scopeOrgId: number | null) {
+  const scope = scopeOrgId === null ? undefined : await getOrg(db, scopeOrgId);
+  const mine = await orgsOfAccount(db, accountId);
+  return mine.map((r) => r.org).filter((o) => !scope || !o.path.startsWith(scope.path));
 }

@@ -1,7 +1,8 @@
 /** The audit log: who changed what, when. */
+import { and, desc, eq, lt } from "drizzle-orm";
 import { pace } from "./client.ts";
 import type { Conn } from "./orgs.ts";
-import { auditLog } from "./schema.ts";
+import { accounts, auditLog } from "./schema.ts";
 
 /** Audited actions and their Chinese labels. */
 export const ACTIONS = {
@@ -59,4 +60,36 @@ export async function auditMany(tx: Conn, entries: AuditEntry[]): Promise<void> 
     await tx.insert(auditLog).values(entries.slice(i, i + 200).map(row));
     await pace();
   }
+}
+
+/** One entry as the log shows it. */
+export interface AuditItem {
+  id: number;
+  at: Date;
+  actor: string | null;
+  action: string;
+  detail: Record<string, unknown> | null;
+  reason: string | null;
+}
+
+/** A page of an org's log, newest first, before entry `before`; `next` is where the following page starts. */
+export async function auditPage(
+  db: Conn,
+  orgId: number,
+  before: number | undefined,
+  limit: number,
+): Promise<{ items: AuditItem[]; next: number | null }> {
+  const rows = await db.select({ entry: auditLog, actor: accounts.name }).from(auditLog)
+    .leftJoin(accounts, eq(accounts.id, auditLog.actorId))
+    .where(before ? and(eq(auditLog.orgId, orgId), lt(auditLog.id, before)) : eq(auditLog.orgId, orgId))
+    .orderBy(desc(auditLog.id)).limit(limit + 1);
+  const items = rows.slice(0, limit).map(({ entry, actor }) => ({
+    id: entry.id,
+    at: entry.createdAt,
+    actor,
+    action: entry.action,
+    detail: (entry.detail ?? null) as Record<string, unknown> | null,
+    reason: entry.reason,
+  }));
+  return { items, next: rows.length > limit ? items.at(-1)!.id : null };
 }

@@ -3,9 +3,9 @@
  * multi-row inserts in one transaction, then one full recount of the counters.
  */
 import { asc, inArray, sql } from "drizzle-orm";
-import { recount } from "../lib/counters.ts";
+import { COUNTERS, recount } from "../lib/counters.ts";
 import { type Db, type Tx, writeTx } from "./client.ts";
-import { childPath, countsToColumns } from "./orgs.ts";
+import { childPath } from "./orgs.ts";
 import { indexNames } from "./search.ts";
 import { recountMembersIn } from "./members.ts";
 import { type NewOrg, orgs } from "./schema.ts";
@@ -96,20 +96,11 @@ async function recountAllIn(tx: Tx): Promise<number> {
   const changed: { id: number; cols: Record<string, number> }[] = [];
   for (const r of rows) {
     const want = fresh.get(r.id)!;
-    const cols: Record<string, number> = { ...countsToColumns(want.sub), childCount: want.childCount };
+    const cols: Record<string, number> = { ...want.sub, childCount: want.childCount };
     if (Object.entries(cols).some(([k, v]) => r[k as keyof typeof r] !== v)) changed.push({ id: r.id, cols });
   }
   // 200 rows per statement: UPDATE … FROM (VALUES …).
-  const keys = [
-    "subOrgs",
-    "subWithAdmin",
-    "subComplete",
-    "subBranches",
-    "subNoBranch",
-    "subBadLeaf",
-    "subBadName",
-    "childCount",
-  ];
+  const keys = [...COUNTERS, "childCount"];
   const columns = keys.map((k) => k.replace(/[A-Z]/g, (m) => "_" + m.toLowerCase()));
   for (let i = 0; i < changed.length; i += 200) {
     const values = sql.join(

@@ -1,10 +1,10 @@
 /** Writing an org's direct children: bulk creation, reordering, corrections. */
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import { add, ownFlags, zero } from "../lib/counters.ts";
-import { type Category, checkShortName } from "../lib/org_rules.ts";
-import { breathe, pace, type Tx } from "./client.ts";
+import { BRANCH, type Category, checkShortName } from "../lib/org_rules.ts";
+import { breathe, type Db, pace, type Tx, writeTx } from "./client.ts";
 import { auditMany } from "./audit.ts";
-import { applyChange, childPath, countsToColumns, getOrg } from "./orgs.ts";
+import { applyChange, childPath, getOrg } from "./orgs.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 import { indexNames } from "./search.ts";
 
@@ -18,20 +18,23 @@ export interface ChildToCreate {
 
 /**
  * Which of `names` an org's direct children already use, with their
- * categories: one index lookup per name rather than reading every child (a
- * school can have thousands).
+ * category and whether the system initialised them: one index lookup per
+ * name rather than reading every child (a school can have thousands).
  */
 export async function siblingNames(
   tx: Tx | Parameters<typeof getOrg>[0],
   parentId: number,
   names: string[],
-): Promise<Map<string, number>> {
+): Promise<Map<string, { category: number; initialised: boolean }>> {
   const wanted = names.filter(Boolean);
   if (wanted.length === 0) return new Map();
-  const rows = await tx.select({ shortName: orgs.shortName, category: orgs.category }).from(orgs).where(
-    and(eq(orgs.parentId, parentId), inArray(orgs.shortName, wanted)),
-  );
-  return new Map(rows.map((r) => [r.shortName, r.category]));
+  const rows = await tx.select({
+    shortName: orgs.shortName,
+    category: orgs.category,
+    initialised: orgs.initialised,
+  })
+    .from(orgs).where(and(eq(orgs.parentId, parentId), inArray(orgs.shortName, wanted)));
+  return new Map(rows.map((r) => [r.shortName, { category: r.category, initialised: r.initialised }]));
 }
 
 /**
@@ -65,7 +68,7 @@ export async function createChildren(
       badName: 0,
       adminCount: 0,
       childCount: 0,
-      subBranches: c.category === 5 ? 1 : 0,
+      subBranches: c.category === BRANCH ? 1 : 0,
     });
     delta = add(delta, own);
     return {
@@ -79,7 +82,7 @@ export async function createChildren(
       category: c.category,
       badName: checkShortName(c.shortName, c.category).ok ? 0 : 1,
       createdAt: now,
-      ...countsToColumns(own),
+      ...own,
     };
   });
   for (let i = 0; i < rows.length; i += 100) {
@@ -143,4 +146,38 @@ export async function moveSibling(tx: Tx, child: Org, direction: -1 | 1): Promis
   await tx.update(orgs).set({ sortOrder: neighbour.sortOrder }).where(eq(orgs.id, child.id));
   await tx.update(orgs).set({ sortOrder: child.sortOrder }).where(eq(orgs.id, neighbour.id));
   return true;
+}
+
+/** True when `e` (or its cause) is SQLite's unique-constraint error for a sibling 简称. */
+function isDuplicateName(e: unknown): boolean {
+  for (let x = e; x; x = (x as { cause?: unknown }).cause) {
+    if (/UNIQUE constraint failed: orgs\.parent_id, orgs\.short_name/.test(String((x as Error).message))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Creates one child unless a sibling has its 简称, checked inside the write
+ * (the unique index on (parent_id, short_name) backs it up across instances).
+ * Returns false when the name is taken.
+ */
+export async function createChildOnce(
+  db: Db,
+  parentId: number,
+  child: ChildToCreate,
+  actorId: number,
+  now: Date,
+): Promise<boolean> {
+  try {
+    return await writeTx(db, async (tx) => {
+      if ((await siblingNames(tx, parentId, [child.shortName])).has(child.shortName)) return false;
+      await createChildren(tx, parentId, [child], actorId, now);
+      return true;
+    });
+  } catch (e) {
+    if (isDuplicateName(e)) return false;
+    throw e;
+  }
 }

@@ -1,6 +1,7 @@
 /** 管理员注册码: issuing, looking up and redeeming. */
 import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
-import { codeExpiry, generateCode } from "../lib/codes.ts";
+import { CODE_TTL_DAYS, codeExpiry, generateCode } from "../lib/codes.ts";
+import { beijingDate } from "../lib/time.ts";
 import { pace, type Tx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { auditMany } from "./audit.ts";
@@ -167,8 +168,8 @@ export function codeProblemText(p: CodeProblem, expiresAt?: Date): string {
     case "used":
       return "注册码已被使用（每个注册码只能注册一名管理员）：请联系上级团组织管理员为您生成新的注册码。";
     case "expired":
-      return `注册码已过期（有效期 20 天${
-        expiresAt ? `，已于 ${expiresAt.toISOString().slice(0, 10)} 到期` : ""
+      return `注册码已过期（有效期 ${CODE_TTL_DAYS} 天${
+        expiresAt ? `，已于 ${beijingDate(expiresAt)}（北京时间）到期` : ""
       }）：请联系上级团组织管理员生成新的注册码。`;
   }
 }

@@ -12,6 +12,9 @@ import { breathe, type Db, pace, type Tx, writeTx } from "./client.ts";
 import { type Conn, getOrg } from "./orgs.ts";
 import { imports, orgs } from "./schema.ts";
 
+/** Largest stored batch (its rows as JSON): 10,000 full rows with messages take about 5 MB. */
+export const MAX_BATCH_BYTES = 12 * 1024 * 1024;
+
 /** Unconfirmed uploads are kept this long. */
 export const KEEP_MS = 7 * 86400_000;
 
@@ -38,7 +41,10 @@ export async function existingChildren(db: Conn, parentId: number): Promise<Map<
   );
 }
 
-/** Stores checked rows for the admin's confirmation (dropping batches older than a week). Returns its id. */
+/**
+ * Stores checked rows for the admin's confirmation (dropping batches older than a week). Returns its id,
+ * or null when the batch would exceed MAX_BATCH_BYTES.
+ */
 export async function saveImport(
   db: Db,
   orgId: number,
@@ -46,7 +52,11 @@ export async function saveImport(
   rows: unknown[],
   now: Date,
   kind: "children" | "members" = "children",
-): Promise<string> {
+): Promise<string | null> {
+  const json = JSON.stringify(rows);
+  if (json.length * 3 > MAX_BATCH_BYTES && new TextEncoder().encode(json).length > MAX_BATCH_BYTES) {
+    return null;
+  }
   const id = generateSecret(12);
   await writeTx(db, async (tx) => {
     await tx.delete(imports).where(lt(imports.createdAt, new Date(now.getTime() - KEEP_MS)));

@@ -5,7 +5,7 @@
  */
 import { and, eq, gt, sql } from "drizzle-orm";
 import { add, zero } from "../lib/counters.ts";
-import { categoryOf } from "../lib/org_rules.ts";
+import { mayHaveChildren, placementRefusal } from "../lib/org_rules.ts";
 import type { Tx } from "./client.ts";
 import { audit } from "./audit.ts";
 import { applyChange, getOrg, inSubtree, pathEnd, subCounts } from "./orgs.ts";
@@ -23,8 +23,9 @@ export function moveRefusal(acting: Org, moved: Org, target: Org, targetHasName:
   if (!inSubtree(acting.path, target.path)) return "只能移动到本组织或其下级组织之下";
   if (inSubtree(moved.path, target.path)) return "不能移动到该组织自身或其下级组织之下";
   if (target.id === moved.parentId) return "该组织已在所选上级组织之下";
-  if (!categoryOf(target.category)?.mayHaveChildren) return "团支部不能有下级组织，不能移动到团支部之下";
-  if (moved.category === 1 && target.category !== 1) return "领导机关团组织只能设在领导机关团组织之下";
+  if (!mayHaveChildren(target.category)) return "团支部不能有下级组织，不能移动到团支部之下";
+  const placement = placementRefusal(target.category, moved.category);
+  if (placement) return placement;
   if (targetHasName) return `目标组织下已有名为“${moved.shortName}”的直属下级组织`;
   return null;
 }
@@ -74,7 +75,7 @@ export async function moveSubtree(
     org: { id: moved.id, path: newPath },
     actorId,
     action: "org.moved",
-    detail: { from: oldParent.shortName, to: target.shortName, orgs: counts.orgs },
+    detail: { from: oldParent.shortName, to: target.shortName, orgs: counts.subOrgs },
     reason,
     at: now,
   });

@@ -4,6 +4,7 @@
  */
 import { and, asc, count, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { add, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
+import { BRANCH } from "../lib/org_rules.ts";
 import type { Db, Tx } from "./client.ts";
 import { carryMembers, memberDelta } from "./members.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
@@ -104,15 +105,15 @@ export async function ancestorsOf(
 }
 
 /** The counters of a row as a vector. */
-export function subCounts(o: Org): Counts {
+export function subCounts(o: Counts): Counts {
   return {
-    orgs: o.subOrgs,
-    withAdmin: o.subWithAdmin,
-    complete: o.subComplete,
-    branches: o.subBranches,
-    noBranch: o.subNoBranch,
-    badLeaf: o.subBadLeaf,
-    badName: o.subBadName,
+    subOrgs: o.subOrgs,
+    subWithAdmin: o.subWithAdmin,
+    subComplete: o.subComplete,
+    subBranches: o.subBranches,
+    subNoBranch: o.subNoBranch,
+    subBadLeaf: o.subBadLeaf,
+    subBadName: o.subBadName,
   };
 }
 
@@ -130,25 +131,6 @@ export const counterColumns = {
   subBadLeaf: orgs.subBadLeaf,
   subBadName: orgs.subBadName,
 };
-
-/** The counter columns of a row. */
-export type CounterColumns = Pick<
-  Org,
-  "subOrgs" | "subWithAdmin" | "subComplete" | "subBranches" | "subNoBranch" | "subBadLeaf" | "subBadName"
->;
-
-/** A counter vector as column values for an update. */
-export function countsToColumns(c: Counts): CounterColumns {
-  return {
-    subOrgs: c.orgs,
-    subWithAdmin: c.withAdmin,
-    subComplete: c.complete,
-    subBranches: c.branches,
-    subNoBranch: c.noBranch,
-    subBadLeaf: c.badLeaf,
-    subBadName: c.badName,
-  };
-}
 
 /**
  * Applies a change to an org's own row and carries the resulting counter
@@ -175,16 +157,15 @@ export async function applyChange(
     const before = ownFlags(node);
     const next = { ...node, ...(i === 0 ? changes : {}) } as Org;
     next.childCount = node.childCount + (i === 0 ? childDelta : 0);
-    const ownBranch = (next.category === 5 ? 1 : 0) -
-      (node.category === 5 ? 1 : 0);
-    next.subBranches = node.subBranches + delta.branches + ownBranch;
+    const ownBranch = (next.category === BRANCH ? 1 : 0) - (node.category === BRANCH ? 1 : 0);
+    next.subBranches = node.subBranches + delta.subBranches + ownBranch;
     const after = ownFlags(next);
     delta = add(delta, add(after, before, -1));
     const set: Partial<NewOrg> = i === 0 ? { ...changes, childCount: next.childCount } : {};
     if (isZero(delta) && Object.keys(set).length === 0) break;
     await tx.update(orgs).set({
       ...set,
-      ...countsToColumns(add(subCounts(node), delta)),
+      ...add(subCounts(node), delta),
     }).where(eq(orgs.id, node.id));
   }
   await carryMembers(tx, org.path, members);

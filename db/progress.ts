@@ -6,6 +6,8 @@
 import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import { pace } from "./client.ts";
 import { defaultSchedule, type Schedule } from "../lib/deadlines.ts";
+import { flagSql, hasFlag, STRUCTURAL_FLAGS } from "../lib/structure.ts";
+import { BRANCH } from "../lib/org_rules.ts";
 import type { Conn } from "./orgs.ts";
 import { counterColumns, subtreeOf } from "./orgs.ts";
 import { type Org, orgs, settings } from "./schema.ts";
@@ -29,8 +31,8 @@ export function belowFigures(o: ProgressOrg): Figures {
   const own = {
     withAdmin: o.adminCount > 0 ? 1 : 0,
     complete: o.infoComplete,
-    noBranch: o.category !== 5 && o.subBranches === 0 ? 1 : 0,
-    badLeaf: o.category !== 5 && o.childCount === 0 ? 1 : 0,
+    noBranch: hasFlag("noBranch", o) ? 1 : 0,
+    badLeaf: hasFlag("badLeaf", o) ? 1 : 0,
     badName: o.badName,
   };
   return {
@@ -55,19 +57,20 @@ export function subtreeFigures(o: ProgressOrg): Figures {
   };
 }
 
+const NO_BRANCH = sql.raw(flagSql("noBranch"));
+const BAD_LEAF = sql.raw(flagSql("badLeaf"));
+
 /** The direct children themselves (their own flags), summed in one aggregate query. */
 export async function directFigures(db: Conn, orgId: number): Promise<Figures & { unfinished: number }> {
   const [f] = await db.select({
     created: sql<number>`count(*)`,
     withAdmin: sql<number>`coalesce(sum(${orgs.adminCount} > 0), 0)`,
     complete: sql<number>`coalesce(sum(${orgs.infoComplete}), 0)`,
-    noBranch: sql<number>`coalesce(sum(${orgs.category} <> 5 AND ${orgs.subBranches} = 0), 0)`,
-    badLeaf: sql<number>`coalesce(sum(${orgs.category} <> 5 AND ${orgs.childCount} = 0), 0)`,
+    noBranch: sql<number>`coalesce(sum(${NO_BRANCH}), 0)`,
+    badLeaf: sql<number>`coalesce(sum(${BAD_LEAF}), 0)`,
     badName: sql<number>`coalesce(sum(${orgs.badName}), 0)`,
     // What makes an org overdue once its level's deadline has passed (lib/deadlines.ts isOverdue).
-    unfinished: sql<
-      number
-    >`coalesce(sum(${orgs.infoComplete} = 0 OR (${orgs.category} <> 5 AND ${orgs.childCount} = 0)), 0)`,
+    unfinished: sql<number>`coalesce(sum(${orgs.infoComplete} = 0 OR (${BAD_LEAF})), 0)`,
   }).from(orgs).where(eq(orgs.parentId, orgId));
   return f;
 }
@@ -149,25 +152,23 @@ export async function allProgressChildren(db: Conn, orgId: number, sort: ChildSo
 
 /** Kinds of structural problem, with their label and the SQL that finds them (matching a partial index). */
 export const PROBLEMS = {
-  noBranch: {
-    label: "团委/团工委/团总支下没有团支部",
-    where: sql`${orgs.category} <> 5 AND ${orgs.subBranches} = 0`,
-  },
-  badLeaf: { label: "最下层不是团支部", where: sql`${orgs.category} <> 5 AND ${orgs.childCount} = 0` },
+  noBranch: { label: STRUCTURAL_FLAGS.noBranch.label, where: NO_BRANCH },
+  badLeaf: { label: STRUCTURAL_FLAGS.badLeaf.label, where: BAD_LEAF },
   badName: { label: "名称不符合命名规则", where: sql`${orgs.badName} = 1` },
   noAdmin: { label: "没有管理员", where: sql`${orgs.adminCount} = 0` },
   // Branch-size problems (members, SPEC §9); counted by db/member_progress.ts.
+  // (the category as a literal, so SQLite matches the partial indexes of db/schema.ts)
   emptyBranch: {
     label: "空心团支部（尚未录入团员）",
-    where: sql`${orgs.category} = 5 AND ${orgs.memberCount} = 0`,
+    where: sql.raw(`category = ${BRANCH} AND member_count = 0`),
   },
   smallBranch: {
     label: "团员少于 3 人的团支部",
-    where: sql`${orgs.category} = 5 AND ${orgs.memberCount} BETWEEN 1 AND 2`,
+    where: sql.raw(`category = ${BRANCH} AND member_count BETWEEN 1 AND 2`),
   },
   largeBranch: {
     label: "团员超过 50 人的团支部",
-    where: sql`${orgs.category} = 5 AND ${orgs.memberCount} > 50`,
+    where: sql.raw(`category = ${BRANCH} AND member_count > 50`),
   },
   dueLeave: { label: "有应办理离团团员的团支部", where: sql`${orgs.dueCount} > 0` },
 } as const satisfies Record<string, { label: string; where: SQL }>;
@@ -177,6 +178,22 @@ export const MEMBER_PROBLEMS = ["emptyBranch", "smallBranch", "largeBranch", "du
 
 /** A problem kind. */
 export type ProblemKind = keyof typeof PROBLEMS;
+
+/** The structural problem kinds (the rest are the member ones). */
+export type StructuralKind = Exclude<ProblemKind, (typeof MEMBER_PROBLEMS)[number]>;
+
+/** How many orgs of the subtree (the org itself included) have each structural problem, from its counters. */
+export function problemCounts(o: ProgressOrg): Record<StructuralKind, { label: string; n: number }> {
+  const subtree = subtreeFigures(o);
+  const n = (k: StructuralKind) => k === "noAdmin" ? o.subOrgs - o.subWithAdmin : subtree[k];
+  const kinds = (Object.keys(PROBLEMS) as ProblemKind[]).filter((k): k is StructuralKind =>
+    !(MEMBER_PROBLEMS as readonly string[]).includes(k)
+  );
+  return Object.fromEntries(kinds.map((k) => [k, { label: PROBLEMS[k].label, n: n(k) }])) as Record<
+    StructuralKind,
+    { label: string; n: number }
+  >;
+}
 
 /** One page of problem orgs in a subtree (the root itself included), keyset-paged by path. */
 export function problemPage(db: Conn, rootPath: string, kind: ProblemKind, after?: string, limit = 50) {

@@ -1,8 +1,10 @@
 /** Full recount of the roll-up counters, for checks, tests and bulk loads. */
+import { BRANCH } from "../lib/org_rules.ts";
+import { hasFlag } from "../lib/structure.ts";
 import { asc, gt, sql } from "drizzle-orm";
 import { recount } from "../lib/counters.ts";
 import type { Conn } from "./orgs.ts";
-import { counterColumns, countsToColumns, subCounts } from "./orgs.ts";
+import { counterColumns, subCounts } from "./orgs.ts";
 import { orgs } from "./schema.ts";
 
 /**
@@ -16,7 +18,7 @@ export async function verifyCounters(db: Conn): Promise<string[]> {
   for (const r of rows) {
     const want = fresh.get(r.id)!;
     const have = subCounts(r);
-    const bad = Object.entries(countsToColumns(want.sub)).filter(([k, v]) => r[k as keyof typeof r] !== v);
+    const bad = Object.entries(want.sub).filter(([k, v]) => r[k as keyof typeof r] !== v);
     if (bad.length || r.childCount !== want.childCount) {
       problems.push(
         `org ${r.id} ${r.shortName}: stored ${JSON.stringify(have)} child ${r.childCount}, recount ${
@@ -71,13 +73,14 @@ export async function checkCountersStreaming(db: Conn, pageSize = 50_000): Promi
   const problems: string[] = [];
   for (let l = byLevel.length - 1; l >= 1; l--) {
     for (const id of byLevel[l] ?? []) {
-      const o = id * F, isBranch = cat[id] === 5;
+      const o = id * F, category = cat[id];
       fresh[o] += 1;
       fresh[o + 1] += own[id * 3];
       fresh[o + 2] += own[id * 3 + 1];
-      fresh[o + 3] += isBranch ? 1 : 0;
-      fresh[o + 4] += !isBranch && fresh[o + 3] === 0 ? 1 : 0;
-      fresh[o + 5] += !isBranch && kids[id] === 0 ? 1 : 0;
+      fresh[o + 3] += category === BRANCH ? 1 : 0;
+      const flags = { category, subBranches: fresh[o + 3], childCount: kids[id] };
+      fresh[o + 4] += hasFlag("noBranch", flags) ? 1 : 0;
+      fresh[o + 5] += hasFlag("badLeaf", flags) ? 1 : 0;
       fresh[o + 6] += own[id * 3 + 2];
       for (let k = 0; k < F; k++) {
         if (fresh[o + k] !== stored[o + k] && problems.length < 20) {

@@ -9,6 +9,8 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { flagSql } from "../lib/structure.ts";
+import { BRANCH } from "../lib/org_rules.ts";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" }).notNull().default(
@@ -87,12 +89,14 @@ export const orgs = sqliteTable("orgs", {
   // Partial indexes: the problem lists of a subtree are range scans over these alone.
   index("orgs_no_admin_idx").on(t.path).where(sql`admin_count = 0`),
   index("orgs_bad_name_idx").on(t.path).where(sql`bad_name = 1`),
-  index("orgs_no_branch_idx").on(t.path).where(sql`category <> 5 AND sub_branches = 0`),
-  index("orgs_bad_leaf_idx").on(t.path).where(sql`category <> 5 AND child_count = 0`),
+  index("orgs_no_branch_idx").on(t.path).where(sql.raw(flagSql("noBranch"))),
+  index("orgs_bad_leaf_idx").on(t.path).where(sql.raw(flagSql("badLeaf"))),
   // Branch-size problem lists (members).
-  index("orgs_empty_branch_idx").on(t.path).where(sql`category = 5 AND member_count = 0`),
-  index("orgs_small_branch_idx").on(t.path).where(sql`category = 5 AND member_count BETWEEN 1 AND 2`),
-  index("orgs_large_branch_idx").on(t.path).where(sql`category = 5 AND member_count > 50`),
+  index("orgs_empty_branch_idx").on(t.path).where(sql.raw(`category = ${BRANCH} AND member_count = 0`)),
+  index("orgs_small_branch_idx").on(t.path).where(
+    sql.raw(`category = ${BRANCH} AND member_count BETWEEN 1 AND 2`),
+  ),
+  index("orgs_large_branch_idx").on(t.path).where(sql.raw(`category = ${BRANCH} AND member_count > 50`)),
   index("orgs_due_idx").on(t.path).where(sql`due_count > 0`),
 ]);
 
@@ -138,7 +142,25 @@ export const sessions = sqliteTable("sessions", {
   orgId: integer("org_id").notNull(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  /** Last request seen (updated at most every few minutes); idle sessions end (db/accounts.ts). */
+  lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
+  /** The CSRF token bound to this session (a new one at every sign-in). */
+  csrf: text("csrf"),
 }, (t) => [index("sessions_account_idx").on(t.accountId)]);
+
+/**
+ * Attempt budgets (password checks, code guesses), shared by every instance:
+ * `hits` in the window that started at `window_start`; past the limit one
+ * attempt per delay is still let through (`next_at`), `granted` says whether
+ * the last reservation was.
+ */
+export const throttles = sqliteTable("throttles", {
+  key: text("key").primaryKey(),
+  hits: integer("hits").notNull(),
+  windowStart: integer("window_start").notNull(),
+  nextAt: integer("next_at").notNull().default(0),
+  granted: integer("granted").notNull().default(1),
+}, (t) => [index("throttles_window_idx").on(t.windowStart)]);
 
 /** One-time password reset codes issued by a same-level or parent admin. */
 export const resetCodes = sqliteTable("reset_codes", {
@@ -146,6 +168,8 @@ export const resetCodes = sqliteTable("reset_codes", {
   accountId: integer("account_id").notNull().references(() => accounts.id),
   codeHash: text("code_hash").notNull().unique(),
   issuedBy: integer("issued_by").notNull(),
+  /** The org the issuer acted for: the code restores access only within its subtree (README "Security"). */
+  issuerOrgId: integer("issuer_org_id"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
   usedAt: integer("used_at", { mode: "timestamp_ms" }),

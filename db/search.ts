@@ -7,10 +7,10 @@
  * against the whole query. One-character queries, and 全称-only matches in
  * small subtrees, scan the subtree's path range directly.
  */
-import { and, asc, gt, sql } from "drizzle-orm";
+import { and, asc, gt, inArray, sql } from "drizzle-orm";
 import { pace } from "./client.ts";
 import type { Conn } from "./orgs.ts";
-import { pathEnd, subtreeOf } from "./orgs.ts";
+import { pathEnd, pathIds, subtreeOf } from "./orgs.ts";
 import { type Org, orgs } from "./schema.ts";
 
 /** Distinct lower-cased character bigrams of a name. */
@@ -117,4 +117,28 @@ export async function searchOrgs(db: Conn, q: string, opts: SearchOptions = {}):
     if (root && root.n <= SCAN_LIMIT) return await scan();
   }
   return rows;
+}
+
+/** A found org with the names of its ancestors from a given level down ("团山东省委 / 团济南市委"). */
+export type WithTrail<T> = T & { trail: string };
+
+/**
+ * Adds to each org its trail: the 简称 of its ancestors from level `fromLevel`
+ * down to its parent, read in one query (500 ids a statement) for all of them.
+ */
+export async function withTrails<T extends Pick<Org, "path">>(
+  db: Conn,
+  rows: T[],
+  fromLevel: number,
+): Promise<WithTrail<T>[]> {
+  const trailIds = (path: string) => pathIds(path).slice(fromLevel - 1, -1);
+  const ids = [...new Set(rows.flatMap((r) => trailIds(r.path)))];
+  const names = new Map<number, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = await db.select({ id: orgs.id, shortName: orgs.shortName }).from(orgs).where(
+      inArray(orgs.id, ids.slice(i, i + 500)),
+    );
+    for (const r of part) names.set(r.id, r.shortName);
+  }
+  return rows.map((r) => ({ ...r, trail: trailIds(r.path).map((id) => names.get(id)).join(" / ") }));
 }

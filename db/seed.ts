@@ -6,7 +6,7 @@ import { buildInitialTree } from "../lib/initial_tree.ts";
 import type { Divisions } from "../lib/divisions.ts";
 import { recount } from "../lib/counters.ts";
 import { type Db, writeTx } from "./client.ts";
-import { countsToColumns, getRoot } from "./orgs.ts";
+import { getRoot } from "./orgs.ts";
 import { indexNames } from "./search.ts";
 import { type NewOrg, orgs } from "./schema.ts";
 
@@ -54,7 +54,7 @@ export async function initialiseTree(
   })));
   for (const r of rows) {
     const c = counts.get(r.id!)!;
-    Object.assign(r, countsToColumns(c.sub), { childCount: c.childCount });
+    Object.assign(r, c.sub, { childCount: c.childCount });
   }
   return await writeTx(db, async (tx) => {
     if (await getRoot(tx)) return 0;

@@ -6,16 +6,18 @@
  * beneath" and "non-branch leaf". A change anywhere is applied by walking the
  * org's ancestor chain once (≤ 10 rows), never its subtree.
  */
+import { BRANCH } from "./org_rules.ts";
+import { hasFlag } from "./structure.ts";
 
-/** Counter names, matching the `sub_*` columns of `orgs`. */
+/** Counter names: the keys of the `sub_*` columns of `orgs` (db/schema.ts), so a vector is also a row update. */
 export const COUNTERS = [
-  "orgs",
-  "withAdmin",
-  "complete",
-  "branches",
-  "noBranch",
-  "badLeaf",
-  "badName",
+  "subOrgs",
+  "subWithAdmin",
+  "subComplete",
+  "subBranches",
+  "subNoBranch",
+  "subBadLeaf",
+  "subBadName",
 ] as const;
 
 /** A vector of counters. */
@@ -34,13 +36,13 @@ export interface FlagInputs {
 
 /** All zeros. */
 export const zero = (): Counts => ({
-  orgs: 0,
-  withAdmin: 0,
-  complete: 0,
-  branches: 0,
-  noBranch: 0,
-  badLeaf: 0,
-  badName: 0,
+  subOrgs: 0,
+  subWithAdmin: 0,
+  subComplete: 0,
+  subBranches: 0,
+  subNoBranch: 0,
+  subBadLeaf: 0,
+  subBadName: 0,
 });
 
 /** a + sign·b, as a new vector. */
@@ -57,15 +59,14 @@ export function isZero(a: Counts): boolean {
 
 /** An org's own contribution to the counters. */
 export function ownFlags(o: FlagInputs): Counts {
-  const isBranch = o.category === 5;
   return {
-    orgs: 1,
-    withAdmin: o.adminCount > 0 ? 1 : 0,
-    complete: o.infoComplete ? 1 : 0,
-    branches: isBranch ? 1 : 0,
-    noBranch: !isBranch && o.subBranches === 0 ? 1 : 0,
-    badLeaf: !isBranch && o.childCount === 0 ? 1 : 0,
-    badName: o.badName ? 1 : 0,
+    subOrgs: 1,
+    subWithAdmin: o.adminCount > 0 ? 1 : 0,
+    subComplete: o.infoComplete ? 1 : 0,
+    subBranches: o.category === BRANCH ? 1 : 0,
+    subNoBranch: hasFlag("noBranch", o) ? 1 : 0,
+    subBadLeaf: hasFlag("badLeaf", o) ? 1 : 0,
+    subBadName: o.badName ? 1 : 0,
   };
 }
 
@@ -102,7 +103,7 @@ export function recount(
     const kids = children.get(id) ?? [];
     let below = zero();
     for (const c of kids) below = add(below, out.get(c)!.sub);
-    const subBranches = below.branches + (n.category === 5 ? 1 : 0);
+    const subBranches = below.subBranches + (n.category === BRANCH ? 1 : 0);
     const own = ownFlags({ ...n, childCount: kids.length, subBranches });
     out.set(id, { sub: add(below, own), childCount: kids.length });
   }

@@ -2,6 +2,8 @@
  * The campaign schedule (SPEC §6): a deadline per level, from the notice's
  * dates by default (level 2 by 12-13 … level 6+ by 02-07), configurable.
  */
+import { beijingDate, beijingYearMonth, endOfBeijingDay } from "./time.ts";
+import { hasFlag } from "./structure.ts";
 
 /** A schedule: the campaign's starting year and MM-DD per level (6 stands for 6 and below). */
 export interface Schedule {
@@ -20,8 +22,8 @@ export const DEFAULT_LEVELS: Schedule["levels"] = {
 
 /** The default schedule for a clock: the campaign that starts in the second half of a year. */
 export function defaultSchedule(now: Date): Schedule {
-  const cn = new Date(now.getTime() + 8 * 3600_000);
-  const year = cn.getUTCMonth() >= 6 ? cn.getUTCFullYear() : cn.getUTCFullYear() - 1;
+  const cn = beijingYearMonth(now);
+  const year = cn.month >= 7 ? cn.year : cn.year - 1;
   return { year, levels: { ...DEFAULT_LEVELS } };
 }
 
@@ -36,12 +38,12 @@ export const levelKey = (level: number): 2 | 3 | 4 | 5 | 6 =>
 export function deadlineOf(level: number, s: Schedule): Date {
   const [m, d] = s.levels[levelKey(level)].split("-").map(Number);
   const year = m >= 7 ? s.year : s.year + 1;
-  return new Date(Date.UTC(year, m - 1, d, 24 - 8, 0, 0) - 1);
+  return endOfBeijingDay(year, m, d);
 }
 
 /** The Beijing-time calendar date of a deadline (YYYY-MM-DD). */
 export function deadlineDate(level: number, s: Schedule): string {
-  return new Date(deadlineOf(level, s).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return beijingDate(deadlineOf(level, s));
 }
 
 /** What an org must have done by its deadline. */
@@ -55,7 +57,7 @@ export interface OverdueInputs {
 /** True when the org's deadline has passed and its info is incomplete, or a committee still has no children. */
 export function isOverdue(o: OverdueInputs, s: Schedule, now: Date): boolean {
   if (now <= deadlineOf(o.level, s)) return false;
-  return !o.infoComplete || (o.category !== 5 && o.childCount === 0);
+  return !o.infoComplete || hasFlag("badLeaf", { ...o, subBranches: 0 });
 }
 
 /** Parses the settings form; returns the schedule or field errors in Chinese. */

@@ -5,19 +5,22 @@
  */
 import ExcelJS from "exceljs";
 import { err, ok, type Result } from "./result.ts";
-import { CATEGORIES } from "./org_rules.ts";
+import { categoriesUnder } from "./org_rules.ts";
 import { COLUMNS, DATA_SHEET, HELP_SHEET, type RawRow, REASON_HEADER } from "./import_rows.ts";
+import { checkZip } from "./zip_limits.ts";
 
 /** Largest upload accepted. */
 export const MAX_BYTES = 5 * 1024 * 1024;
 /** Most data rows accepted in one file. */
 export const MAX_ROWS = 10_000;
+/** Longest text accepted in one cell (a 全称 is under 100 characters). */
+export const MAX_CELL_CHARS = 200;
 
 const TEMPLATE_HINT = "请下载本页的导入模板，在“数据”工作表中从第 2 行起填写后上传。";
 
 /** The category labels offered in the dropdown (leading bodies only under a leading body). */
 export function categoryChoices(parentCategory: number): string[] {
-  return CATEGORIES.filter((c) => c.code !== 1 || parentCategory === 1).map((c) => c.label);
+  return categoriesUnder(parentCategory).map((c) => c.label);
 }
 
 type WithValidations = { dataValidations: { add(range: string, v: Record<string, unknown>): void } };
@@ -200,6 +203,14 @@ export async function readRows(bytes: Uint8Array, spec: SheetSpec): Promise<Resu
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) {
     return err(notXlsx);
   }
+  const tooMany = `数据超过每个文件 ${MAX_ROWS.toLocaleString("en-US")} 行的上限。请分成几个文件分别上传。`;
+  // Limits first, while inflating: nothing is parsed from a file that breaks them.
+  const zip = checkZip(bytes);
+  if (!zip.ok) {
+    if (zip.kind === "not-zip") return err(notXlsx);
+    if (zip.kind === "rows" || zip.kind === "cells") return err(tooMany);
+    return err(zip.error + "请下载导入模板重新填写后上传。");
+  }
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes.slice().buffer);
@@ -233,11 +244,13 @@ export async function readRows(bytes: Uint8Array, spec: SheetSpec): Promise<Resu
   }
   const rows: SheetRow[] = [];
   let formula: string | undefined;
+  let long: string | undefined;
   let dataRows = 0;
   ws.eachRow({ includeEmpty: false }, (row, n) => {
-    if (n === 1 || formula) return;
+    if (n === 1 || formula || long) return;
     row.eachCell({ includeEmpty: false }, (cell) => {
       if (!formula && isFormula(cell)) formula = cell.address;
+      if (!long && cellText(cell.value).length > MAX_CELL_CHARS) long = cell.address;
     });
     const cells = COLUMNS.map((_, i) => cellText(row.getCell(i + 1).value));
     if (cells.every((t) => t === "")) return;
@@ -249,6 +262,9 @@ export async function readRows(bytes: Uint8Array, spec: SheetSpec): Promise<Resu
     return err(
       `单元格 ${formula} 含有公式。请把公式转换为数值（复制后“选择性粘贴 → 数值”），或直接填写文字后再上传。`,
     );
+  }
+  if (long) {
+    return err(`单元格 ${long} 的内容超过 ${MAX_CELL_CHARS} 个字符。请检查该单元格后重新上传。`);
   }
   if (dataRows > MAX_ROWS) {
     return err(

@@ -1,5 +1,6 @@
 /** 入团年月 and the age rule: at least 13 at joining (12 for joinings before 2016-09). */
 import { err, ok, type Result } from "./result.ts";
+import { beijingYearMonth } from "./time.ts";
 
 /** A year and month. */
 export interface YearMonth {
@@ -20,7 +21,7 @@ export function parseYearMonth(input: string): Result<YearMonth> {
 const months = (ym: YearMonth) => ym.year * 12 + ym.month;
 const RULE_CHANGE = 2016 * 12 + 9;
 
-/** Checks 入团年月 against the birth date (from the ID number) and today. */
+/** Checks 入团年月 against the birth date (from the ID number) and today's month in Beijing. */
 export function checkJoinDate(
   joined: string,
   birth: YearMonth,
@@ -29,7 +30,7 @@ export function checkJoinDate(
   const parsed = parseYearMonth(joined);
   if (!parsed.ok) return parsed;
   const j = parsed.value;
-  if (months(j) > today.getFullYear() * 12 + today.getMonth() + 1) {
+  if (months(j) > months(beijingYearMonth(today))) {
     return err("入团年月不能晚于当前月份");
   }
   if (months(j) < months(birth)) return err("入团年月不能早于出生年月");

@@ -2,7 +2,15 @@
  * The rules for a new direct child (SPEC §2.1, §2.5, §5), shared by the
  * single-create form, the Excel import and the parent's corrections.
  */
-import { type Category, categoryOf, checkShortName, parseCategory, proposeFullName } from "./org_rules.ts";
+import {
+  type Category,
+  checkShortName,
+  fullNameProblem,
+  mayHaveChildren,
+  parseCategory,
+  placementRefusal,
+  proposeFullName,
+} from "./org_rules.ts";
 import type { FullNameParent } from "./org_rules.ts";
 
 /** What is known about the parent when checking a child. */
@@ -37,24 +45,20 @@ export type CheckedChild =
   }
   | { ok: false; problems: FieldProblem[] };
 
-const FULL_NAME = /^中国共产主义青年团.{2,60}(委员会|工作委员会|总支部委员会|支部委员会)$/;
-
 /** Checks a category for a parent. */
 export function checkChildCategory(parent: ParentInfo, category: Category): string | null {
-  if (!categoryOf(parent.category)?.mayHaveChildren) return "团支部不能有下级组织";
-  if (category === 1 && parent.category !== 1) return "领导机关团组织只能设在领导机关团组织之下";
-  return null;
+  if (!mayHaveChildren(parent.category)) return "团支部不能有下级组织";
+  return placementRefusal(parent.category, category);
 }
 
 /**
- * Checks one new child against the rules. `siblings` maps the 简称 of the
- * parent's existing children (and of rows earlier in the same import) to
- * their category.
+ * Checks one new child against the rules. `siblings` holds the 简称 of the
+ * parent's existing children (and of rows earlier in the same import).
  */
 export function checkNewChild(
   parent: ParentInfo,
   input: ChildInput,
-  siblings: ReadonlyMap<string, number>,
+  siblings: ReadonlyMap<string, unknown>,
 ): CheckedChild {
   const problems: FieldProblem[] = [];
   const rawCategory = String(input.category ?? "").trim();
@@ -79,13 +83,8 @@ export function checkNewChild(
   }
   let fullName = String(input.fullName ?? "").trim();
   const proposed = !fullName;
-  if (fullName && !FULL_NAME.test(fullName)) {
-    problems.push({
-      field: "fullName",
-      message:
-        "组织全称应以“中国共产主义青年团”开头，以“委员会/工作委员会/总支部委员会/支部委员会”结尾；可留空由系统生成",
-    });
-  }
+  const fullNameRefusal = fullName ? fullNameProblem(fullName) : null;
+  if (fullNameRefusal) problems.push({ field: "fullName", message: `${fullNameRefusal}；可留空由系统生成` });
   const rawSort = String(input.sortOrder ?? "").trim();
   let sortOrder: number | null = null;
   if (rawSort) {
@@ -98,3 +97,12 @@ export function checkNewChild(
   if (!fullName) fullName = proposeFullName(parent, name, category);
   return { ok: true, shortName: name, category, fullName, sortOrder, proposed };
 }
+
+/**
+ * What single create says when the 简称 is taken by an org the system
+ * initialised (levels 1–4, the `initialised` column): it need not be created.
+ */
+export const alreadyInitialised = (name: string): FieldProblem => ({
+  field: "shortName",
+  message: `“${name}”是系统已初始化的组织，无需再次创建，请在下级组织列表中核对其名称和排序`,
+});

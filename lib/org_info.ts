@@ -1,7 +1,8 @@
 /** Required org info per category (SPEC §2.4), shared by the info form and the counters. */
 import { parseIdNumber } from "./id_number.ts";
 import { parseMobile } from "./mobile.ts";
-import { categoryOf, INDUSTRIES } from "./org_rules.ts";
+import { categoryOf, fullNameProblem, INDUSTRIES } from "./org_rules.ts";
+import { personNameProblem } from "./person_name.ts";
 
 /** The info fields of an org. */
 export interface OrgInfo {
@@ -37,12 +38,34 @@ export const FIELD_LABELS: Record<keyof OrgInfo, string> = {
   secretaryMobile: "书记手机号码",
 };
 
-const STAFFING = [
+/** The four staffing numbers (integers ≥ 0). */
+export const STAFFING = [
   "adminQuota",
   "adminActual",
   "instQuota",
   "instActual",
 ] as const;
+
+/** Fields the org's own admin may fill in until the info is confirmed, and never change after (SPEC §2.4). */
+export const LOCKED_AFTER_CONFIRM = ["fullName", "industry"] as const;
+
+/** Fields the org's own admin cannot change: 简称 and 类别 always (the parent corrects them), more once confirmed. */
+export const lockedFields = (confirmed: boolean): (keyof OrgInfo)[] =>
+  confirmed ? ["shortName", "category", ...LOCKED_AFTER_CONFIRM] : ["shortName", "category"];
+
+/**
+ * The info the own admin's form leads to: the entered values over the
+ * stored ones, except for the fields locked for it.
+ */
+export function infoFromForm(stored: OrgInfo, entered: Partial<OrgInfo>, confirmed: boolean): OrgInfo {
+  const next: OrgInfo = { ...stored, ...entered };
+  for (const k of lockedFields(confirmed)) (next as unknown as Record<string, unknown>)[k] = stored[k];
+  return next;
+}
+
+/** A staffing number as typed: "" is null, digits a number, anything else NaN (an error to show). */
+export const parseCount = (raw: string | undefined): number | null =>
+  raw ? (/^\d+$/.test(raw) ? Number(raw) : NaN) : null;
 const SECRETARY = [
   "secretaryName",
   "secretaryIdNumber",
@@ -83,15 +106,8 @@ export function validateOrgInfo(
   ) {
     errors.industry = "请从列表中选择单位所属行业类别";
   }
-  if (
-    !empty(info.fullName) &&
-    !/^中国共产主义青年团.+(委员会|工作委员会|总支部委员会|支部委员会)$/.test(
-      info.fullName!,
-    )
-  ) {
-    errors.fullName =
-      "组织全称应以“中国共产主义青年团”开头，以“委员会/工作委员会/总支部委员会/支部委员会”结尾";
-  }
+  const fullName = empty(info.fullName) ? null : fullNameProblem(info.fullName!);
+  if (fullName) errors.fullName = fullName;
   if (
     !empty(info.phone) && !LANDLINE.test(info.phone!) &&
     !parseMobile(info.phone!).ok
@@ -123,12 +139,8 @@ export function validateOrgInfo(
       );
     }
   }
-  if (
-    !empty(info.secretaryName) &&
-    !/^[\p{Script=Han}A-Za-z·]{2,20}$/u.test(info.secretaryName!)
-  ) {
-    errors.secretaryName = "书记姓名应为 2–20 个汉字或字母";
-  }
+  const name = empty(info.secretaryName) ? null : personNameProblem(info.secretaryName!, "书记姓名");
+  if (name) errors.secretaryName = name;
   if (!empty(info.secretaryIdNumber)) {
     const r = parseIdNumber(info.secretaryIdNumber!);
     if (!r.ok) {

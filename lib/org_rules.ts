@@ -55,6 +55,27 @@ export const CATEGORIES = [
   mayHaveChildren: boolean;
 }[];
 
+/** 领导机关团组织. */
+export const LEADING = 1 as const satisfies Category;
+/** 团支部: the only category that may be (and must be) a leaf. */
+export const BRANCH = 5 as const satisfies Category;
+
+/** Whether an org of this category may have children (every category but 团支部). */
+export const mayHaveChildren = (category: number): boolean => !!categoryOf(category)?.mayHaveChildren;
+
+/**
+ * Where a category may be placed: a leading body only under a leading body.
+ * Returns the refusal in Chinese, or null.
+ */
+export function placementRefusal(parentCategory: number, category: number): string | null {
+  if (category === LEADING && parentCategory !== LEADING) return "领导机关团组织只能设在领导机关团组织之下";
+  return null;
+}
+
+/** The categories a parent may create below it (for dropdowns). */
+export const categoriesUnder = (parentCategory: number): (typeof CATEGORIES)[number][] =>
+  CATEGORIES.filter((c) => placementRefusal(parentCategory, c.code) === null);
+
 /** The category with this code. */
 export function categoryOf(
   code: number,
@@ -195,7 +216,7 @@ function checkClassBranch(
 ): Result<string> | undefined {
   if (!/\d{2,4}级/.test(name) && !/级.*班/.test(name)) return undefined;
   const m = name.match(/^(.{0,30}?专业)?(\d{4})级(\d{1,3})班团支部$/);
-  if (m && category === 5) {
+  if (m && category === BRANCH) {
     const year = Number(m[2]);
     if (year < 1950 || year > 2100) {
       return err(`入学年份 ${year} 不合理，请核对`);
@@ -268,6 +289,20 @@ export function checkShortName(
     }`,
     unit.length >= 2 ? unit + cat.suffix : undefined,
   );
+}
+
+/** The longest 组织全称 accepted (the info form's field length). */
+export const FULL_NAME_MAX = 100;
+
+const FULL_NAME = /^中国共产主义青年团.{2,}(委员会|工作委员会|总支部委员会|支部委员会)$/;
+
+/** The one rule for 组织全称 (info form, child form, import); null when it holds. */
+export function fullNameProblem(fullName: string): string | null {
+  if (fullName.length > FULL_NAME_MAX) return `组织全称不能超过 ${FULL_NAME_MAX} 个字`;
+  if (!FULL_NAME.test(fullName)) {
+    return "组织全称应以“中国共产主义青年团”开头，以“委员会/工作委员会/总支部委员会/支部委员会”结尾";
+  }
+  return null;
 }
 
 /** The parent an org's full name is derived from. */

@@ -1,20 +1,36 @@
 /**
- * The spreadsheet thread: one long-lived worker that reads uploaded .xlsx
- * files and writes downloads, so exceljs never holds up other requests.
+ * The spreadsheet thread: one long-lived worker that writes downloads, so
+ * exceljs never holds up other requests; and uploads read in a subprocess.
+ *
+ * Uploads are untrusted: a worker shares the server's process, and a worker
+ * isolate running out of heap aborts the whole process (Deno 2.9 has no heap
+ * limit per worker). So an upload is read by a short-lived `deno` subprocess
+ * with its own small heap (sheet_reader.ts), one at a time; if it dies, the
+ * upload is refused with a message and the server carries on.
  *
  * One worker rather than one per file: loading exceljs into a fresh isolate
  * costs ~70 MB (which V8 keeps pooled after the worker ends) and ~0.3 s, so
  * an import followed by a code batch used to stack two of them.
  */
-import type { Result } from "./result.ts";
+import { err, type Result } from "./result.ts";
 import type { RawRow } from "./import_rows.ts";
-import type { SheetRow, SheetSpec } from "./import_xlsx.ts";
+import type { SheetRow } from "./import_xlsx.ts";
+
+/** The reading subprocess's V8 heap (MB) and its time limit. */
+export const READER_HEAP_MB = 160;
+const READER_TIMEOUT_MS = 60_000;
+const ROOT = new URL("..", import.meta.url).pathname;
+const READER = new URL("./sheet_reader.ts", import.meta.url).pathname;
+
+let readerQueue: Promise<unknown> = Promise.resolve();
 
 /** What the thread is asked to do. */
-export type SheetRequest =
-  | { kind: "read"; bytes: Uint8Array }
-  | { kind: "readRows"; bytes: Uint8Array; spec: SheetSpec }
-  | { kind: "write"; sheet: string; headers: string[]; rows: (string | number | null)[][] };
+export type SheetRequest = {
+  kind: "write";
+  sheet: string;
+  headers: string[];
+  rows: (string | number | null)[][];
+};
 
 type Reply = { id: number; value?: unknown; error?: string };
 
@@ -55,14 +71,71 @@ function ask<T>(request: SheetRequest, transfer: Transferable[] = []): Promise<T
   });
 }
 
-/** Reads the rows of an uploaded batch-create file (see readChildRows) on the spreadsheet thread. */
-export function readChildRowsOffThread(bytes: Uint8Array): Promise<Result<RawRow[]>> {
-  return ask({ kind: "read", bytes }, [bytes.buffer]);
+/** Runs the reader subprocess on `bytes` with a V8 heap of `heapMb`. */
+async function runReader<T>(bytes: Uint8Array, heapMb: number, mode: string[] = []): Promise<Result<T>> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--no-prompt",
+      `--v8-flags=--max-old-space-size=${heapMb}`,
+      "--allow-env",
+      "--allow-sys",
+      "--allow-read",
+      READER,
+      ...mode,
+    ],
+    cwd: ROOT,
+    env: { MALLOC_ARENA_MAX: "2", NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already ended */ }
+  }, READER_TIMEOUT_MS);
+  try {
+    const writer = child.stdin.getWriter();
+    await writer.write(bytes).catch(() => {});
+    await writer.close().catch(() => {});
+    const { code, stdout } = await child.output();
+    if (code === 0) return JSON.parse(new TextDecoder().decode(stdout)) as Result<T>;
+  } catch {
+    /* refused below */
+  } finally {
+    clearTimeout(timer);
+  }
+  return err(
+    "文件内容过多或结构异常，读取时超出了系统的处理上限，没有做任何修改。请下载导入模板重新填写（不要粘贴大量空白或隐藏内容）后上传。",
+  );
 }
 
-/** Reads the rows of an uploaded batch file with the columns of `spec` (see readRows) on the spreadsheet thread. */
-export function readRowsOffThread(bytes: Uint8Array, spec: SheetSpec): Promise<Result<SheetRow[]>> {
-  return ask({ kind: "readRows", bytes, spec }, [bytes.buffer]);
+/**
+ * Reads the rows of an uploaded batch-create file (see readChildRows) in a
+ * subprocess with its own heap, one file at a time.
+ */
+export function readChildRowsOffThread(
+  bytes: Uint8Array,
+  heapMb = READER_HEAP_MB,
+): Promise<Result<RawRow[]>> {
+  const turn = readerQueue.then(() => runReader<RawRow[]>(bytes, heapMb));
+  readerQueue = turn.catch(() => {});
+  return turn;
+}
+
+/**
+ * Reads the rows of an uploaded member batch (see readRows with MEMBER_SHEET)
+ * in the same kind of subprocess, one file at a time.
+ */
+export function readMemberRowsIsolated(
+  bytes: Uint8Array,
+  heapMb = READER_HEAP_MB,
+): Promise<Result<SheetRow[]>> {
+  const turn = readerQueue.then(() => runReader<SheetRow[]>(bytes, heapMb, ["members"]));
+  readerQueue = turn.catch(() => {});
+  return turn;
 }
 
 /** Writes a one-sheet table (see tableToXlsx) on the spreadsheet thread. */

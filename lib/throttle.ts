@@ -1,40 +1,30 @@
 /**
- * In-process attempt limiter (fixed window per key), for sign-in, code and
- * reset-code guessing. Only failures are counted; success clears the key.
+ * Attempt budgets (SPEC §3, §4): the limits and their wording. The counting
+ * itself lives in the database (db/throttle.ts), so it holds across restarts
+ * and across instances.
  */
-export class Throttle {
-  #hits = new Map<string, { start: number; count: number }>();
 
-  /** At most `limit` failures per `windowMs` for one key. */
-  constructor(readonly limit: number, readonly windowMs: number) {}
-
-  /** Seconds to wait before the next attempt, or 0 when allowed. */
-  retryAfter(key: string, now: number): number {
-    const h = this.#hits.get(key);
-    if (!h || now - h.start >= this.windowMs) return 0;
-    return h.count >= this.limit ? Math.ceil((h.start + this.windowMs - now) / 1000) : 0;
-  }
-
-  /** Records a failure. */
-  fail(key: string, now: number): void {
-    const h = this.#hits.get(key);
-    if (!h || now - h.start >= this.windowMs) {
-      this.#hits.set(key, { start: now, count: 1 });
-    } else h.count++;
-    if (this.#hits.size > 100_000) this.#sweep(now);
-  }
-
-  /** Forgets a key (after a success). */
-  clear(key: string): void {
-    this.#hits.delete(key);
-  }
-
-  #sweep(now: number) {
-    for (const [k, h] of this.#hits) {
-      if (now - h.start >= this.windowMs) this.#hits.delete(k);
-    }
-  }
+/** A budget: `limit` attempts per `windowMs`; past it, one attempt per `delayMs` (0: none until the window ends). */
+export interface Budget {
+  limit: number;
+  windowMs: number;
+  delayMs: number;
 }
+
+const WINDOW = 15 * 60_000;
+
+/**
+ * Password checks against one account (sign-in by mobile or ID number, the registration's existing-account
+ * step, any later password check): 5 per 15 minutes, then one a minute. The account is slowed, never locked:
+ * its owner can still get in while someone else guesses.
+ */
+export const PASSWORD_PER_ACCOUNT: Budget = { limit: 5, windowMs: WINDOW, delayMs: 60_000 };
+/** Password checks by one client (address + browser): 20 per 15 minutes. */
+export const PASSWORD_PER_CLIENT: Budget = { limit: 20, windowMs: WINDOW, delayMs: 0 };
+/** Wrong registration or reset codes by one client: 10 per 15 minutes. */
+export const CODES_PER_CLIENT: Budget = { limit: 10, windowMs: WINDOW, delayMs: 0 };
+/** Registration answers that tell whether an ID number or mobile is taken, per client: 10 per 15 minutes. */
+export const TAKEN_PER_CLIENT: Budget = { limit: 10, windowMs: WINDOW, delayMs: 0 };
 
 /** Human wording of a wait. */
 export function waitText(seconds: number): string {

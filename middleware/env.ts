@@ -2,18 +2,7 @@
 import type { Db } from "../db/client.ts";
 import type { Org } from "../db/schema.ts";
 import type { Viewer } from "../components/Layout.tsx";
-import type { Throttle } from "../lib/throttle.ts";
 import type { VersionedCache } from "../db/cache.ts";
-
-/** The attempt limiters of one app instance. */
-export interface Throttles {
-  /** Failed sign-ins per client address. */
-  loginByClient: Throttle;
-  /** Failed sign-ins per account (mobile or ID number). */
-  loginByAccount: Throttle;
-  /** Wrong, used or expired registration / reset codes per client. */
-  codeByClient: Throttle;
-}
 
 /** A signed-in session, as loaded from the `sessions` table. */
 export interface SessionInfo {
@@ -23,6 +12,8 @@ export interface SessionInfo {
   /** The org the admin currently acts for. */
   org: Org;
   orgCount: number;
+  /** The CSRF token bound to the session (null for sessions made before tokens were bound). */
+  csrf: string | null;
 }
 
 /** Dependencies injected by `createApp`. */
@@ -32,6 +23,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Set the Secure flag on cookies (production behind HTTPS). */
   secureCookies?: boolean;
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY). */
+  trustProxy?: string[];
 }
 
 /** Context variables. */
@@ -43,12 +36,31 @@ export type AppEnv = {
     secure: boolean;
     /** Reads cached until the database changes (see db/cache.ts). */
     cache: { version: string; store: VersionedCache };
-    /** Attempt limiters shared by the app's routes. */
-    throttles: Throttles;
+    /** Reverse proxies whose forwarded address is believed. */
+    trustProxy: string[];
     csrf: string;
     viewer: Viewer | null;
     session: SessionInfo | null;
-    /** The org named in the URL, loaded and permission-checked by `guard`. */
+  };
+};
+
+/**
+ * Routes of the org app (`/orgs/:id`, routes/org.tsx) and the tree: after
+ * `loadOrg` the session is signed in and `org` is the org named in the URL,
+ * within the admin's subtree.
+ */
+export type OrgEnv = {
+  Variables: Omit<AppEnv["Variables"], "session"> & {
+    session: SessionInfo;
+    /** The org named in the URL, loaded and checked by `loadOrg`. */
     org: Org;
+  };
+};
+
+/** Routes about one direct child (`/orgs/:id/children/:cid`): `child` is loaded by `loadChild`. */
+export type ChildEnv = {
+  Variables: OrgEnv["Variables"] & {
+    /** The direct child named by `:cid`. */
+    child: Org;
   };
 };

@@ -3,10 +3,10 @@
  * the table stores only its SHA-256) into `session` and `viewer`.
  */
 import { createMiddleware } from "hono/factory";
-import { deleteCookie, generateCookie, setCookie } from "hono/cookie";
-import { cookieValue } from "../lib/cookie.ts";
+import { deleteCookie, generateCookie, getCookie, setCookie } from "hono/cookie";
 import type { Context } from "hono";
-import { loadSession, SESSION_DAYS } from "../db/accounts.ts";
+import { loadSession, SEEN_EVERY_MS, SESSION_DAYS, sessionEnd, touchSession } from "../db/accounts.ts";
+import { writeTx } from "../db/client.ts";
 import { orgAdmins } from "../db/schema.ts";
 import { count, eq } from "drizzle-orm";
 import type { AppEnv, SessionInfo } from "./env.ts";
@@ -38,7 +38,7 @@ export function clearSessionCookie(c: Context): void {
 /** The session middleware. */
 export const session = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const secret = cookieValue(c.req.header("Cookie"), SESSION_COOKIE);
+    const secret = getCookie(c, SESSION_COOKIE);
     let stale = !!secret;
     c.set("session", null);
     c.set("viewer", null);
@@ -58,6 +58,7 @@ export const session = () =>
           name: row.account.name,
           org: row.org,
           orgCount: n,
+          csrf: row.session.csrf,
         };
         const viewer: Viewer = {
           name: row.account.name,
@@ -65,12 +66,18 @@ export const session = () =>
           orgName: row.org.shortName,
           orgCount: n,
         };
-        return { session, viewer, expiresAt: row.session.expiresAt.getTime() };
+        return { session, viewer, endsAt: sessionEnd(row.session), seenAt: row.session.lastSeenAt };
       });
-      if (found && found.expiresAt > c.get("now")().getTime()) {
+      const now = c.get("now")();
+      if (found && found.endsAt > now.getTime()) {
         c.set("session", found.session);
         c.set("viewer", found.viewer);
         stale = false;
+        // The idle timeout needs the last request's time; written at most every few minutes.
+        if (!found.seenAt || now.getTime() - found.seenAt.getTime() >= SEEN_EVERY_MS) {
+          found.seenAt = now;
+          await writeTx(db, (tx) => touchSession(tx, secret, now));
+        }
       }
     }
     await next();

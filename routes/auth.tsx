@@ -1,32 +1,29 @@
 /** Sign-in, sign-out, switching org and password reset. */
 import { Hono } from "hono";
-import { cookieValue } from "../lib/cookie.ts";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { getCookie } from "hono/cookie";
 import { LoginForm, ResetForm, SwitchOrg } from "../components/Auth.tsx";
 import { writeTx } from "../db/client.ts";
 import {
-  createSession,
   deleteSession,
-  deleteSessionsOf,
   findAccountByLogin,
+  findResetCode,
   orgsOfAccount,
+  orgsOutside,
+  resetPassword,
   setSessionOrg,
-  sha256,
 } from "../db/accounts.ts";
-import { audit } from "../db/audit.ts";
-import { accounts, resetCodes } from "../db/schema.ts";
-import { getOrg } from "../db/orgs.ts";
-import { generateSecret } from "../lib/codes.ts";
-import { checkPassword, hashPassword, verifyPassword } from "../lib/password.ts";
-import { waitText } from "../lib/throttle.ts";
+import { checkPassword, hashPassword } from "../lib/password.ts";
+import { CODES_PER_CLIENT, waitText } from "../lib/throttle.ts";
+import { safeNext } from "../lib/next.ts";
+import { checkLoginPassword } from "../db/password_check.ts";
+import { refund, reserve } from "../db/throttle.ts";
 import type { AppEnv } from "../middleware/env.ts";
-import { clientAddress } from "../middleware/client.ts";
+import { clientKey } from "../middleware/client.ts";
+import { signIn } from "../middleware/sign_in.ts";
 import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
-import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "../middleware/session.ts";
-
-/** A `next` target that stays on this site. */
-const safeNext = (next: unknown): string | undefined =>
-  typeof next === "string" && /^\/(?!\/)/.test(next) ? next : undefined;
+import { form, optionalId, text, trimmed } from "../middleware/validate.ts";
+import { clearSessionCookie, SESSION_COOKIE } from "../middleware/session.ts";
 
 /**
  * Where an admin lands after signing in: the info form while the org's info
@@ -39,6 +36,24 @@ export const landing = (org: { id: number; childCount: number; infoComplete: num
     ? `/orgs/${org.id}/progress?welcome=1`
     : `/orgs/${org.id}`;
 
+/** The sign-in form. */
+const loginForm = z.object({
+  login: trimmed(40),
+  password: text(200),
+  next: z.string().optional(),
+});
+
+/** The org switcher's choice. */
+const switchForm = z.object({ orgId: optionalId });
+
+/** The password reset form. */
+const resetForm = z.object({
+  login: trimmed(40),
+  code: trimmed(40),
+  password: text(200),
+  password2: text(200),
+});
+
 /** Routes for sign-in and account actions. */
 export const auth = new Hono<AppEnv>()
   .get("/login", (c) => {
@@ -49,19 +64,9 @@ export const auth = new Hono<AppEnv>()
       <LoginForm csrf={c.get("csrf")} next={safeNext(c.req.query("next"))} />,
     );
   })
-  .post("/login", async (c) => {
-    const body = await c.req.parseBody();
-    const login = String(body.login ?? "").trim();
-    const password = String(body.password ?? "");
-    const next = safeNext(body.next);
-    const now = c.get("now")().getTime();
-    const { loginByClient, loginByAccount } = c.get("throttles");
-    const clientKey = clientAddress(c);
-    const accountKey = login.toUpperCase();
-    const wait = Math.max(
-      loginByClient.retryAfter(clientKey, now),
-      loginByAccount.retryAfter(accountKey, now),
-    );
+  .post("/login", form(loginForm), async (c) => {
+    const { login, password, next: wanted } = c.req.valid("form");
+    const next = safeNext(wanted);
     const form = (error: string, status: 422 | 429 = 422) =>
       render(
         c,
@@ -74,32 +79,24 @@ export const auth = new Hono<AppEnv>()
         />,
         status,
       );
-    if (wait > 0) {
-      return form(`登录失败次数过多，请 ${waitText(wait)}后再试。`, 429);
-    }
     if (!login || !password) {
       return form("请输入手机号码或身份证号码，以及密码。");
     }
     const db = c.get("db");
-    const account = await findAccountByLogin(db, login);
-    if (!account || !(await verifyPassword(password, account.passwordHash))) {
-      loginByClient.fail(clientKey, now);
-      loginByAccount.fail(accountKey, now);
-      return form("手机号码/身份证号码或密码不正确。");
+    const checked = await checkLoginPassword(db, login, password, clientKey(c), c.get("now")());
+    if (!checked.ok) {
+      return checked.wait
+        ? form(`登录失败次数过多，请 ${waitText(checked.wait)}后再试。`, 429)
+        : form("手机号码/身份证号码或密码不正确。");
     }
-    loginByAccount.clear(accountKey);
+    const account = checked.account;
     const [first] = await orgsOfAccount(db, account.id);
     if (!first) return form("该账号尚未成为任何组织的管理员。");
-    const secret = generateSecret();
-    await writeTx(
-      db,
-      (tx) => createSession(tx, account.id, first.org.id, secret, c.get("now")()),
-    );
-    setSessionCookie(c, secret, c.get("secure"));
+    await signIn(c, account.id, first.org.id);
     return redirectAfterPost(c, next ?? landing(first.org));
   })
   .post("/logout", async (c) => {
-    const secret = cookieValue(c.req.header("Cookie"), SESSION_COOKIE);
+    const secret = getCookie(c, SESSION_COOKIE);
     if (secret) await writeTx(c.get("db"), (tx) => deleteSession(tx, secret));
     clearSessionCookie(c);
     return redirectAfterPost(c, "/login");
@@ -122,35 +119,30 @@ export const auth = new Hono<AppEnv>()
       />,
     );
   })
-  .post("/account/switch", async (c) => {
+  .post("/account/switch", form(switchForm), async (c) => {
     const s = c.get("session");
     if (!s) return c.redirect("/login", 303);
-    const orgId = Number((await c.req.parseBody()).orgId);
+    const orgId = c.req.valid("form").orgId;
     const db = c.get("db");
     const mine = (await orgsOfAccount(db, s.accountId)).find((r) => r.org.id === orgId);
     if (!mine) return renderError(c, 403, "无权操作", "您不是该组织的管理员。");
-    await writeTx(db, (tx) => setSessionOrg(tx, s.id, orgId));
+    await writeTx(db, (tx) => setSessionOrg(tx, s.id, mine.org.id));
     return redirectAfterPost(c, landing(mine.org));
   })
   .get(
     "/password/reset",
     (c) => render(c, "重置密码", <ResetForm csrf={c.get("csrf")} />),
   )
-  .post("/password/reset", async (c) => {
-    const body = await c.req.parseBody();
-    const values = {
-      login: String(body.login ?? "").trim(),
-      code: String(body.code ?? "").trim(),
-    };
-    const password = String(body.password ?? "");
+  .post("/password/reset", form(resetForm), async (c) => {
+    const body = c.req.valid("form");
+    const values = { login: body.login, code: body.code };
+    const password = body.password;
     const db = c.get("db");
     const nowDate = c.get("now")();
     const now = nowDate.getTime();
-    const { codeByClient } = c.get("throttles");
-    const clientKey = clientAddress(c);
     const form = (
       errors: Parameters<typeof ResetForm>[0]["errors"],
-      status: 422 | 429 = 422,
+      status: 403 | 422 | 429 = 422,
     ) =>
       render(
         c,
@@ -158,11 +150,7 @@ export const auth = new Hono<AppEnv>()
         <ResetForm csrf={c.get("csrf")} values={values} errors={errors} />,
         status,
       );
-    const wait = codeByClient.retryAfter(clientKey, now);
-    if (wait > 0) {
-      return form({ form: `尝试次数过多，请 ${waitText(wait)}后再试。` }, 429);
-    }
-    const pwError = checkPassword(password, String(body.password2 ?? ""));
+    const pwError = checkPassword(password, body.password2);
     if (!values.login || !values.code || pwError) {
       return form({
         login: values.login ? undefined : "请输入手机号码或身份证号码",
@@ -170,43 +158,43 @@ export const auth = new Hono<AppEnv>()
         password: pwError ?? undefined,
       });
     }
+    // A reset code is a secret like a password: every try is reserved first (wrong ones keep counting).
+    const key = `code:${clientKey(c)}`;
+    const budget = await reserve(db, key, CODES_PER_CLIENT, now);
+    if (!budget.ok) {
+      return form({ form: `尝试次数过多，请 ${waitText(budget.wait)}后再试。` }, 429);
+    }
     const account = await findAccountByLogin(db, values.login);
-    const [row] = account
-      ? await db.select().from(resetCodes).where(
-        and(
-          eq(resetCodes.accountId, account.id),
-          eq(resetCodes.codeHash, sha256(values.code)),
-          isNull(resetCodes.usedAt),
-          gt(resetCodes.expiresAt, nowDate),
-        ),
-      )
-      : [];
+    const row = account ? await findResetCode(db, account.id, values.code, nowDate) : undefined;
     if (!account || !row) {
-      codeByClient.fail(clientKey, now);
       return form({
         code: "重置码不正确、已使用或已过期：请联系本组织其他管理员或上级组织管理员重新生成。",
       });
     }
+    await refund(db, key);
+    // The reset rule (README "Security"): a code restores access only when every org of the account lies in
+    // the issuer's subtree; the account may have gained an org elsewhere since the code was issued.
+    const outside = await orgsOutside(db, account.id, row.issuerOrgId);
+    if (outside.length) {
+      return form({
+        code: `该账号还是“${
+          outside.map((o) => o.shortName).join("、")
+        }”的管理员，这些组织不在发放重置码的管理员管辖范围内，此重置码不能使用。请联系能管辖您所有组织的上级组织管理员生成重置码。`,
+      }, 403);
+    }
     const hash = await hashPassword(password);
     const [first] = await orgsOfAccount(db, account.id);
-    await writeTx(db, async (tx) => {
-      await tx.update(resetCodes).set({ usedAt: nowDate }).where(
-        eq(resetCodes.id, row.id),
-      );
-      await tx.update(accounts).set({ passwordHash: hash }).where(
-        eq(accounts.id, account.id),
-      );
-      await deleteSessionsOf(tx, account.id, nowDate);
-      const org = first ? await getOrg(tx, first.org.id) : undefined;
-      if (org) {
-        await audit(tx, {
-          org,
-          actorId: account.id,
-          action: "password.reset",
-          at: nowDate,
-        });
-      }
-    });
+    await writeTx(
+      db,
+      (tx) =>
+        resetPassword(tx, {
+          codeId: row.id,
+          accountId: account.id,
+          hash,
+          orgId: first?.org.id,
+          now: nowDate,
+        }),
+    );
     return render(
       c,
       "登录",

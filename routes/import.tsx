@@ -6,20 +6,20 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { z } from "zod";
 import { ImportView, SHOW, UploadForm } from "../components/Import.tsx";
-import { OrgNav } from "../components/OrgNav.tsx";
 import { pageParam } from "../components/Pager.tsx";
 import { breathe, writeTx } from "../db/client.ts";
-import { confirmImport, existingChildren, loadImport, saveImport } from "../db/imports.ts";
-import type { Org } from "../db/schema.ts";
+import { confirmImport, existingChildren, loadImport, saveImport, type StoredImport } from "../db/imports.ts";
 import { checkRows, countRows, reasonText } from "../lib/import_rows.ts";
 import { childTemplate, MAX_BYTES } from "../lib/import_xlsx.ts";
 import { readChildRowsOffThread } from "../lib/sheet_thread.ts";
-import { categoryOf } from "../lib/org_rules.ts";
-import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
-import type { AppEnv } from "../middleware/env.ts";
+import { mayHaveChildren } from "../lib/org_rules.ts";
+import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
-import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
+import { redirectAfterPost, renderError, sendXlsx, wantsFragment } from "../middleware/render.tsx";
+import { form } from "../middleware/validate.ts";
 
 /** Rows per page of the preview. */
 const PAGE = 500;
@@ -32,62 +32,69 @@ const TOO_LARGE = "上传的文件超过 5 MB 的上限，没有做任何修改�
  */
 export const uploadLimit = bodyLimit({
   maxSize: MAX_BYTES + 512 * 1024,
-  onError: (c) => renderError(c as Context<AppEnv>, 400, "文件太大", TOO_LARGE),
+  onError: (c) => renderError(c, 400, "文件太大", TOO_LARGE),
 });
 
-/** Refuses batch pages for a 团支部. */
-function refuseBranch(c: Context<AppEnv>, org: Org) {
-  return renderError(c, 403, "不能创建下级", `“${org.shortName}”是团支部，团支部不能有下级组织。`);
-}
+/** Batch pages exist only for orgs that may have children (not for a 团支部). */
+const mayCreate = createMiddleware<OrgEnv>(async (c, next) => {
+  const { org } = c.var;
+  if (!mayHaveChildren(org.category)) {
+    return renderError(c, 403, "不能创建下级", `“${org.shortName}”是团支部，团支部不能有下级组织。`);
+  }
+  await next();
+});
+
+/** Loads the batch named by `:importId` (16 base64url characters) into `c.var.imp`. */
+const batch = createMiddleware<{ Variables: OrgEnv["Variables"] & { imp: StoredImport } }>(
+  async (c, next) => {
+    const imp = await loadImport(c.var.db, c.var.org.id, c.req.param("importId") ?? "");
+    if (!imp) {
+      return renderError(
+        c,
+        404,
+        "导入批次不存在",
+        "该导入批次不存在或已过期（保留 7 天），请重新上传文件。",
+        {
+          href: `/orgs/${c.var.org.id}/import`,
+          label: "重新上传",
+        },
+      );
+    }
+    c.set("imp", imp);
+    await next();
+  },
+);
+
+/** The upload form: a file, or nothing (which the page says). */
+const uploadForm = z.object({ file: z.unknown().optional() });
 
 /** The upload page (or, for htmx, just the form). */
-function uploadPage(c: Context<AppEnv>, error?: string) {
-  const org = c.get("org");
-  const form = <UploadForm orgId={org.id} csrf={c.get("csrf")} error={error} />;
-  const status = error ? 422 : 200;
-  if (wantsFragment(c)) return render(c, "批量创建", form, status);
-  return render(
-    c,
-    `${org.shortName} · 批量创建下级组织`,
+function uploadPage(c: Context<OrgEnv>, error?: string) {
+  const form = <UploadForm orgId={c.var.org.id} csrf={c.var.csrf} error={error} />;
+  if (error) c.status(422);
+  if (wantsFragment(c)) return c.render(form, {});
+  return c.render(
     <>
-      <OrgNav org={org} current="children" self />
       <h2>批量创建直属下级组织（Excel）</h2>
       {form}
     </>,
-    status,
+    { title: "批量创建下级组织", tab: "children" },
   );
 }
 
-const missing = (c: Context<AppEnv>) =>
-  renderError(c, 404, "导入批次不存在", "该导入批次不存在或已过期（保留 7 天），请重新上传文件。", {
-    href: `/orgs/${c.get("org").id}/import`,
-    label: "重新上传",
-  });
+const BATCH = "/:importId{[A-Za-z0-9_-]{16}}";
 
-/** An import id (16 base64url characters). */
-const ID = "{[A-Za-z0-9_-]{16}}";
-
-/** Routes under /orgs/:id/import. */
-export const importRoutes = new Hono<AppEnv>()
-  .get("/:id{[0-9]+}/import/template.xlsx", guard("self"), async (c) => {
-    const org = c.get("org");
-    if (!categoryOf(org.category)?.mayHaveChildren) return refuseBranch(c, org);
-    return c.body(await childTemplate(org), 200, {
-      "Content-Type": XLSX_TYPE,
-      "Content-Disposition": attachment(`${org.shortName}-批量创建下级组织模板.xlsx`),
-      "Cache-Control": "no-store",
-    });
+/** Routes /import… of the org app (mounted at /import: every one is the org's own admin's). */
+export const importRoutes = new Hono<OrgEnv>()
+  .use(guard("self"))
+  .get("/template.xlsx", mayCreate, async (c) => {
+    const { org } = c.var;
+    return sendXlsx(c, await childTemplate(org), `${org.shortName}-批量创建下级组织模板.xlsx`);
   })
-  .get("/:id{[0-9]+}/import", guard("self"), (c) => {
-    const org = c.get("org");
-    if (!categoryOf(org.category)?.mayHaveChildren) return refuseBranch(c, org);
-    return uploadPage(c);
-  })
-  .post("/:id{[0-9]+}/import", guard("self"), async (c) => {
-    const org = c.get("org");
-    const db = c.get("db");
-    if (!categoryOf(org.category)?.mayHaveChildren) return refuseBranch(c, org);
-    const file = (await c.req.parseBody()).file;
+  .get("/", mayCreate, (c) => uploadPage(c))
+  .post("/", mayCreate, form(uploadForm), async (c) => {
+    const { org, db } = c.var;
+    const file = c.req.valid("form").file;
     if (!(file instanceof File) || (file.size === 0 && !file.name)) {
       return uploadPage(c, "请选择要上传的 Excel 文件（.xlsx）。");
     }
@@ -96,28 +103,29 @@ export const importRoutes = new Hono<AppEnv>()
     if (!read.ok) return uploadPage(c, read.error);
     const rows = checkRows(org, read.value, await existingChildren(db, org.id));
     await breathe();
-    const id = await saveImport(db, org.id, c.get("session")!.accountId, rows, c.get("now")());
+    const id = await saveImport(db, org.id, c.var.session.accountId, rows, c.var.now());
+    if (!id) {
+      return uploadPage(
+        c,
+        "文件内容过多，检查结果超过了可保存的上限，没有做任何修改。请分成几个文件分别上传。",
+      );
+    }
     return redirectAfterPost(c, `/orgs/${org.id}/import/${id}`);
   })
-  .get(`/:id{[0-9]+}/import/:importId${ID}`, guard("self"), async (c) => {
-    const org = c.get("org");
-    const imp = await loadImport(c.get("db"), org.id, c.req.param("importId"));
-    if (!imp) return missing(c);
+  .get(BATCH, batch, (c) => {
+    const { org, imp } = c.var;
     const q = c.req.query("show");
     const show = q && q in SHOW ? q as keyof typeof SHOW : "all";
     const list = show === "all" ? imp.rows : imp.rows.filter((r) => r.status === show);
     const pages = Math.max(1, Math.ceil(list.length / PAGE));
     const page = pageParam(c.req.query("page"), pages);
-    return render(
-      c,
-      `${org.shortName} · 批量创建`,
+    return c.render(
       <>
-        <OrgNav org={org} current="children" self />
         <h2>批量创建直属下级组织：{imp.doneAt ? "导入结果" : "检查结果"}</h2>
         <ImportView
           orgId={org.id}
           importId={imp.id}
-          csrf={c.get("csrf")}
+          csrf={c.var.csrf}
           done={imp.doneAt !== null}
           counts={countRows(imp.rows)}
           created={imp.rows.filter((r) => r.createdId).length}
@@ -127,27 +135,18 @@ export const importRoutes = new Hono<AppEnv>()
           pages={pages}
         />
       </>,
+      { title: "批量创建", tab: "children" },
     );
   })
-  .post(`/:id{[0-9]+}/import/:importId${ID}/confirm`, guard("self"), async (c) => {
-    const org = c.get("org");
-    const imp = await loadImport(c.get("db"), org.id, c.req.param("importId"));
-    if (!imp) return missing(c);
-    if (!categoryOf(org.category)?.mayHaveChildren) return refuseBranch(c, org);
+  .post(`${BATCH}/confirm`, batch, mayCreate, async (c) => {
+    const { org, imp } = c.var;
     await breathe(); // reading back thousands of rows took a while
-    const now = c.get("now")();
     // A second confirmation (double click, back button) finds the batch done and changes nothing.
-    await writeTx(c.get("db"), (tx) => confirmImport(tx, imp, c.get("session")!.accountId, now));
+    await writeTx(c.var.db, (tx) => confirmImport(tx, imp, c.var.session.accountId, c.var.now()));
     return redirectAfterPost(c, `/orgs/${org.id}/import/${imp.id}`);
   })
-  .get(`/:id{[0-9]+}/import/:importId${ID}/failures.xlsx`, guard("self"), async (c) => {
-    const org = c.get("org");
-    const imp = await loadImport(c.get("db"), org.id, c.req.param("importId"));
-    if (!imp) return missing(c);
+  .get(`${BATCH}/failures.xlsx`, batch, async (c) => {
+    const { org, imp } = c.var;
     const failed = imp.rows.filter((r) => r.status === "error").map((r) => ({ ...r, reason: reasonText(r) }));
-    return c.body(await childTemplate(org, failed), 200, {
-      "Content-Type": XLSX_TYPE,
-      "Content-Disposition": attachment(`${org.shortName}-批量创建失败原因.xlsx`),
-      "Cache-Control": "no-store",
-    });
+    return sendXlsx(c, await childTemplate(org, failed), `${org.shortName}-批量创建失败原因.xlsx`);
   });

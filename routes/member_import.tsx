@@ -7,7 +7,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { type BatchWords, ImportView, SHOW, UploadForm } from "../components/Import.tsx";
-import { OrgNav } from "../components/OrgNav.tsx";
 import { pageParam } from "../components/Pager.tsx";
 import { breathe, writeTx } from "../db/client.ts";
 import { loadImport, saveImport } from "../db/imports.ts";
@@ -24,11 +23,10 @@ import {
 } from "../lib/member_import.ts";
 import { beijingDay, MEMBER_FIELDS } from "../lib/member_rules.ts";
 import { maskIdNumber } from "../lib/id_number.ts";
-import { readRowsOffThread } from "../lib/sheet_thread.ts";
-import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
-import type { AppEnv } from "../middleware/env.ts";
+import { readMemberRowsIsolated } from "../lib/sheet_thread.ts";
+import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
-import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
+import { redirectAfterPost, renderError, sendXlsx } from "../middleware/render.tsx";
 import { knownPlaces, notBranch, roleOf } from "./members.tsx";
 
 /** Rows per page of the preview. */
@@ -61,24 +59,19 @@ function MemberCells({ r, unmasked }: { r: CheckedMemberRow; unmasked: boolean }
 }
 
 /** The upload page (or, for htmx, just the form). */
-function uploadPage(c: Context<AppEnv>, error?: string) {
-  const org = c.get("org");
-  const form = <UploadForm orgId={org.id} csrf={c.get("csrf")} error={error} words={MEMBER_WORDS} />;
-  const status = error ? 422 : 200;
-  if (wantsFragment(c)) return render(c, "批量录入", form, status);
-  return render(
-    c,
-    `${org.shortName} · 批量录入团员`,
+function uploadPage(c: Context<OrgEnv>, error?: string) {
+  const org = c.var.org;
+  c.status(error ? 422 : 200);
+  return c.render(
     <>
-      <OrgNav org={org} current="members" self={roleOf(c).self} />
       <h2>批量录入团员（Excel）</h2>
-      {form}
+      <UploadForm orgId={org.id} csrf={c.var.csrf} error={error} words={MEMBER_WORDS} />
     </>,
-    status,
+    { title: "批量录入团员", tab: "members" },
   );
 }
 
-const missing = (c: Context<AppEnv>) =>
+const missing = (c: Context<OrgEnv>) =>
   renderError(c, 404, "导入批次不存在", "该导入批次不存在或已过期（保留 7 天），请重新上传文件。", {
     href: MEMBER_WORDS.url(c.get("org").id),
     label: "重新上传",
@@ -88,7 +81,7 @@ const ID = "{[A-Za-z0-9_-]{16}}";
 const editors = guard("self", "child");
 
 /** The template, empty or filled with failed rows and their reasons. */
-async function template(c: Context<AppEnv>, rows: CheckedMemberRow[] = []) {
+async function template(c: Context<OrgEnv>, rows: CheckedMemberRow[] = []) {
   const org = c.get("org");
   const bytes = await templateXlsx({
     help: memberHelp(org.shortName),
@@ -98,20 +91,16 @@ async function template(c: Context<AppEnv>, rows: CheckedMemberRow[] = []) {
     rows: rows.map((r) => ({ cells: MEMBER_FIELDS.map((f) => r[f.field]), reason: reasonText(r) })),
   });
   const name = rows.length ? "批量录入团员失败原因" : "批量录入团员模板";
-  return c.body(bytes, 200, {
-    "Content-Type": XLSX_TYPE,
-    "Content-Disposition": attachment(`${org.shortName}-${name}.xlsx`),
-    "Cache-Control": "no-store",
-  });
+  return sendXlsx(c, bytes, `${org.shortName}-${name}.xlsx`);
 }
 
-const ctxOf = async (c: Context<AppEnv>) => {
+const ctxOf = async (c: Context<OrgEnv>) => {
   const places = await knownPlaces();
   return { now: c.get("now")(), isPlace: (s: string) => places.has(s) };
 };
 
 /** Routes under /orgs/:id/members/import. */
-export const memberImport = new Hono<AppEnv>()
+export const memberImport = new Hono<OrgEnv>()
   .use("*", editors, async (c, next) => {
     if (c.get("org").category !== 5) return notBranch(c);
     await next();
@@ -126,10 +115,16 @@ export const memberImport = new Hono<AppEnv>()
       return uploadPage(c, "请选择要上传的 Excel 文件（.xlsx）。");
     }
     if (file.size > MAX_BYTES) return uploadPage(c, TOO_LARGE);
-    const read = await readRowsOffThread(new Uint8Array(await file.arrayBuffer()), MEMBER_SHEET);
+    const read = await readMemberRowsIsolated(new Uint8Array(await file.arrayBuffer()));
     if (!read.ok) return uploadPage(c, read.error);
     const rows = await checkAgainstStored(db, org, read.value.map(memberRowOf), await ctxOf(c));
-    const id = await saveImport(db, org.id, c.get("session")!.accountId, rows, c.get("now")(), "members");
+    const id = await saveImport(db, org.id, c.var.session.accountId, rows, c.var.now(), "members");
+    if (!id) {
+      return uploadPage(
+        c,
+        "文件内容过多，检查结果超过了可保存的上限，没有做任何修改。请分成几个文件分别上传。",
+      );
+    }
     return redirectAfterPost(c, `${MEMBER_WORDS.url(org.id)}/${id}`);
   })
   .get(`/:importId${ID}`, async (c) => {
@@ -142,11 +137,8 @@ export const memberImport = new Hono<AppEnv>()
     const pages = Math.max(1, Math.ceil(list.length / PAGE));
     const page = pageParam(c.req.query("page"), pages);
     const unmasked = roleOf(c).self;
-    return render(
-      c,
-      `${org.shortName} · 批量录入团员`,
+    return c.render(
       <>
-        <OrgNav org={org} current="members" self={unmasked} />
         <h2>批量录入团员：{imp.doneAt ? "导入结果" : "检查结果"}</h2>
         <ImportView<CheckedMemberRow>
           orgId={org.id}
@@ -164,6 +156,7 @@ export const memberImport = new Hono<AppEnv>()
           pages={pages}
         />
       </>,
+      { title: "批量录入团员", tab: "members" },
     );
   })
   .post(`/:importId${ID}/confirm`, async (c) => {
@@ -175,7 +168,7 @@ export const memberImport = new Hono<AppEnv>()
     // A second confirmation (double click, back button) finds the batch done and changes nothing.
     await writeTx(
       c.get("db"),
-      (tx) => confirmMemberImport(tx, imp, org, c.get("session")!.accountId, ctx, beijingDay(ctx.now)),
+      (tx) => confirmMemberImport(tx, imp, org, c.var.session.accountId, ctx, beijingDay(ctx.now)),
     );
     return redirectAfterPost(c, `${MEMBER_WORDS.url(org.id)}/${imp.id}`);
   })

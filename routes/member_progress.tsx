@@ -18,12 +18,12 @@ import { memberCountsOf } from "../db/members.ts";
 import { MEMBER_PROBLEMS, PROBLEMS } from "../db/progress.ts";
 import type { Org } from "../db/schema.ts";
 import { parseWaveSchedule } from "../lib/waves.ts";
-import type { AppEnv } from "../middleware/env.ts";
+import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
-import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
+import { redirectAfterPost, renderError } from "../middleware/render.tsx";
 
 /** The member block of an org's progress page. */
-export async function memberProgress(c: Context<AppEnv>, org: Org, self: boolean) {
+export async function memberProgress(c: Context<OrgEnv>, org: Org, self: boolean) {
   const db = c.get("db");
   const now = c.get("now")();
   const subtree = memberCountsOf(org);
@@ -52,22 +52,21 @@ export async function memberProgress(c: Context<AppEnv>, org: Org, self: boolean
   );
 }
 
-const rootOnly = (c: Context<AppEnv>) =>
+const rootOnly = (c: Context<OrgEnv>) =>
   renderError(c, 403, "无权操作", "团员录入分批截止日期由团中央管理员设置。");
 
 /** Routes under /orgs/:id/member-deadlines. */
-export const memberDeadlines = new Hono<AppEnv>()
+export const memberDeadlines = new Hono<OrgEnv>()
   .get("/member-deadlines", guard("self"), async (c) => {
     if (c.get("org").parentId !== null) return rootOnly(c);
     const s = await getWaveSchedule(c.get("db"), c.get("now")());
-    return render(
-      c,
-      "团员录入截止日期",
+    return c.render(
       <WaveDeadlineForm
-        csrf={c.get("csrf")}
+        csrf={c.var.csrf}
         values={{ year: String(s.year), wave1: s.waves[1], wave2: s.waves[2] }}
         saved={c.req.query("saved") === "1"}
       />,
+      { title: "团员录入截止日期" },
     );
   })
   .post("/member-deadlines", guard("self"), async (c) => {
@@ -77,12 +76,10 @@ export const memberDeadlines = new Hono<AppEnv>()
     const parsed = parseWaveSchedule(body);
     if (!parsed.ok) {
       const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)]));
-      return render(
-        c,
-        "团员录入截止日期",
-        <WaveDeadlineForm csrf={c.get("csrf")} values={values} errors={parsed.errors} />,
-        422,
-      );
+      c.status(422);
+      return c.render(<WaveDeadlineForm csrf={c.get("csrf")} values={values} errors={parsed.errors} />, {
+        title: "团员录入截止日期",
+      });
     }
     const now = c.get("now")();
     await writeTx(c.get("db"), async (tx) => {
@@ -90,7 +87,7 @@ export const memberDeadlines = new Hono<AppEnv>()
       await setWaveSchedule(tx, parsed.value);
       await audit(tx, {
         org,
-        actorId: c.get("session")!.accountId,
+        actorId: c.var.session.accountId,
         action: "settings.waves",
         detail: { before, after: parsed.value },
         at: now,

@@ -9,12 +9,10 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import { z } from "zod";
 import { MemberForm, MemberList, type MemberRow } from "../components/Members.tsx";
-import { OrgNav } from "../components/OrgNav.tsx";
 import { listPage } from "../components/Pager.tsx";
 import { writeTx } from "../db/client.ts";
 import { audit } from "../db/audit.ts";
 import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
-import { attachment, XLSX_TYPE } from "../lib/xlsx.ts";
 import {
   addMember,
   getMember,
@@ -37,9 +35,9 @@ import {
 } from "../lib/member_rules.ts";
 import { maskMobile } from "../lib/mobile.ts";
 import { placeNames } from "../lib/places.ts";
-import type { AppEnv } from "../middleware/env.ts";
+import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
-import { redirectAfterPost, render, renderError, wantsFragment } from "../middleware/render.tsx";
+import { redirectAfterPost, renderError, sendXlsx } from "../middleware/render.tsx";
 
 let places: Promise<Set<string>> | undefined;
 
@@ -54,14 +52,14 @@ export const memberSchema = z.object(
 );
 
 /** Who the viewer is to the branch in the URL. */
-export function roleOf(c: Context<AppEnv>): { self: boolean; parent: boolean } {
-  const own = c.get("session")!.org;
+export function roleOf(c: Context<OrgEnv>): { self: boolean; parent: boolean } {
+  const own = c.var.session.org;
   const org = c.get("org");
   return { self: own.id === org.id, parent: org.parentId === own.id };
 }
 
 /** Refuses member pages of an org that is not a 团支部. */
-export const notBranch = (c: Context<AppEnv>) =>
+export const notBranch = (c: Context<OrgEnv>) =>
   renderError(
     c,
     404,
@@ -93,31 +91,21 @@ export function memberRow(m: Member, unmasked: boolean): MemberRow {
 const formOf = (m: Member): MemberInput =>
   Object.fromEntries(MEMBER_FIELDS.map((f) => [f.field, String(m[f.field] ?? "")])) as unknown as MemberInput;
 
-/** Page chrome around a member screen. */
-function page(c: Context<AppEnv>, title: string, body: Child, status: 200 | 409 | 422 = 200) {
-  const org = c.get("org");
-  // htmx swaps the form in place: a failed save returns only the form.
-  if (wantsFragment(c)) return render(c, title, body, status);
-  return render(
-    c,
-    `${org.shortName} · ${title}`,
-    <>
-      <OrgNav org={org} current="members" self={roleOf(c).self} />
-      {body}
-    </>,
-    status,
-  );
+/** A member screen of the org app (htmx gets the body alone, so a failed save returns only the form). */
+function page(c: Context<OrgEnv>, title: string, body: Child, status: 200 | 409 | 422 = 200) {
+  c.status(status);
+  return c.render(body, { title, tab: "members" });
 }
 
-const notOurForm = (c: Context<AppEnv>) => renderError(c, 400, "提交的内容有误", "请刷新页面后重新填写。");
-const noMember = (c: Context<AppEnv>) =>
+const notOurForm = (c: Context<OrgEnv>) => renderError(c, 400, "提交的内容有误", "请刷新页面后重新填写。");
+const noMember = (c: Context<OrgEnv>) =>
   renderError(c, 404, "团员不存在", "该团员不在本团支部，可能已被删除。", {
     href: `/orgs/${c.get("org").id}/members`,
     label: "返回团员列表",
   });
 
 /** Checks a submitted form; for the parent's admin the stored ID number (and, when blank, mobile) is kept. */
-async function checked(c: Context<AppEnv>, before?: Member) {
+async function checked(c: Context<OrgEnv>, before?: Member) {
   const parsed = memberSchema.safeParse(await c.req.parseBody());
   if (!parsed.success) return undefined;
   const input = parsed.data as MemberInput;
@@ -136,17 +124,17 @@ const errorsOf = (problems: { field: MemberField; message: string }[]) => {
 };
 
 /** The parent's admin sees the ID number and mobile masked in the form too (§9: full only for the branch's own admin). */
-const maskedFor = (c: Context<AppEnv>, m?: Member) =>
+const maskedFor = (c: Context<OrgEnv>, m?: Member) =>
   m && !roleOf(c).self ? { idNumber: maskIdNumber(m.idNumber), mobile: maskMobile(m.mobile) } : undefined;
 
 /** Values shown back in a form (never the full ID number or mobile to the parent's admin). */
-const shown = (c: Context<AppEnv>, v: MemberInput, m?: Member): MemberInput =>
+const shown = (c: Context<OrgEnv>, v: MemberInput, m?: Member): MemberInput =>
   m && !roleOf(c).self ? { ...v, idNumber: "", mobile: v.mobile === m.mobile ? "" : v.mobile } : v;
 
 const editors = guard("self", "child");
 
 /** A branch's members as a spreadsheet, masked unless `unmasked` (asked for explicitly, audited). */
-async function exportMembers(c: Context<AppEnv>, unmasked: boolean) {
+async function exportMembers(c: Context<OrgEnv>, unmasked: boolean) {
   const org = c.get("org");
   const rows: (string | number | null)[][] = [];
   for (let offset = 0;; offset += 1000) {
@@ -186,15 +174,11 @@ async function exportMembers(c: Context<AppEnv>, unmasked: boolean) {
     "应办理离团",
   ];
   const bytes = await tableToXlsxOffThread("团员", headers, rows);
-  return c.body(bytes, 200, {
-    "Content-Type": XLSX_TYPE,
-    "Content-Disposition": attachment(`${org.shortName}-团员${unmasked ? "" : "（脱敏）"}.xlsx`),
-    "Cache-Control": "no-store",
-  });
+  return sendXlsx(c, bytes, `${org.shortName}-团员${unmasked ? "" : "（脱敏）"}.xlsx`);
 }
 
 /** Routes under /orgs/:id/members (the batch, /members/import, is routes/member_import.tsx). */
-export const members = new Hono<AppEnv>()
+export const members = new Hono<OrgEnv>()
   .get(
     "/members.xlsx",
     guard("subtree"),
@@ -208,7 +192,7 @@ export const members = new Hono<AppEnv>()
       await writeTx(c.get("db"), (tx) =>
         audit(tx, {
           org,
-          actorId: c.get("session")!.accountId,
+          actorId: c.var.session.accountId,
           action: "export.unmasked",
           detail: { members: org.memberCount },
           at: c.get("now")(),
@@ -257,7 +241,7 @@ export const members = new Hono<AppEnv>()
     const now = c.get("now")();
     const out = await writeTx(
       c.get("db"),
-      (tx) => addMember(tx, org, v, c.get("session")!.accountId, now, beijingDay(now)),
+      (tx) => addMember(tx, org, v, c.var.session.accountId, now, beijingDay(now)),
     );
     if ("message" in out) {
       return page(c, "录入团员", <MemberForm {...props} errors={{ [out.field]: out.message }} />, 409);
@@ -304,7 +288,7 @@ export const members = new Hono<AppEnv>()
     const refused = await writeTx(db, async (tx) => {
       const fresh = await getMember(tx, org.id, m.id);
       if (!fresh) return { field: "name" as const, message: "该团员已被删除" };
-      return await updateMember(tx, org, fresh, v, c.get("session")!.accountId, now, beijingDay(now));
+      return await updateMember(tx, org, fresh, v, c.var.session.accountId, now, beijingDay(now));
     });
     if (refused) {
       return page(
@@ -340,7 +324,7 @@ export const members = new Hono<AppEnv>()
     }
     await writeTx(db, async (tx) => {
       const fresh = await getMember(tx, org.id, m.id);
-      if (fresh) await removeMember(tx, org, fresh, c.get("session")!.accountId, c.get("now")());
+      if (fresh) await removeMember(tx, org, fresh, c.var.session.accountId, c.get("now")());
     });
     return redirectAfterPost(c, `/orgs/${org.id}/members?removed=${encodeURIComponent(m.name)}`);
   });

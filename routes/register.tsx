@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { z } from "zod";
 import {
   ChooseOrg,
   ChoosePosition,
@@ -18,28 +19,32 @@ import {
 import { writeTx } from "../db/client.ts";
 import {
   addAdmin,
-  createSession,
   findAccountByIdNumber,
   findAccountByLogin,
+  insertAccount,
   isAdminOf,
 } from "../db/accounts.ts";
 import { audit } from "../db/audit.ts";
 import { checkCode, codeProblemText, redeemCode } from "../db/codes.ts";
-import { ancestorsOf, getOrg, getRoot, treeItems } from "../db/orgs.ts";
+import { getOrg, getRoot, treeItems } from "../db/orgs.ts";
 import { listPage } from "../components/Pager.tsx";
-import { searchOrgs } from "../db/search.ts";
-import { accounts, type Org } from "../db/schema.ts";
-import { generateSecret, isWellFormedCode } from "../lib/codes.ts";
+import { searchOrgs, withTrails } from "../db/search.ts";
+import type { accounts, Org } from "../db/schema.ts";
+import { isWellFormedCode } from "../lib/codes.ts";
 import { parseIdNumber } from "../lib/id_number.ts";
 import { checkJoinDate } from "../lib/join_age.ts";
 import { parseMobile } from "../lib/mobile.ts";
-import { LEADING_POSITIONS, OTHER_POSITIONS } from "../lib/org_rules.ts";
-import { checkPassword, hashPassword, verifyPassword } from "../lib/password.ts";
-import { waitText } from "../lib/throttle.ts";
-import { clientAddress } from "../middleware/client.ts";
+import { LEADING, LEADING_POSITIONS, OTHER_POSITIONS } from "../lib/org_rules.ts";
+import { personNameProblem } from "../lib/person_name.ts";
+import { checkPassword, hashPassword } from "../lib/password.ts";
+import { CODES_PER_CLIENT, TAKEN_PER_CLIENT, waitText } from "../lib/throttle.ts";
+import { checkLoginPassword } from "../db/password_check.ts";
+import { refund, reserve } from "../db/throttle.ts";
+import { clientKey } from "../middleware/client.ts";
+import { signIn } from "../middleware/sign_in.ts";
 import type { AppEnv } from "../middleware/env.ts";
 import { redirectAfterPost, render, renderError } from "../middleware/render.tsx";
-import { setSessionCookie } from "../middleware/session.ts";
+import { form, query, text, trimmed } from "../middleware/validate.ts";
 
 const TITLE = "管理员注册";
 
@@ -51,7 +56,36 @@ const pick = (o: Org): PickOrg => ({
 
 /** The 团内职务 offered for an org. */
 export const positionsFor = (org: Pick<Org, "category">): readonly string[] =>
-  org.category === 1 ? LEADING_POSITIONS : OTHER_POSITIONS;
+  org.category === LEADING ? LEADING_POSITIONS : OTHER_POSITIONS;
+
+/** Step 1: the org and 团内职务 chosen, carried by every later step. */
+const chosenFields = {
+  org: text(20),
+  position: text(40),
+  positionOther: text(40),
+};
+
+/** The chooser's search. */
+const searchQuery = z.object({ q: trimmed(30).catch("") });
+
+/** Step 1 done: the org and position. */
+const positionQuery = z.object(chosenFields).catch({ org: "", position: "", positionOther: "" });
+
+/** Step 2: the registration code. */
+const codeForm = z.object({ ...chosenFields, code: trimmed(40) });
+
+/** Step 3: the person (or, for an existing account, its password). */
+const personForm = codeForm.extend({
+  name: trimmed(40),
+  idNumber: trimmed(40),
+  mobile: trimmed(40),
+  joined: trimmed(20),
+  password: text(200),
+  password2: text(200),
+  existing: text(2),
+  /** The existing account's login (mobile or ID number), for "已有账号"; the ID number field when empty. */
+  login: trimmed(40),
+});
 
 /** Reads and checks the org and position carried by a step; null when missing or invalid. */
 async function chosenFrom(
@@ -69,23 +103,31 @@ async function chosenFrom(
   return { org: pick(org), position };
 }
 
-/** Throttled code check shared by steps 2 and 3; returns an error message or the code id. */
-async function verifyCode(c: Context<AppEnv>, orgId: number, code: string) {
+/**
+ * Throttled code check shared by steps 2 and 3; returns an error message or the code id. Every check is
+ * reserved first (parallel guesses cannot all pass); only a wrong code stays counted: a used or expired one
+ * is a real code (the loser of a registration race holds one), not a guess.
+ */
+async function verifyCode(
+  c: Context<AppEnv>,
+  orgId: number,
+  code: string,
+): Promise<{ error: string; status: 422 | 429 } | { id: number }> {
   const now = c.get("now")();
-  const throttle = c.get("throttles").codeByClient;
-  const key = clientAddress(c);
-  const wait = throttle.retryAfter(key, now.getTime());
-  if (wait > 0) {
+  const db = c.get("db");
+  const key = `code:${clientKey(c)}`;
+  const budget = await reserve(db, key, CODES_PER_CLIENT, now.getTime());
+  if (!budget.ok) {
     return {
-      error: `注册码输入错误次数过多，请 ${waitText(wait)}后再试。`,
+      error: `注册码输入错误次数过多，请 ${waitText(budget.wait)}后再试。`,
       status: 429 as const,
     };
   }
   const res = isWellFormedCode(code)
-    ? await checkCode(c.get("db"), orgId, code, now)
+    ? await checkCode(db, orgId, code, now)
     : { ok: false as const, problem: "wrong" as const };
+  if (res.ok || res.problem === "used" || res.problem === "expired") await refund(db, key);
   if (!res.ok) {
-    throttle.fail(key, now.getTime());
     return {
       error: codeProblemText(
         res.problem,
@@ -97,11 +139,35 @@ async function verifyCode(c: Context<AppEnv>, orgId: number, code: string) {
   return { id: res.id };
 }
 
+/** Step 2 again, with what was wrong with the code. */
+const codeAgain = (
+  c: Context<AppEnv>,
+  chosen: Chosen,
+  code: string,
+  error: string,
+  status: 409 | 422 | 429,
+) => render(c, TITLE, <EnterCode csrf={c.get("csrf")} chosen={chosen} code={code} error={error} />, status);
+
+/**
+ * Steps 2 and 3 re-check step 1 and the code from the hidden fields: the
+ * chosen org, the code and its id, or the response that sends the admin back.
+ */
+async function codeStep(
+  c: Context<AppEnv>,
+  entered: z.infer<typeof codeForm>,
+): Promise<{ chosen: Chosen; code: string; codeId: number } | Response> {
+  const chosen = await chosenFrom(c, entered);
+  if (!chosen) return c.redirect("/register", 303);
+  const res = await verifyCode(c, chosen.org.id, entered.code);
+  if ("error" in res) return codeAgain(c, chosen, entered.code, res.error, res.status);
+  return { chosen, code: entered.code, codeId: res.id };
+}
+
 /** Routes under /register. */
 export const register = new Hono<AppEnv>()
-  .get("/", async (c) => {
+  .get("/", query(searchQuery), async (c) => {
     const db = c.get("db");
-    const q = (c.req.query("q") ?? "").trim().slice(0, 30);
+    const { q } = c.req.valid("query");
     const root = await getRoot(db);
     const roots = root ? [pick(root)] : [];
     let results: PickOrg[] | undefined;
@@ -113,13 +179,9 @@ export const register = new Hono<AppEnv>()
       );
     }
     if (q) {
-      const found = await searchOrgs(db, q, { limit: 30 });
-      results = await Promise.all(found.map(async (o) => ({
-        ...pick(o),
-        trail: (await ancestorsOf(db, o)).slice(1).map((a) => a.shortName).join(
-          " / ",
-        ),
-      })));
+      // Trails below 团中央, for every result in one query.
+      const found = await withTrails(db, await searchOrgs(db, q, { limit: 30 }), 2);
+      results = found.map((o) => ({ ...pick(o), trail: o.trail }));
     }
     return render(
       c,
@@ -155,8 +217,8 @@ export const register = new Hono<AppEnv>()
       <ChoosePosition org={pick(org)} positions={positionsFor(org)} />,
     );
   })
-  .get("/code", async (c) => {
-    const chosen = await chosenFrom(c, c.req.query());
+  .get("/code", query(positionQuery), async (c) => {
+    const chosen = await chosenFrom(c, c.req.valid("query"));
     if (!chosen) {
       const org = await getOrg(c.get("db"), Number(c.req.query("org")));
       if (!org) return c.redirect("/register", 303);
@@ -173,62 +235,24 @@ export const register = new Hono<AppEnv>()
     }
     return render(c, TITLE, <EnterCode csrf={c.get("csrf")} chosen={chosen} />);
   })
-  .post("/code", async (c) => {
-    const form = await c.req.parseBody();
-    const chosen = await chosenFrom(c, form);
-    if (!chosen) return c.redirect("/register", 303);
-    const code = String(form.code ?? "").trim();
-    const res = await verifyCode(c, chosen.org.id, code);
-    if ("error" in res) {
-      return render(
-        c,
-        TITLE,
-        <EnterCode
-          csrf={c.get("csrf")}
-          chosen={chosen}
-          code={code}
-          error={res.error}
-        />,
-        res.status,
-      );
-    }
-    return render(
-      c,
-      TITLE,
-      <EnterPerson csrf={c.get("csrf")} chosen={chosen} code={code} />,
-    );
+  .post("/code", form(codeForm), async (c) => {
+    const step = await codeStep(c, c.req.valid("form"));
+    if (step instanceof Response) return step;
+    return render(c, TITLE, <EnterPerson csrf={c.get("csrf")} chosen={step.chosen} code={step.code} />);
   })
-  .post("/", async (c) => {
-    const form = await c.req.parseBody();
+  .post("/", form(personForm), async (c) => {
+    const form = c.req.valid("form");
     const db = c.get("db");
     const now = c.get("now")();
-    const chosen = await chosenFrom(c, form);
-    if (!chosen) return c.redirect("/register", 303);
-    const code = String(form.code ?? "").trim();
-    const checked = await verifyCode(c, chosen.org.id, code);
-    if ("error" in checked) {
-      return render(
-        c,
-        TITLE,
-        <EnterCode
-          csrf={c.get("csrf")}
-          chosen={chosen}
-          code={code}
-          error={checked.error}
-        />,
-        checked.status,
-      );
-    }
-    const values = {
-      name: String(form.name ?? "").trim(),
-      idNumber: String(form.idNumber ?? "").trim(),
-      mobile: String(form.mobile ?? "").trim(),
-      joined: String(form.joined ?? "").trim(),
-    };
-    const password = String(form.password ?? "");
+    const step = await codeStep(c, form);
+    if (step instanceof Response) return step;
+    const { chosen, code } = step;
+    const values = { name: form.name, idNumber: form.idNumber, mobile: form.mobile, joined: form.joined };
+    const password = form.password;
     const person = (
       errors: Parameters<typeof EnterPerson>[0]["errors"],
       existing = false,
+      status: 422 | 429 = 422,
     ) =>
       render(
         c,
@@ -241,44 +265,58 @@ export const register = new Hono<AppEnv>()
           errors={errors}
           existing={existing}
         />,
-        422,
+        status,
       );
 
+    const client = clientKey(c);
+    const takenText =
+      "该身份证号码或手机号码已用于其他账号：如果这是您的账号，请在下方“已有账号”处输入登录密码，本组织将添加到您的账号中；否则请核对后重新填写。";
+    /** One answer for "ID number has an account" and "mobile taken", and only so often per client. */
+    const taken = async () => {
+      const budget = await reserve(db, `taken:${client}`, TAKEN_PER_CLIENT, now.getTime());
+      return budget.ok
+        ? person({ form: takenText })
+        : person({ form: `尝试次数过多，请 ${waitText(budget.wait)}后再试。` }, false, 429);
+    };
+
     const id = parseIdNumber(values.idNumber);
-    const existing = id.ok ? await findAccountByIdNumber(db, id.value.idNumber) : undefined;
-    let accountId: number | null = existing?.id ?? null;
+    let accountId: number | null = null;
     let newAccount: typeof accounts.$inferInsert | null = null;
-    if (existing) {
-      // A second org for the same person: confirm with the account's password.
-      if (form.existing !== "1") return person({}, true);
-      if (!(await verifyPassword(password, existing.passwordHash))) {
-        return person({ password: "密码不正确，请输入该账号的登录密码" }, true);
+    if (form.existing === "1") {
+      // A second org for the same person: the account's login and password, checked like a sign-in (one
+      // throttled check, the same answer for an unknown login and a wrong password).
+      const login = form.login || form.idNumber;
+      const checked = await checkLoginPassword(db, login, password, client, now);
+      if (!checked.ok) {
+        return checked.wait
+          ? person({ form: `尝试次数过多，请 ${waitText(checked.wait)}后再试。` }, true, 429)
+          : person({ password: "身份证号码/手机号码或密码不正确，请输入已有账号的登录信息" }, true);
       }
-      if (await isAdminOf(db, existing.id, chosen.org.id)) {
+      accountId = checked.account.id;
+      if (await isAdminOf(db, accountId, chosen.org.id)) {
         return person({
           form: "您已经是该组织的管理员，无需重复注册，请直接登录。",
         }, true);
       }
     } else {
       const errors: Record<string, string> = {};
-      if (!/^[\p{Script=Han}A-Za-z·]{2,20}$/u.test(values.name)) {
-        errors.name = "姓名须为 2–20 个汉字或字母";
-      }
+      const name = personNameProblem(values.name);
+      if (name) errors.name = name;
       if (!id.ok) errors.idNumber = id.error;
       const mobile = parseMobile(values.mobile);
       if (!mobile.ok) errors.mobile = mobile.error;
-      else if (await findAccountByLogin(db, mobile.value)) {
-        errors.mobile = "该手机号码已被其他账号使用";
-      }
       if (id.ok) {
         const joined = checkJoinDate(values.joined, id.value.birth, now);
         if (!joined.ok) errors.joined = joined.error;
       } else if (!values.joined) errors.joined = "请填写入团年月";
-      const pw = checkPassword(password, String(form.password2 ?? ""));
+      const pw = checkPassword(password, form.password2);
       if (pw) errors.password = pw;
       if (Object.keys(errors).length || !id.ok || !mobile.ok) {
         return person(errors);
       }
+      if (
+        await findAccountByIdNumber(db, id.value.idNumber) || await findAccountByLogin(db, mobile.value)
+      ) return await taken();
       const joined = checkJoinDate(values.joined, id.value.birth, now);
       newAccount = {
         name: values.name,
@@ -292,16 +330,16 @@ export const register = new Hono<AppEnv>()
       };
     }
 
-    const secret = generateSecret();
     const outcome = await writeTx(db, async (tx) => {
       if (newAccount) {
-        if (await findAccountByIdNumber(tx, newAccount.idNumber)) {
-          return "taken" as const;
-        }
-        [{ id: accountId }] = await tx.insert(accounts).values(newAccount)
-          .returning({ id: accounts.id });
+        // Registered meanwhile (a double submit, or two people at once).
+        if (
+          await findAccountByIdNumber(tx, newAccount.idNumber) ||
+          await findAccountByLogin(tx, newAccount.mobile)
+        ) return "taken" as const;
+        accountId = await insertAccount(tx, newAccount);
       }
-      if (!(await redeemCode(tx, checked.id, accountId!, now))) {
+      if (!(await redeemCode(tx, step.codeId, accountId!, now))) {
         tx.rollback();
       }
       await addAdmin(
@@ -309,7 +347,7 @@ export const register = new Hono<AppEnv>()
         accountId!,
         chosen.org.id,
         chosen.position,
-        checked.id,
+        step.codeId,
         now,
       );
       const org = (await getOrg(tx, chosen.org.id))!;
@@ -320,7 +358,7 @@ export const register = new Hono<AppEnv>()
         detail: { position: chosen.position, newAccount: !!newAccount },
         at: now,
       });
-      await createSession(tx, accountId!, org.id, secret, now);
+      await signIn(c, accountId!, org.id, tx);
       return "ok" as const;
     }).catch((e) => {
       if (e?.constructor?.name === "TransactionRollbackError") {
@@ -328,24 +366,7 @@ export const register = new Hono<AppEnv>()
       }
       throw e;
     });
-    if (outcome === "taken") {
-      return person({
-        idNumber: "该身份证号码刚刚完成了注册，请返回后用已有账号添加本组织",
-      });
-    }
-    if (outcome === "used") {
-      return render(
-        c,
-        TITLE,
-        <EnterCode
-          csrf={c.get("csrf")}
-          chosen={chosen}
-          code={code}
-          error={codeProblemText("used")}
-        />,
-        409,
-      );
-    }
-    setSessionCookie(c, secret, c.get("secure"));
+    if (outcome === "taken") return await taken();
+    if (outcome === "used") return codeAgain(c, chosen, code, codeProblemText("used"), 409);
     return redirectAfterPost(c, `/orgs/${chosen.org.id}/info?welcome=1`);
   });

@@ -9,7 +9,7 @@ import { openDb, writeTx } from "../db/client.ts";
 import { issueCodes } from "../db/codes.ts";
 import { getRoot } from "../db/orgs.ts";
 import { initialiseTree } from "../db/seed.ts";
-import { formatTime } from "../components/Codes.tsx";
+import { formatBeijing } from "../lib/time.ts";
 
 const [command] = Deno.args;
 if (command !== "issue-root-code") {
@@ -27,5 +27,5 @@ const [code] = await writeTx(
   (tx) => issueCodes(tx, [root.id], { accountId: null }, new Date()),
 );
 console.log(
-  `团中央管理员注册码: ${code.code}  (有效期至 ${formatTime(code.expiresAt)} 北京时间)`,
+  `团中央管理员注册码: ${code.code}  (有效期至 ${formatBeijing(code.expiresAt)} 北京时间)`,
 );

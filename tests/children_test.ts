@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { auditLog, orgs } from "../db/schema.ts";
 import { getOrg } from "../db/orgs.ts";
 import { verifyCounters } from "../db/recount.ts";
-import { addBranches, MINI, setup } from "./helpers.ts";
+import { addBranches, fieldValue, MINI, setup, textOf } from "./helpers.ts";
 
 const JINAN = 11, LIXIA = 15;
 
@@ -18,8 +18,8 @@ Deno.test("create: the full name is proposed for review, then the child is creat
   const first = await c.post(`/orgs/${JINAN}/children/new`, { shortName: "济南一中团委", category: "2" });
   assert.equal(first.status, 200);
   const html = await first.text();
-  assert.match(html, /系统已生成组织全称，请核对修正/);
-  assert.match(html, /value="中国共产主义青年团济南市济南一中委员会"/);
+  assert.match(textOf(html), /系统已生成组织全称，请核对修正/);
+  assert.equal(fieldValue(html, "fullName"), "中国共产主义青年团济南市济南一中委员会");
   assert.equal((await kids(t, JINAN)).length, 4, "nothing created yet");
 
   const created = await c.post(`/orgs/${JINAN}/children/new`, {
@@ -243,4 +243,39 @@ Deno.test("the child list comes in pages of 100; a reorder returns to the page t
   const fragment = await down.text();
   assert.ok(rowsOf(fragment).includes(top2));
   assert.match(fragment, /第 2 \/ 3 页/);
+});
+
+Deno.test("create: an admin-made leading body created a second time is a duplicate 简称, not an initialised org", async () => {
+  await using t = await setup();
+  const c = await t.adminOf(JINAN, 0);
+  const form = { shortName: "团济南高新区委", category: "1", fullName: "中国共产主义青年团济南高新区委员会" };
+  assert.equal((await c.post(`/orgs/${JINAN}/children/new`, form)).status, 303);
+  const again = await c.post(`/orgs/${JINAN}/children/new`, form);
+  assert.equal(again.status, 422);
+  const text = textOf(await again.text());
+  assert.match(text, /本组织下已有名为“团济南高新区委”的直属下级组织，简称不能重复/);
+  assert.doesNotMatch(text, /系统已初始化/);
+  // An initialised one still says so.
+  const lixia = await c.post(`/orgs/${JINAN}/children/new`, { shortName: "团历下区委", category: "1" });
+  assert.match(textOf(await lixia.text()), /“团历下区委”是系统已初始化的组织，无需再次创建/);
+  assert.equal((await kids(t, JINAN)).filter((o) => o.shortName === "团济南高新区委").length, 1);
+});
+
+Deno.test("create and info: a 全称 with a 70-character middle is accepted by the child form as by the info form", async () => {
+  await using t = await setup();
+  const c = await t.adminOf(JINAN, 0);
+  const fullName = `中国共产主义青年团${"济南第一中学".repeat(11)}济南市区委员会`;
+  assert.equal([...fullName].length - "中国共产主义青年团".length - "委员会".length, 70);
+  const created = await c.post(`/orgs/${JINAN}/children/new`, {
+    shortName: "济南一中团委",
+    category: "2",
+    fullName,
+  });
+  assert.equal(created.status, 303);
+  const child = (await kids(t, JINAN)).find((o) => o.shortName === "济南一中团委")!;
+  assert.equal(child.fullName, fullName);
+  const own = await t.adminOf(child.id, 1);
+  const saved = await own.post(`/orgs/${child.id}/info`, { fullName });
+  assert.equal(saved.status, 303);
+  assert.equal((await getOrg(t.db, child.id))!.fullName, fullName);
 });

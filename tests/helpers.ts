@@ -181,13 +181,20 @@ export async function setup(
   };
 }
 
-/** A valid ID number for test person i (checksum computed). */
-export function idNumberFor(i: number): string {
-  const body = `11010119900101${String(i % 1000).padStart(3, "0")}`;
+/**
+ * The first 17 digits of an ID number with their GB 11643 check character
+ * appended, computed here from the standard's weights (independently of
+ * lib/id_number.ts, which the tests check against it).
+ */
+export function withCheckDigit(first17: string): string {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((s, d, k) => s + Number(d) * w[k], 0);
-  return body + "10X98765432"[sum % 11];
+  const sum = [...first17].reduce((s, d, k) => s + Number(d) * w[k], 0);
+  return first17 + "10X98765432"[sum % 11];
 }
+
+/** A valid ID number for test person i (checksum computed). */
+export const idNumberFor = (i: number): string =>
+  withCheckDigit(`11010119900101${String(i % 1000).padStart(3, "0")}`);
 
 /** Appends `n` 团支部 (第1团支部, 第2团支部, …) under `parentId`, counters kept; returns their ids. */
 export function addBranches(db: Db, parentId: number, n: number): Promise<number[]> {
@@ -195,4 +202,34 @@ export function addBranches(db: Db, parentId: number, n: number): Promise<number
     db,
     Array.from({ length: n }, (_, i) => ({ parentId, shortName: `第${i + 1}团支部`, category: 5 })),
   );
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
+const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, e) => ENTITIES[e]);
+
+/** The text a reader sees in an HTML page or fragment: tags dropped, entities decoded, white space collapsed. */
+export function textOf(html: string): string {
+  return decode(
+    html.replace(/<(script|style|head)\b[^]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " "),
+  ).replace(/\s+/g, " ").trim();
+}
+
+/** The value a form field named `name` shows (input value, textarea text or selected option), if present. */
+export function fieldValue(html: string, name: string): string | undefined {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const input = html.match(new RegExp(`<input\\b[^>]*\\bname="${esc}"[^>]*>`));
+  if (input) return decode(input[0].match(/\bvalue="([^"]*)"/)?.[1] ?? "");
+  const area = html.match(new RegExp(`<textarea\\b[^>]*\\bname="${esc}"[^>]*>([^]*?)</textarea>`));
+  if (area) return decode(area[1]);
+  const select = html.match(new RegExp(`<select\\b[^>]*\\bname="${esc}"[^>]*>([^]*?)</select>`));
+  if (select) return decode(select[1].match(/<option\b[^>]*\bvalue="([^"]*)"[^>]*\bselected/)?.[1] ?? "");
+  return undefined;
+}
+
+/** The links of a page as a reader sees them: their text and where they go. */
+export function linksOf(html: string): { text: string; href: string }[] {
+  return [...html.matchAll(/<a\b[^>]*\bhref="([^"]*)"[^>]*>([^]*?)<\/a>/g)].map((m) => ({
+    text: textOf(m[2]),
+    href: decode(m[1]),
+  }));
 }

@@ -6,7 +6,7 @@ import { auditLog, imports, orgs } from "../db/schema.ts";
 import { verifyCounters } from "../db/recount.ts";
 import { XLSX_TYPE } from "../lib/xlsx.ts";
 import { branchRows, type Cell, readSheet, uploadForm, xlsxFile } from "./import_files.ts";
-import { type Client, MINI, setup } from "./helpers.ts";
+import { type Client, MINI, setup, textOf } from "./helpers.ts";
 
 type T = Awaited<ReturnType<typeof setup>>;
 
@@ -72,11 +72,11 @@ Deno.test("import: template → upload → every row previewed → confirm creat
   const preview = await (await c.get(up.url)).text();
   assert.match(preview, /共 5 行，可创建 2 行，已存在（跳过）0 行，有错误 3 行/);
   assert.match(
-    preview,
-    /<td>3<\/td><td>包装车间团总支<span class="cat">· 团支部<\/span>/,
+    textOf(preview),
+    / 3 包装车间团总支 · 团支部 /,
     "row number and cells",
   );
-  assert.match(preview, /组织简称：[^<]*后缀须与组织类别[^<]*建议改为：包装车间团支部/);
+  assert.match(textOf(preview), /组织简称：[^）]*后缀须与组织类别[^）]*）[^）]*建议改为：包装车间团支部/);
   assert.match(preview, /组织类别：组织类别“党委”不正确/);
   assert.match(preview, /组织简称：与第 4 行的组织简称重复/);
   assert.match(preview, /中国共产主义青年团济南市天桥区建国门街道工作委员会/, "proposed full name shown");

@@ -8,7 +8,7 @@ import { verifyCounters } from "../db/recount.ts";
 import { auditLog, members, orgs } from "../db/schema.ts";
 import { checkMember } from "../lib/member_rules.ts";
 import { bulkAppend } from "../db/bulk.ts";
-import { setup } from "./helpers.ts";
+import { PEOPLE, setup } from "./helpers.ts";
 import { readSheet } from "./import_files.ts";
 import { idFor, validInput } from "./member_helpers.ts";
 
@@ -209,6 +209,7 @@ Deno.test("members: 应办理离团 follows the clock across a 28th birthday (da
   const due = async () => (await getOrg(t.db, 1))!.subDue;
   assert.equal(await due(), 0);
   now = new Date("2026-12-04T15:59:00Z"); // 23:59 on the 4th in Beijing
+  await w.branch.login(PEOPLE[0].mobile); // idle sessions end
   await w.branch.get(`/orgs/${w.a}/members`);
   assert.equal(await due(), 0);
   now = new Date("2026-12-04T16:00:00Z"); // midnight: the 5th

@@ -1,11 +1,14 @@
 /**
- * SPEC §8 as a matrix: every org route, for every role relative to the target
- * org X (团济南市委): anonymous, X's admin, the parent's, an ancestor's, a
- * sibling's and a child's admin. Each gets exactly what §8 allows.
+ * SPEC §8 as a matrix over the app's own route list (Hono's `app.routes`):
+ * every org route, for every role relative to the target org X (团济南市委):
+ * anonymous, X's admin, the parent's, an ancestor's, a sibling's and a
+ * child's admin, each getting exactly what §8 allows. A route the app has
+ * and this file does not list fails the first test, so none can be missed.
  */
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { orgs } from "../db/schema.ts";
+import { saveImport } from "../db/imports.ts";
 import { type Client, MINI, setup } from "./helpers.ts";
 
 type Role = "anonymous" | "self" | "parent" | "ancestor" | "sibling" | "child";
@@ -15,77 +18,122 @@ const ROLES: Role[] = ["anonymous", "self", "parent", "ancestor", "sibling", "ch
 const READ: Role[] = ["self", "parent", "ancestor"];
 const OWN: Role[] = ["self"];
 
-interface RouteCase {
-  method: "GET" | "POST";
-  path: (ids: Ids) => string;
+/** One request to an org route and who may make it. */
+interface Case {
   allowed: Role[];
+  /** Values of route parameters beyond the ids (e.g. `dir`). */
+  params?: Record<string, string>;
+  query?: string;
   form?: (ids: Ids) => Record<string, string>;
 }
 
 interface Ids {
-  x: number;
-  child: number;
-  xAdmin: number;
+  id: number;
+  cid: number;
+  aid: number;
+  importId: string;
 }
 
-/** Every org-scoped route. Routes added later must be added here. */
-export const ROUTES: RouteCase[] = [
-  { method: "GET", path: (i) => `/orgs/${i.x}`, allowed: READ },
-  { method: "GET", path: (i) => `/orgs/${i.x}/children`, allowed: READ },
-  { method: "GET", path: (i) => `/tree/${i.x}`, allowed: READ },
-  { method: "GET", path: (i) => `/orgs/${i.x}/info`, allowed: READ },
-  {
-    method: "POST",
-    path: (i) => `/orgs/${i.x}/info`,
-    allowed: OWN,
-    form: () => ({ phone: "0531-86012345" }),
-  },
-  { method: "POST", path: (i) => `/orgs/${i.x}/info/confirm`, allowed: OWN },
-  { method: "GET", path: (i) => `/orgs/${i.x}/children/new`, allowed: OWN },
-  {
-    method: "POST",
-    path: (i) => `/orgs/${i.x}/children/new`,
-    allowed: OWN,
-    form: () => ({ shortName: "一中团委", category: "2" }),
-  },
-  { method: "GET", path: (i) => `/orgs/${i.x}/children/propose?shortName=x`, allowed: OWN },
-  { method: "GET", path: (i) => `/orgs/${i.x}/children/${i.child}/edit`, allowed: OWN },
-  {
-    method: "POST",
-    path: (i) => `/orgs/${i.x}/children/${i.child}/edit`,
+/** Every org-scoped route ("METHOD path" with the parameter patterns left out). */
+const ORG_ROUTES: Record<string, Case[]> = {
+  "GET /orgs/:id": [{ allowed: READ }],
+  "GET /tree/:id": [{ allowed: READ }],
+  "GET /orgs/:id/info": [{ allowed: READ }],
+  "POST /orgs/:id/info": [{ allowed: OWN, form: () => ({ phone: "0531-86012345" }) }],
+  "POST /orgs/:id/info/confirm": [{ allowed: OWN }],
+  "GET /orgs/:id/children": [{ allowed: READ }],
+  "GET /orgs/:id/children/new": [{ allowed: OWN }],
+  "POST /orgs/:id/children/new": [{ allowed: OWN, form: () => ({ shortName: "一中团委", category: "2" }) }],
+  "GET /orgs/:id/children/propose": [{ allowed: OWN, query: "?shortName=x" }],
+  "GET /orgs/:id/children/:cid/edit": [{ allowed: OWN }],
+  "POST /orgs/:id/children/:cid/edit": [{
     allowed: OWN,
     form: () => ({ shortName: "团历下区委", category: "1" }),
-  },
-  { method: "POST", path: (i) => `/orgs/${i.x}/children/${i.child}/down`, allowed: OWN },
-  { method: "POST", path: (i) => `/orgs/${i.x}/children/${i.child}/up`, allowed: OWN },
-  { method: "POST", path: (i) => `/orgs/${i.x}/children/${i.child}/code`, allowed: OWN },
-  { method: "GET", path: (i) => `/orgs/${i.x}/children/${i.child}/code`, allowed: OWN },
-  { method: "POST", path: (i) => `/orgs/${i.x}/codes.xlsx`, allowed: OWN },
-  { method: "GET", path: (i) => `/orgs/${i.x}/progress`, allowed: READ },
-  { method: "GET", path: (i) => `/orgs/${i.x}/progress.xlsx`, allowed: READ },
-  { method: "GET", path: (i) => `/orgs/${i.x}/problems?kind=noAdmin`, allowed: READ },
-  { method: "GET", path: (i) => `/orgs/${i.x}/problems.xlsx?kind=noAdmin`, allowed: READ },
-  { method: "GET", path: (i) => `/orgs/${i.x}/search?q=${encodeURIComponent("历下")}`, allowed: READ },
-  { method: "GET", path: (i) => `/orgs/${i.x}/audit`, allowed: READ },
-  { method: "GET", path: (i) => `/orgs/${i.x}/export`, allowed: READ },
-  { method: "GET", path: (i) => `/orgs/${i.x}/export.xlsx`, allowed: READ },
-  { method: "POST", path: (i) => `/orgs/${i.x}/export.xlsx`, allowed: READ, form: () => ({ unmasked: "1" }) },
-  { method: "GET", path: (i) => `/orgs/${i.x}/move?org=${i.child}`, allowed: OWN },
-  {
-    method: "POST",
-    path: (i) => `/orgs/${i.x}/move`,
+  }],
+  "POST /orgs/:id/children/:cid/:dir": [{ allowed: OWN, params: { dir: "down" } }, {
     allowed: OWN,
-    form: (i) => ({ org: String(i.child), target: String(i.x) }),
-  },
+    params: { dir: "up" },
+  }],
+  "POST /orgs/:id/children/:cid/code": [{ allowed: OWN }],
+  "GET /orgs/:id/children/:cid/code": [{ allowed: OWN }],
+  "POST /orgs/:id/codes.xlsx": [{ allowed: OWN }],
+  "GET /orgs/:id/progress": [{ allowed: READ }],
+  "GET /orgs/:id/progress.xlsx": [{ allowed: READ }],
+  "GET /orgs/:id/problems": [{ allowed: READ, query: "?kind=noAdmin" }],
+  "GET /orgs/:id/problems.xlsx": [{ allowed: READ, query: "?kind=noAdmin" }],
+  "GET /orgs/:id/search": [{ allowed: READ, query: `?q=${encodeURIComponent("历下")}` }],
+  "GET /orgs/:id/audit": [{ allowed: READ }],
+  "GET /orgs/:id/export": [{ allowed: READ }],
+  "GET /orgs/:id/export.xlsx": [{ allowed: READ }],
+  "POST /orgs/:id/export.xlsx": [{ allowed: READ, form: () => ({ unmasked: "1" }) }],
+  "GET /orgs/:id/move": [{ allowed: OWN, query: "?org=:cid" }],
+  "POST /orgs/:id/move": [{ allowed: OWN, form: (i) => ({ org: String(i.cid), target: String(i.id) }) }],
   // Deadlines belong to 团中央 alone (X is not the root: nobody may).
-  { method: "GET", path: (i) => `/orgs/${i.x}/deadlines`, allowed: [] },
-  // Excel batch (the batch pages themselves: tests/import_test.ts).
-  { method: "GET", path: (i) => `/orgs/${i.x}/import`, allowed: OWN },
-  { method: "GET", path: (i) => `/orgs/${i.x}/import/template.xlsx`, allowed: OWN },
-  { method: "POST", path: (i) => `/orgs/${i.x}/import`, allowed: OWN },
+  "GET /orgs/:id/deadlines": [{ allowed: [] }],
+  "POST /orgs/:id/deadlines": [{ allowed: [], form: () => ({ year: "2026" }) }],
+  // Excel batch.
+  "GET /orgs/:id/import": [{ allowed: OWN }],
+  "GET /orgs/:id/import/template.xlsx": [{ allowed: OWN }],
+  "POST /orgs/:id/import": [{ allowed: OWN }],
+  "GET /orgs/:id/import/:importId": [{ allowed: OWN }],
+  "GET /orgs/:id/import/:importId/failures.xlsx": [{ allowed: OWN }],
+  "POST /orgs/:id/import/:importId/confirm": [{ allowed: OWN }],
   // Password reset codes: the same org's other admins and the parent's admins.
-  { method: "POST", path: (i) => `/orgs/${i.x}/admins/${i.xAdmin}/reset`, allowed: ["parent", "self"] },
+  "POST /orgs/:id/admins/:aid/reset": [{ allowed: ["parent", "self"] }],
+};
+
+/** Routes for everyone: signing in and registering (registration shows org names, nothing else). */
+const PUBLIC = [
+  "GET /login",
+  "POST /login",
+  "GET /password/reset",
+  "POST /password/reset",
+  "GET /register",
+  "GET /register/orgs/:id",
+  "GET /register/start",
+  "GET /register/code",
+  "POST /register/code",
+  "POST /register",
+  "GET /tree",
+  "GET /favicon.ico",
 ];
+
+/** Routes about the signed-in account itself: anonymous visitors are sent to sign in. */
+const ACCOUNT = ["GET /", "POST /logout", "GET /account/switch", "POST /account/switch"];
+
+/** Queries the public routes need to show their page. */
+const PUBLIC_QUERY: Record<string, string> = { "GET /register/start": "?org=1" };
+
+/** "METHOD path" of a route with its parameter patterns (`{[0-9]+}`) left out. */
+function routeKey(method: string, path: string): string {
+  let out = "", depth = 0;
+  for (const ch of path) {
+    if (ch === "{") depth++;
+    else if (ch === "}") depth--;
+    else if (depth === 0) out += ch;
+  }
+  return `${method} ${out}`;
+}
+
+/** The app's handlers (middleware registered for every method is not a route). */
+function appRoutes(app: Awaited<ReturnType<typeof setup>>["app"]): string[] {
+  return [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => routeKey(r.method, r.path)))];
+}
+
+Deno.test("permissions: every route of the app is listed here, with who may use it", async () => {
+  await using t = await setup();
+  const listed = [...Object.keys(ORG_ROUTES), ...Object.keys(MEMBER_ROUTES), ...PUBLIC, ...ACCOUNT];
+  assert.deepEqual(
+    appRoutes(t.app).filter((r) => !listed.includes(r)),
+    [],
+    "routes the matrix does not cover",
+  );
+  assert.deepEqual(
+    listed.filter((r) => !appRoutes(t.app).includes(r)),
+    [],
+    "listed routes the app does not have",
+  );
+});
 
 Deno.test("permissions: every org route for every role (SPEC §8)", async () => {
   await using t = await setup();
@@ -103,34 +151,77 @@ Deno.test("permissions: every org route for every role (SPEC §8)", async () => 
   };
   // A second admin of X, so that X's own admin has someone to issue a reset code for.
   await t.adminOf(x.id, 5);
-  const xAdmin =
-    (await t.db.query.orgAdmins.findMany({ where: (a, { eq }) => eq(a.orgId, x.id) }))[1].accountId;
-  const ids: Ids = { x: x.id, child: child.id, xAdmin };
+  const admins = await t.db.query.orgAdmins.findMany({ where: (a, { eq }) => eq(a.orgId, x.id) });
+  const importId = (await saveImport(t.db, x.id, admins[0].accountId, [], new Date()))!;
+  const ids: Ids = { id: x.id, cid: child.id, aid: admins[1].accountId, importId };
+  const fill = (s: string, params: Record<string, string> = {}) =>
+    s.replace(/:(\w+)/g, (_, p) => String(params[p] ?? ids[p as keyof Ids]));
   const failures: string[] = [];
-  for (const route of ROUTES) {
-    for (const role of ROLES) {
-      const path = route.path(ids);
-      const c = clients[role];
-      const res = route.method === "GET" ? await c.get(path) : await c.post(path, route.form?.(ids) ?? {});
-      await res.body?.cancel();
-      const location = res.headers.get("Location") ?? "";
-      const expected = role === "anonymous" ? "login" : route.allowed.includes(role) ? "ok" : "forbidden";
-      const actual = res.status === 403
-        ? "forbidden"
-        : res.status === 303 && location.startsWith("/login")
-        ? "login"
-        : res.status < 400 || [409, 422].includes(res.status) // reached the handler (validation may refuse)
-        ? "ok"
-        : `status ${res.status}`;
-      if (actual !== expected) {
-        failures.push(`${route.method} ${path} as ${role}: expected ${expected}, got ${actual}`);
+  const check = async (label: string, res: Response, expected: string) => {
+    await res.body?.cancel();
+    const location = res.headers.get("Location") ?? "";
+    const actual = res.status === 403
+      ? "forbidden"
+      : [302, 303].includes(res.status) && location.startsWith("/login")
+      ? "login"
+      : res.status < 400 || [409, 422].includes(res.status) // reached the handler (validation may refuse)
+      ? "ok"
+      : `status ${res.status}`;
+    if (actual !== expected) failures.push(`${label}: expected ${expected}, got ${actual}`);
+  };
+  for (const [key, cases] of Object.entries(ORG_ROUTES)) {
+    const [method, pattern] = key.split(" ");
+    for (const route of cases) {
+      for (const role of ROLES) {
+        const path = fill(pattern, route.params) + fill(route.query ?? "");
+        const c = clients[role];
+        const res = method === "GET" ? await c.get(path) : await c.post(path, route.form?.(ids) ?? {});
+        const expected = role === "anonymous" ? "login" : route.allowed.includes(role) ? "ok" : "forbidden";
+        await check(`${method} ${path} as ${role}`, res, expected);
       }
     }
+  }
+  for (const key of ACCOUNT) {
+    const [method, path] = key.split(" ");
+    const anon = t.client();
+    const res = method === "GET" ? await anon.get(path) : await anon.post(path, {});
+    await check(`${key} as anonymous`, res, "login");
+  }
+  for (const key of PUBLIC) {
+    const [method, pattern] = key.split(" ");
+    const path = fill(pattern, { id: String(MINI.root) }) + (PUBLIC_QUERY[key] ?? "");
+    const anon = t.client();
+    const res = method === "GET" ? await anon.get(path) : await anon.post(path, {});
+    await check(`${key} as anonymous`, res, "ok");
   }
   assert.deepEqual(failures, []);
 });
 
-/** Member routes (SPEC §8 + §9) on a 团支部 B under X: B's admin and X's admin enter; ancestors read masked. */
+/** Roles towards a 团支部 B under X (团济南市委): B's own admin, X's (the direct parent), an ancestor's, a sibling branch's. */
+type MRole = "anonymous" | "self" | "parent" | "ancestor" | "sibling";
+const READ_M: MRole[] = ["self", "parent", "ancestor"], EDIT_M: MRole[] = ["self", "parent"];
+
+/** The member routes (SPEC §8 + §9), all on B: its admin and its parent's enter members; ancestors read masked. */
+const MEMBER_ROUTES: Record<string, { allowed: MRole[]; form?: Record<string, string> }> = {
+  "GET /orgs/:id/members": { allowed: READ_M },
+  "GET /orgs/:id/members.xlsx": { allowed: READ_M },
+  "POST /orgs/:id/members.xlsx": { allowed: READ_M, form: { unmasked: "1" } },
+  "GET /orgs/:id/members/new": { allowed: EDIT_M },
+  "POST /orgs/:id/members/new": { allowed: EDIT_M, form: { name: "" } },
+  "GET /orgs/:id/members/:mid": { allowed: EDIT_M },
+  "POST /orgs/:id/members/:mid": { allowed: EDIT_M, form: { name: "" } },
+  "POST /orgs/:id/members/:mid/remove": { allowed: EDIT_M },
+  "GET /orgs/:id/members/import": { allowed: EDIT_M },
+  "GET /orgs/:id/members/import/template.xlsx": { allowed: EDIT_M },
+  "POST /orgs/:id/members/import": { allowed: EDIT_M },
+  "GET /orgs/:id/members/import/:importId": { allowed: EDIT_M },
+  "GET /orgs/:id/members/import/:importId/failures.xlsx": { allowed: EDIT_M },
+  "POST /orgs/:id/members/import/:importId/confirm": { allowed: EDIT_M },
+  // Wave deadlines belong to 团中央 alone (B is not the root: nobody may).
+  "GET /orgs/:id/member-deadlines": { allowed: [] },
+  "POST /orgs/:id/member-deadlines": { allowed: [], form: { year: "2026" } },
+};
+
 Deno.test("permissions: member routes for every role (SPEC §9)", async () => {
   await using t = await setup();
   const { bulkAppend } = await import("../db/bulk.ts");
@@ -141,7 +232,6 @@ Deno.test("permissions: member routes for every role (SPEC §9)", async () => {
     { parentId: x.id, shortName: "机关团支部", category: 5 },
     { parentId: x.id, shortName: "第2车间团支部", category: 5 },
   ]);
-  type MRole = "anonymous" | "self" | "parent" | "ancestor" | "sibling";
   const clients: Record<MRole, Client> = {
     anonymous: t.client(),
     self: await t.adminOf(b, 0),
@@ -160,42 +250,28 @@ Deno.test("permissions: member routes for every role (SPEC §9)", async () => {
     mobile: "13800001234",
     leaveOn: 20330615,
   }).returning();
-  const READ_M: MRole[] = ["self", "parent", "ancestor"], EDIT_M: MRole[] = ["self", "parent"];
-  const routes: { method: "GET" | "POST"; path: string; allowed: MRole[]; form?: Record<string, string> }[] =
-    [
-      { method: "GET", path: `/orgs/${b}/members`, allowed: READ_M },
-      { method: "GET", path: `/orgs/${b}/members.xlsx`, allowed: READ_M },
-      { method: "POST", path: `/orgs/${b}/members.xlsx`, allowed: READ_M, form: { unmasked: "1" } },
-      { method: "GET", path: `/orgs/${b}/members/new`, allowed: EDIT_M },
-      { method: "POST", path: `/orgs/${b}/members/new`, allowed: EDIT_M, form: { name: "" } },
-      { method: "GET", path: `/orgs/${b}/members/${m.id}`, allowed: EDIT_M },
-      { method: "POST", path: `/orgs/${b}/members/${m.id}`, allowed: EDIT_M, form: { name: "" } },
-      { method: "POST", path: `/orgs/${b}/members/${m.id}/remove`, allowed: EDIT_M },
-      { method: "GET", path: `/orgs/${b}/members/import`, allowed: EDIT_M },
-      { method: "GET", path: `/orgs/${b}/members/import/template.xlsx`, allowed: EDIT_M },
-      { method: "POST", path: `/orgs/${b}/members/import`, allowed: EDIT_M },
-      // Wave deadlines belong to 团中央 alone.
-      { method: "GET", path: `/orgs/${x.id}/member-deadlines`, allowed: [] },
-    ];
+  const admins = await t.db.query.orgAdmins.findMany({ where: (a, { eq }) => eq(a.orgId, b) });
+  const importId = (await saveImport(t.db, b, admins[0].accountId, [], new Date(), "members"))!;
+  const params: Record<string, string> = { id: String(b), mid: String(m.id), importId };
   const failures: string[] = [];
-  for (const route of routes) {
+  for (const [key, route] of Object.entries(MEMBER_ROUTES)) {
+    const [method, pattern] = key.split(" ");
+    const path = pattern.replace(/:(\w+)/g, (_, p) => params[p]);
     for (const role of Object.keys(clients) as MRole[]) {
       const c = clients[role];
-      const res = route.method === "GET"
-        ? await c.get(route.path)
-        : await c.post(route.path, route.form ?? {});
+      const res = method === "GET" ? await c.get(path) : await c.post(path, route.form ?? {});
       await res.body?.cancel();
       const location = res.headers.get("Location") ?? "";
       const expected = role === "anonymous" ? "login" : route.allowed.includes(role) ? "ok" : "forbidden";
       const actual = res.status === 403
         ? "forbidden"
-        : res.status === 303 && location.startsWith("/login")
+        : [302, 303].includes(res.status) && location.startsWith("/login")
         ? "login"
         : res.status < 400 || [409, 422].includes(res.status)
         ? "ok"
         : `status ${res.status}`;
       if (actual !== expected) {
-        failures.push(`${route.method} ${route.path} as ${role}: expected ${expected}, got ${actual}`);
+        failures.push(`${method} ${path} as ${role}: expected ${expected}, got ${actual}`);
       }
     }
   }

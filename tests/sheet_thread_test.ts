@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { readChildRowsOffThread, stopSheetThread, tableToXlsxOffThread } from "../lib/sheet_thread.ts";
 import { branchRows, xlsxFile } from "./import_files.ts";
 
-Deno.test("sheet thread: concurrent reads and writes each get their own answer", async () => {
+Deno.test("sheet thread: concurrent reads (in subprocesses) and writes each get their own answer", async () => {
   try {
     const [bad, table, good] = await Promise.all([
       readChildRowsOffThread(new TextEncoder().encode("名称,类别\n")),
@@ -26,12 +26,24 @@ Deno.test("sheet thread: concurrent reads and writes each get their own answer",
 
 Deno.test("sheet thread: stopping fails a pending request; the next one starts a new thread", async () => {
   try {
-    const pending = readChildRowsOffThread(await xlsxFile(branchRows(2000)));
+    const rows = Array.from({ length: 20_000 }, (_, i) => [i, `第${i}团支部`]);
+    const pending = tableToXlsxOffThread("表", ["序号", "名称"], rows);
     stopSheetThread();
     await assert.rejects(pending, /spreadsheet thread stopped/);
-    const again = await readChildRowsOffThread(await xlsxFile(branchRows(2)));
-    assert.equal(again.ok && again.value.length, 2);
+    const again = await tableToXlsxOffThread("表", ["序号"], [[1]]);
+    assert.ok(again.length > 0);
   } finally {
     stopSheetThread();
   }
+});
+
+Deno.test("sheet reader: a file that exhausts the reader's heap ends only the reader; the next file is read", async () => {
+  // A 24 MB heap reads a small file but runs out on 10,000 rows ("Fatal JavaScript out of memory").
+  const small = await readChildRowsOffThread(await xlsxFile(branchRows(3)), 24);
+  assert.equal(small.ok && small.value.length, 3);
+  const died = await readChildRowsOffThread(await xlsxFile(branchRows(10_000)), 24);
+  assert.equal(died.ok, false);
+  assert.match(!died.ok ? died.error : "", /超出了系统的处理上限/);
+  const next = await readChildRowsOffThread(await xlsxFile(branchRows(3)));
+  assert.equal(next.ok && next.value.length, 3);
 });

@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { isInfoComplete, type OrgInfo, requiredFields, validateOrgInfo } from "../../lib/org_info.ts";
+import {
+  infoFromForm,
+  isInfoComplete,
+  lockedFields,
+  type OrgInfo,
+  parseCount,
+  requiredFields,
+  STAFFING,
+  validateOrgInfo,
+} from "../../lib/org_info.ts";
+import { checkNewChild } from "../../lib/new_child.ts";
 
 const leading: OrgInfo = {
   category: 1,
@@ -66,4 +76,39 @@ Deno.test("org info: a branch needs industry and the secretary only", () => {
   };
   assert.ok(isInfoComplete(branch));
   assert.match(validateOrgInfo({ ...branch, industry: "外星企业" }).errors.industry!, /行业类别/);
+});
+
+Deno.test("info: a 70-character 全称 middle is valid on the info form and on the child form alike", () => {
+  const fullName = `中国共产主义青年团${"历".repeat(70)}委员会`;
+  assert.equal(validateOrgInfo({ ...leading, fullName }).errors.fullName, undefined);
+  const parent = {
+    category: 1,
+    level: 3,
+    shortName: "团济南市委",
+    fullName: "中国共产主义青年团济南市委员会",
+  };
+  const child = checkNewChild(parent, { shortName: "历下一中团委", category: "2", fullName }, new Map());
+  assert.equal(child.ok, true);
+});
+
+Deno.test("info: locked fields, staffing numbers as typed", () => {
+  assert.deepEqual(lockedFields(false), ["shortName", "category"]);
+  assert.deepEqual(lockedFields(true), ["shortName", "category", "fullName", "industry"]);
+  const stored = { ...leading, fullName: "中国共产主义青年团山东省委员会", industry: null };
+  const entered = {
+    fullName: "中国共产主义青年团山东省新委员会",
+    shortName: "团鲁委",
+    phone: "0531-86012345",
+  };
+  const before = infoFromForm(stored, entered, false);
+  assert.equal(before.fullName, entered.fullName);
+  assert.equal(before.shortName, stored.shortName, "简称 is corrected by the parent only");
+  const after = infoFromForm(stored, entered, true);
+  assert.equal(after.fullName, stored.fullName, "locked once confirmed");
+  assert.equal(after.phone, "0531-86012345", "other fields stay editable");
+  assert.deepEqual(STAFFING, ["adminQuota", "adminActual", "instQuota", "instActual"]);
+  assert.equal(parseCount(""), null);
+  assert.equal(parseCount(undefined), null);
+  assert.equal(parseCount("12"), 12);
+  assert.ok(Number.isNaN(parseCount("1.5")));
 });

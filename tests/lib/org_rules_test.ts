@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { checkShortName, proposeFullName, unitName } from "../../lib/org_rules.ts";
+import {
+  BRANCH,
+  categoriesUnder,
+  checkShortName,
+  fullNameProblem,
+  LEADING,
+  mayHaveChildren,
+  placementRefusal,
+  proposeFullName,
+  unitName,
+} from "../../lib/org_rules.ts";
 
 Deno.test("names: leading bodies are 团 + division + 委", () => {
   for (const n of ["团山东省委", "团济南市委", "团天桥区委", "团中央", "全国铁道团委", "中央企业团工委"]) {
@@ -84,4 +94,23 @@ Deno.test("full names: proposed from the parent chain", () => {
   assert.equal(proposeFullName(root, "中直机关团工委", 1), "中国共产主义青年团中央直属机关工作委员会");
   assert.equal(unitName("团济南市委", 1), "济南市");
   assert.equal(unitName("包装车间团支部", 5), "包装车间");
+});
+
+Deno.test("placement: a leading body only under a leading body (forms, import dropdown and moves share it)", () => {
+  assert.equal(placementRefusal(2, LEADING), "领导机关团组织只能设在领导机关团组织之下");
+  assert.equal(placementRefusal(LEADING, LEADING), null);
+  assert.equal(placementRefusal(2, BRANCH), null);
+  assert.deepEqual(categoriesUnder(2).map((c) => c.code), [2, 3, 4, 5]);
+  assert.deepEqual(categoriesUnder(LEADING).map((c) => c.code), [1, 2, 3, 4, 5]);
+  assert.equal(mayHaveChildren(BRANCH), false);
+  assert.equal(mayHaveChildren(4), true);
+});
+
+Deno.test("全称: one rule, up to 100 characters, whatever the middle's length", () => {
+  const middle70 = "济".repeat(70);
+  assert.equal(fullNameProblem(`中国共产主义青年团${middle70}委员会`), null);
+  assert.equal(fullNameProblem("中国共产主义青年团济南市天桥区建国门街道委员会"), null);
+  assert.match(fullNameProblem("共青团济南市委员会") ?? "", /应以“中国共产主义青年团”开头/);
+  assert.match(fullNameProblem("中国共产主义青年团济委员会") ?? "", /应以“中国共产主义青年团”开头/);
+  assert.match(fullNameProblem(`中国共产主义青年团${"济".repeat(90)}委员会`) ?? "", /不能超过 100 个字/);
 });

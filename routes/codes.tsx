@@ -1,0 +1,89 @@
+/**
+ * Registration codes for an org's direct children (SPEC §3): the current code
+ * of one child (the popup, or a page without JavaScript) and the batch of
+ * codes for every child as .xlsx.
+ */
+import { Hono } from "hono";
+import { CodeBox } from "../components/Codes.tsx";
+import { Csrf } from "../components/Form.tsx";
+import { pace, writeTx } from "../db/client.ts";
+import { issueCodes, validCodes } from "../db/codes.ts";
+import { childNames } from "../db/orgs.ts";
+import { beijingDate, formatBeijing } from "../lib/time.ts";
+import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
+import type { OrgEnv } from "../middleware/env.ts";
+import { guard, loadChild } from "../middleware/guard.ts";
+import { redirectAfterPost, renderError, sendXlsx } from "../middleware/render.tsx";
+
+const CODE = "/children/:cid{[0-9]+}/code";
+
+/** Routes /children/:cid/code and /codes.xlsx of the org app. */
+export const codes = new Hono<OrgEnv>()
+  .get(CODE, guard("self"), loadChild, async (c) => {
+    const { org, child } = c.var;
+    const current = (await validCodes(c.var.db, [child.id], c.var.now())).get(child.id);
+    return c.render(
+      <section class="narrow">
+        <h1>{child.shortName}</h1>
+        {current
+          ? (
+            <CodeBox
+              orgId={child.id}
+              orgName={child.shortName}
+              code={current.code}
+              expiresAt={current.expiresAt}
+            />
+          )
+          : (
+            <form method="post" action={`/orgs/${org.id}/children/${child.id}/code`}>
+              <Csrf token={c.var.csrf} />
+              <p>当前没有有效的注册码。</p>
+              <button type="submit" class="primary">生成注册码</button>
+            </form>
+          )}
+        <p>
+          <a href={`/orgs/${org.id}/children`}>返回下级组织列表</a>
+        </p>
+      </section>,
+      { title: "注册码" },
+    );
+  })
+  .post(CODE, guard("self"), loadChild, async (c) => {
+    const { org, child } = c.var;
+    const [issued] = await writeTx(
+      c.var.db,
+      (tx) => issueCodes(tx, [child.id], { accountId: c.var.session.accountId }, c.var.now()),
+    );
+    return redirectAfterPost(c, `/orgs/${org.id}/children/${child.id}/code`, () =>
+      c.render(
+        <CodeBox
+          orgId={child.id}
+          orgName={child.shortName}
+          code={issued.code}
+          expiresAt={issued.expiresAt}
+        />,
+        { title: "注册码" },
+      ));
+  })
+  .post("/codes.xlsx", guard("self"), async (c) => {
+    const { org, db } = c.var;
+    const now = c.var.now();
+    const children = await childNames(db, org.id);
+    await pace();
+    if (children.length === 0) {
+      return renderError(c, 409, "没有下级组织", "请先创建直属下级组织，再生成注册码。");
+    }
+    const issued = await writeTx(
+      db,
+      (tx) => issueCodes(tx, children.map((o) => o.id), { accountId: c.var.session.accountId }, now),
+    );
+    const bytes = await tableToXlsxOffThread(
+      "管理员注册码",
+      ["序号", "组织简称", "组织全称", "管理员注册码", "有效期至（北京时间）"],
+      children.map((
+        o,
+        i,
+      ) => [o.sortOrder, o.shortName, o.fullName, issued[i].code, formatBeijing(issued[i].expiresAt)]),
+    );
+    return sendXlsx(c, bytes, `${org.shortName}-下级组织管理员注册码-${beijingDate(now)}.xlsx`);
+  });
