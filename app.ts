@@ -79,6 +79,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const store = new VersionedCache();
   app.use("*", async (c, next) => {
     c.set("db", deps.db);
+    c.set("sheets", deps.sheets);
     c.set("cache", { version: await dataVersion(deps.db), store });
     c.set("now", now);
     c.set("secure", deps.secureCookies ?? false);

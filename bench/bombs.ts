@@ -19,16 +19,16 @@ const dir = await Deno.makeTempDir({ prefix: "zhtj-bombs-" });
 const dbUrl = `file:${dir}/app.db`;
 
 // A fresh national start (3,350 orgs) and an admin of 团济南市委 to upload as.
-const db = await openDb(dbUrl);
+const db = (await openDb(dbUrl)).db;
 await initialiseTree(db);
 const [jinan] = await db.select().from(orgs).where(eq(orgs.shortName, "团济南市委"));
 const cookie = await adminCookie(db, jinan.id);
 closeDb(db);
 const TOKEN = cookie.match(/csrf=([^;]+)/)![1];
 
-// The server, with the flags of `deno task start`.
+// The server, with the flags of `deno task serve` (what `deno task start` runs after migrating).
 const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks as Record<string, string>;
-const flags = tasks.start.split(" ").filter((a) => a.startsWith("--"));
+const flags = tasks.serve.split(" ").filter((a) => a.startsWith("--"));
 const port = 18000 + Math.floor(Math.random() * 1000);
 const server = new Deno.Command(Deno.execPath(), {
   args: ["run", ...flags, "main.ts"],

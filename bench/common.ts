@@ -18,7 +18,7 @@ import { hashPassword } from "../lib/password.ts";
  */
 export async function benchDb(size: number): Promise<{ db: Db; label: string }> {
   const file = Deno.env.get("BENCH_DB");
-  if (file) return { db: await openDb(`file:${file}`), label: file };
+  if (file) return { db: (await openDb(`file:${file}`)).db, label: file };
   const path = `.bench/synthetic-${size}.db`;
   try {
     await Deno.stat(path);
@@ -32,14 +32,14 @@ export async function benchDb(size: number): Promise<{ db: Db; label: string }> 
     }).output();
     if (!built.success) throw new Error("building the synthetic tree failed");
   }
-  const db = await openDb(`file:${path}`);
+  const db = (await openDb(`file:${path}`)).db;
   const [root] = await db.select({ n: orgs.subOrgs }).from(orgs).where(eq(orgs.id, 1));
   return { db, label: `synthetic tree (${root.n} orgs)` };
 }
 
 /** Builds a synthetic tree of about `size` orgs into `path` (run by benchDb in its own process). */
 export async function buildSynthetic(size: number, path: string): Promise<void> {
-  const db = await openDb(`file:${path}`);
+  const db = (await openDb(`file:${path}`)).db;
   await initialiseTree(db);
   const counties = (await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.level, 4))).map((r) => r.id);
   const per = Math.max(1, Math.round(size / counties.length / 20));

@@ -6,6 +6,7 @@
  *   BENCH_DB=data/national.db BENCH_ORG=<id> deno task bench:export
  */
 import { createApp } from "../app.ts";
+import { SheetThread } from "../lib/sheet_thread.ts";
 import { getOrg } from "../db/orgs.ts";
 import { adminCookie, benchDb } from "./common.ts";
 
@@ -13,7 +14,8 @@ const { db, label } = await benchDb(Number(Deno.env.get("BENCH_SIZE") ?? 150_000
 const orgId = Number(Deno.env.get("BENCH_ORG") ?? 1);
 const org = (await getOrg(db, orgId))!;
 const cookie = await adminCookie(db, orgId);
-const app = createApp({ db });
+const sheets = new SheetThread();
+const app = createApp({ db, sheets });
 const baseline = Deno.memoryUsage().rss;
 let peak = baseline;
 const sampler = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 20);
@@ -36,3 +38,4 @@ console.log(
     (peak / 1e6).toFixed(0)
   } MB |`,
 );
+sheets.close();

@@ -17,13 +17,14 @@ import { beijingDay } from "../lib/member_rules.ts";
 import { directMemberCounts } from "../db/member_progress.ts";
 import { holderOfId, MEMBER_COLUMNS, memberCountsOf, rollDue, verifyMemberCounters } from "../db/members.ts";
 import { members, orgs } from "../db/schema.ts";
-import { stopSheetThread } from "../lib/sheet_thread.ts";
+import { SheetThread } from "../lib/sheet_thread.ts";
 import { uploadForm } from "../tests/import_files.ts";
 import { adminCookie, fmt, stats } from "./common.ts";
 
 const file = Deno.env.get("BENCH_DB") ?? "data/national.db";
-const db = await openDb(`file:${file}`, { backgroundCheckpoints: true });
-const app = createApp({ db });
+const db = (await openDb(`file:${file}`, { backgroundCheckpoints: true })).db;
+const sheets = new SheetThread();
+const app = createApp({ db, sheets });
 let peakRss = 0;
 const rss = setInterval(() => (peakRss = Math.max(peakRss, Deno.memoryUsage().rss)), 20);
 const lines: string[] = [];
@@ -240,7 +241,7 @@ if (Deno.env.get("BENCH_VERIFY")) {
     problems.length ? `${problems.length} mismatches` : "exact",
   );
 }
-stopSheetThread();
+sheets.close();
 closeDb(db);
 await Deno.writeTextFile(
   new URL("./MEMBERS.md", import.meta.url),

@@ -6,6 +6,7 @@
  *   BENCH_DB=data/national.db deno task bench:progress
  */
 import { eq } from "drizzle-orm";
+import { SheetThread } from "../lib/sheet_thread.ts";
 import { createApp } from "../app.ts";
 import { getOrg } from "../db/orgs.ts";
 import { orgs } from "../db/schema.ts";
@@ -13,7 +14,8 @@ import { adminCookie, benchDb, fmt, stats, timeRequests } from "./common.ts";
 
 const { db, label } = await benchDb(Number(Deno.env.get("BENCH_SIZE") ?? 200_000));
 const cookie = await adminCookie(db, 1);
-const app = createApp({ db });
+const sheets = new SheetThread();
+const app = createApp({ db, sheets });
 const [province] = await db.select().from(orgs).where(eq(orgs.shortName, "团山东省委"));
 const [county] = await db.select().from(orgs).where(eq(orgs.shortName, "团天桥区委"));
 console.log(`progress summary on ${label}`);
@@ -30,3 +32,4 @@ for (const [name, id] of [["团中央", 1], ["团山东省委", province.id], ["
   const r = stats(reads);
   console.log(`| ${name} | ${fmt(page.p50)} | ${fmt(page.p99)} | ${fmt(r.p50)} | ${fmt(r.p99)} |`);
 }
+sheets.close();

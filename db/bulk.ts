@@ -5,7 +5,7 @@
 import { asc, inArray, sql } from "drizzle-orm";
 import { COUNTERS, recount } from "../lib/counters.ts";
 import { type Db, type Tx, writeTx } from "./client.ts";
-import { childPath } from "./orgs.ts";
+import { childPath, reserveIds } from "./orgs.ts";
 import { indexNames } from "./search.ts";
 import { recountMembersIn } from "./members.ts";
 import { type NewOrg, orgs } from "./schema.ts";
@@ -28,10 +28,10 @@ export interface BulkNode {
  */
 export async function bulkAppend(db: Db, nodes: BulkNode[], chunk = 100): Promise<number[]> {
   return await writeTx(db, async (tx) => {
-    const [{ max }] = await tx.select({ max: sql<number>`coalesce(max(${orgs.id}), 0)` }).from(orgs);
+    const first = await reserveIds(tx, nodes.length);
     const known = new Map<number, { path: string; level: number; next: number }>();
     // Existing parents, loaded in chunks with their current last sort position.
-    const existing = [...new Set(nodes.map((n) => n.parentId))].filter((id) => id <= max);
+    const existing = [...new Set(nodes.map((n) => n.parentId))].filter((id) => id < first);
     for (let i = 0; i < existing.length; i += 500) {
       const chunk = existing.slice(i, i + 500);
       const rows = await tx.select({ id: orgs.id, path: orgs.path, level: orgs.level }).from(orgs).where(
@@ -54,7 +54,7 @@ export async function bulkAppend(db: Db, nodes: BulkNode[], chunk = 100): Promis
     let batch: NewOrg[] = [];
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
-      const id = max + i + 1;
+      const id = first + i;
       const parent = place(n.parentId);
       const path = childPath(parent.path, id);
       batch.push({
@@ -80,7 +80,7 @@ export async function bulkAppend(db: Db, nodes: BulkNode[], chunk = 100): Promis
     }
     if (batch.length) await tx.insert(orgs).values(batch);
     const all = await tx.select({ id: orgs.id, path: orgs.path, shortName: orgs.shortName }).from(orgs).where(
-      sql`${orgs.id} > ${max}`,
+      sql`${orgs.id} >= ${first}`,
     );
     await indexNames(tx, all);
     await recountAllIn(tx);

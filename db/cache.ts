@@ -1,25 +1,14 @@
 /**
- * A read cache that is dropped whenever the database changes: this
- * process's own write transactions are counted by `writeTx`, and SQLite's
- * `PRAGMA data_version` (a 25 µs query, sampled) moves when another
- * process commits. Nothing is cached across a write of this process.
+ * A read cache that is dropped whenever the database changes: the version
+ * is the `Database`'s own commit count and its data version row, which
+ * every write transaction of every instance bumps (sampled; see
+ * `Database.version`). Nothing is cached across a write of this process.
  */
-import { type Db, localCommits } from "./client.ts";
+import { databaseOf, type Db } from "./client.ts";
 
-let sampled = { at: -Infinity, value: "" };
-
-/**
- * The cache version: this process's commits (exact) and the database's
- * change counter, which other processes move; that one is sampled at most
- * every `everyMs`, so another process's write shows within 50 ms.
- */
-export async function dataVersion(db: Db, everyMs = 50): Promise<string> {
-  const now = performance.now();
-  if (now - sampled.at >= everyMs) {
-    const res = await db.$client.execute("PRAGMA data_version");
-    sampled = { at: now, value: String(res.rows[0][0]) };
-  }
-  return `${localCommits()}.${sampled.value}`;
+/** The cache version of `db`'s database (another instance's write shows within `everyMs` plus sync). */
+export function dataVersion(db: Db, everyMs = 50): Promise<string> {
+  return databaseOf(db).version(everyMs);
 }
 
 /** Values valid for one data version, least recently used dropped first beyond a byte budget. */

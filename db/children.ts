@@ -4,7 +4,7 @@ import { add, ownFlags, zero } from "../lib/counters.ts";
 import { BRANCH, type Category, checkShortName } from "../lib/org_rules.ts";
 import { breathe, type Db, pace, type Tx, writeTx } from "./client.ts";
 import { auditMany } from "./audit.ts";
-import { applyChange, childPath, getOrg } from "./orgs.ts";
+import { applyChange, childPath, getOrg, reserveIds } from "./orgs.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 import { indexNames } from "./search.ts";
 
@@ -52,7 +52,7 @@ export async function createChildren(
 ): Promise<Pick<Org, "id" | "shortName" | "path" | "sortOrder">[]> {
   const parent = await getOrg(tx, parentId);
   if (!parent) throw new Error(`org ${parentId} not found`);
-  const [{ maxId }] = await tx.select({ maxId: sql<number>`coalesce(max(${orgs.id}), 0)` }).from(orgs);
+  const firstId = await reserveIds(tx, children.length);
   const [{ maxSort }] = await tx.select({ maxSort: sql<number>`coalesce(max(${orgs.sortOrder}), 0)` }).from(
     orgs,
   )
@@ -61,7 +61,7 @@ export async function createChildren(
   let next = maxSort;
   await breathe();
   const rows: NewOrg[] = children.map((c, i) => {
-    const id = maxId + i + 1;
+    const id = firstId + i;
     const own = ownFlags({
       category: c.category,
       infoComplete: 0,
@@ -114,7 +114,7 @@ export async function createChildren(
     path: orgs.path,
     sortOrder: orgs.sortOrder,
   })
-    .from(orgs).where(and(eq(orgs.parentId, parentId), gt(orgs.id, maxId))).orderBy(asc(orgs.sortOrder));
+    .from(orgs).where(and(eq(orgs.parentId, parentId), gte(orgs.id, firstId))).orderBy(asc(orgs.sortOrder));
 }
 
 /** Moves a child to sort position `pos` among its siblings, shifting the others. */

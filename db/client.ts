@@ -1,10 +1,19 @@
 /**
- * Opening the database: a local libSQL file by default, a libSQL server URL
- * in production. Migrations are applied on open.
+ * Opening the database in one of SPEC §10's three modes, and the `Database`
+ * object that owns what belongs to one open database: its write queue, its
+ * commit count, the sampled data version, the replica's sync loop and the
+ * local file's checkpointer.
+ *
+ * - `file:` alone: one embedded file (PRAGMAs tuned, background checkpoints).
+ * - `http(s)://` / `libsql://` / `ws(s)://`: every query to a libSQL server.
+ * - `file:` with `syncUrl`: an embedded replica answers reads locally; writes
+ *   go to the primary through a separate async client, and the replica is
+ *   synced after each of them (read-your-writes) and every `syncEveryMs`.
  */
-import { type Client, createClient } from "@libsql/client";
+import { type Client, createClient, LibsqlError } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import { sql } from "drizzle-orm";
 import * as schema from "./schema.ts";
 
 /** The database handle used everywhere. */
@@ -12,99 +21,290 @@ export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
 
 const MIGRATIONS = new URL("./migrations", import.meta.url).pathname;
 
+/** How the app reaches its data. */
+export type Mode = "file" | "remote" | "replica";
+
 /** How to open the database. */
 export interface OpenOptions {
-  /** For a libSQL server URL. */
+  /** For a libSQL server URL (the primary's, in replica mode). */
   authToken?: string;
+  /** The primary's URL: `url` (a file) becomes its embedded replica. */
+  syncUrl?: string;
+  /** Replica mode: pull the primary's changes this often (default 200 ms; SPEC: visible within 1 s). */
+  syncEveryMs?: number;
   /**
    * Local files: checkpoint the write-ahead log from a worker thread instead
    * of inside whichever commit grows it past 1,000 pages (the server does;
-   * scripts keep SQLite's default). `closeDb` stops the worker.
+   * scripts keep SQLite's default).
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * Apply pending migrations on open (default true: tests and scripts). The
+   * server passes false and only checks the schema: migrating is the deploy
+   * step `deno task migrate`.
+   */
+  migrate?: boolean;
 }
 
-/** Opens (and migrates) the database at `url` (`file:…` or `libsql://…`). */
-export async function openDb(url: string, options: OpenOptions = {}): Promise<Db> {
-  const file = url.startsWith("file:");
-  if (file) {
-    const dir = url.slice(5).replace(/[^/]*$/, "");
-    if (dir) await Deno.mkdir(dir, { recursive: true });
-  }
-  const client = createClient({ url, authToken: options.authToken });
-  const db = drizzle(client, { schema, casing: "snake_case" });
-  if (file) {
-    await client.execute("PRAGMA journal_mode=WAL");
-    const pragmas = [...PRAGMAS];
-    if (options.backgroundCheckpoints) pragmas.push("PRAGMA wal_autocheckpoint=0");
-    localPragmas.set(db, pragmas);
-    await connectionPragmas(db);
-  }
-  await migrate(db, { migrationsFolder: MIGRATIONS });
-  if (file && options.backgroundCheckpoints) {
-    const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url).href, { type: "module" });
-    worker.onerror = (e) => {
-      // Never take the server down for this: fall back to SQLite's own checkpoints from the next write on.
-      e.preventDefault();
-      console.error(`background checkpoints stopped (${e.message}); SQLite checkpoints on commit again`);
-      localPragmas.set(db, [...PRAGMAS, "PRAGMA wal_autocheckpoint=1000"]);
-    };
-    worker.postMessage({ url, everyMs: 250 });
-    workers.set(db, worker);
-  }
-  return db;
-}
-
-/** Per-connection settings (WAL itself is stored in the file); the log is cut back to 64 MB after use. */
+/** Per-connection settings of a local file (WAL itself is stored in the file); the log is cut back to 64 MB. */
 const PRAGMAS = [
   "PRAGMA synchronous=NORMAL",
   "PRAGMA foreign_keys=ON",
   "PRAGMA busy_timeout=5000",
   "PRAGMA journal_size_limit=67108864",
 ];
-const localPragmas = new WeakMap<object, string[]>();
-const workers = new WeakMap<object, Worker>();
 
-/** Applies the per-connection settings of a local database to its current connection. */
-async function connectionPragmas(db: Db): Promise<void> {
-  for (const p of localPragmas.get(db) ?? []) await db.$client.execute(p);
+const databases = new WeakMap<object, Database>();
+
+/**
+ * Errors after which a write transaction may simply run again: nothing was committed. "no transaction
+ * is active" is drizzle's rollback failing because the server had already ended (aborted) the
+ * transaction; it replaces the original TRANSACTION_TIMEOUT in the error drizzle throws.
+ */
+const RETRYABLE =
+  /TRANSACTION_TIMEOUT|STREAM_EXPIRED|SQLITE_BUSY|database is locked|no transaction is active/i;
+
+/** One open database: the handle for reads, the one for writes, and their shared state. */
+export class Database {
+  #tail: Promise<unknown> = Promise.resolve();
+  #commits = 0;
+  #sampled = { at: -Infinity, value: "" };
+  #pragmas: string[] = [];
+  #worker?: Worker;
+  #syncTimer?: ReturnType<typeof setInterval>;
+  #syncing?: Promise<unknown>;
+  #closed = false;
+
+  /** @internal use `openDb`. */
+  constructor(
+    /** Reads: the local file, the server, or the embedded replica. */
+    readonly db: Db,
+    /** Writes: `db` itself, except in replica mode (an async client to the primary). */
+    readonly writer: Db,
+    readonly mode: Mode,
+  ) {
+    databases.set(db, this);
+    databases.set(writer, this);
+  }
+
+  /** Write transactions committed through this object. */
+  get commits(): number {
+    return this.#commits;
+  }
+
+  /** The background checkpointer of a local file, if it has one (tests listen to its messages). */
+  get checkpointer(): Worker | undefined {
+    return this.#worker;
+  }
+
+  /**
+   * Runs `fn` in a write transaction, then bumps the data version row in it.
+   * Writes are serialised inside the process (local libSQL runs statements
+   * synchronously, so interleaved write transactions would wait on each
+   * other's lock while blocking the event loop). On a server a transaction
+   * aborted by its ~5 s limit or a busy lock is rolled back and run again.
+   * In replica mode the replica is synced before this resolves, so the
+   * writer reads what it wrote. Do slow async work (password hashing) first.
+   */
+  writeTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const run = this.#tail.then(async () => {
+      for (let attempt = 1;; attempt++) {
+        try {
+          let result!: T;
+          if (this.mode === "file") {
+            // A local client hands its connection to each transaction and opens a fresh one afterwards,
+            // so the per-connection settings are applied to the connection about to become this one.
+            for (const p of this.#pragmas) await this.db.$client.execute(p);
+            result = await this.db.transaction(async (tx) => {
+              const out = await fn(tx);
+              await bump(tx);
+              return out;
+            });
+          } else {
+            result = await this.writer.transaction(async (tx) => {
+              const out = await fn(tx);
+              await bump(tx);
+              return out;
+            }, { behavior: "immediate" });
+          }
+          this.#commits++;
+          if (this.mode === "replica") await this.sync();
+          return result;
+        } catch (e) {
+          if (this.mode === "file" || attempt >= 3 || !RETRYABLE.test(errorText(e))) throw e;
+          await new Promise((r) => setTimeout(r, 50 * attempt));
+        }
+      }
+    });
+    this.#tail = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * The read-cache version: this object's commits (exact) and the data
+   * version row, which every instance's writes move; the row is read at most
+   * every `everyMs` (from the replica in replica mode, so it moves with sync).
+   */
+  async version(everyMs = 50): Promise<string> {
+    const now = performance.now();
+    if (now - this.#sampled.at >= everyMs) {
+      this.#sampled.at = now;
+      try {
+        const res = await this.db.$client.execute("SELECT version FROM data_version WHERE id = 1");
+        this.#sampled.value = String(res.rows[0]?.[0] ?? "");
+      } catch {
+        // An unreachable primary: keep the last value; the next sample tries again.
+        this.#sampled.at = -Infinity;
+      }
+    }
+    return `${this.#commits}.${this.#sampled.value}`;
+  }
+
+  /** Replica mode: pulls the primary's changes now (one pull at a time). Elsewhere: nothing. */
+  async sync(): Promise<void> {
+    if (this.mode !== "replica" || this.#closed) return;
+    while (this.#syncing) await this.#syncing.catch(() => {});
+    const p = this.db.$client.sync();
+    this.#syncing = p;
+    try {
+      await p;
+    } finally {
+      this.#syncing = undefined;
+    }
+  }
+
+  /** The schema check of an instance: refuses a database whose migrations differ from this build's. */
+  async checkSchema(): Promise<void> {
+    const journal = JSON.parse(await Deno.readTextFile(`${MIGRATIONS}/meta/_journal.json`)) as {
+      entries: { tag: string; when: number }[];
+    };
+    const expected = journal.entries.at(-1)!;
+    let applied: { created_at: number; n: number } | undefined;
+    try {
+      const res = await this.db.$client.execute(
+        "SELECT max(created_at) AS created_at, count(*) AS n FROM __drizzle_migrations",
+      );
+      applied = res.rows[0] as unknown as { created_at: number; n: number };
+    } catch {
+      applied = undefined;
+    }
+    const appliedCount = Number(applied?.n ?? 0);
+    if (appliedCount !== journal.entries.length || Number(applied?.created_at) !== expected.when) {
+      const at = appliedCount
+        ? `${appliedCount} migration(s), the last from ${new Date(Number(applied!.created_at)).toISOString()}`
+        : "no migrations (an empty database)";
+      throw new SchemaMismatch(
+        `database schema mismatch: the database has ${at}; this build expects ${journal.entries.length}, ` +
+          `the last ${expected.tag}. Run the deploy step \`deno task migrate\` (with the same DATABASE_URL) ` +
+          `before starting instances, or deploy the build that matches the database.`,
+      );
+    }
+  }
+
+  /** Stops the sync loop and the checkpointer and closes the clients. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#syncTimer);
+    this.#worker?.terminate();
+    if (this.writer !== this.db) this.writer.$client.close();
+    this.db.$client.close();
+  }
+
+  /** @internal opening steps. */
+  async init(url: string, options: OpenOptions): Promise<void> {
+    if (this.mode === "file") {
+      await this.db.$client.execute("PRAGMA journal_mode=WAL");
+      this.#pragmas = [...PRAGMAS];
+      if (options.backgroundCheckpoints) this.#pragmas.push("PRAGMA wal_autocheckpoint=0");
+      for (const p of this.#pragmas) await this.db.$client.execute(p);
+    }
+    if (options.migrate ?? true) await migrate(this.writer, { migrationsFolder: MIGRATIONS });
+    if (this.mode === "replica") {
+      await this.sync();
+      this.#syncTimer = setInterval(() => {
+        if (!this.#syncing) this.sync().catch((e) => console.error(`replica sync failed: ${errorText(e)}`));
+      }, options.syncEveryMs ?? 200);
+    }
+    if (this.mode === "file" && options.backgroundCheckpoints) {
+      const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url).href, { type: "module" });
+      worker.onerror = (e) => {
+        // Never take the server down for this: fall back to SQLite's own checkpoints from the next write on.
+        e.preventDefault();
+        console.error(`background checkpoints stopped (${e.message}); SQLite checkpoints on commit again`);
+        this.#pragmas = [...PRAGMAS, "PRAGMA wal_autocheckpoint=1000"];
+      };
+      worker.postMessage({ url, everyMs: 250 });
+      this.#worker = worker;
+    }
+  }
+}
+
+/** Thrown when an instance's build and the database's migrations differ. */
+export class SchemaMismatch extends Error {}
+
+/** Every write transaction moves the data version row (db/cache.ts; other instances sample it). */
+const bump = (tx: Tx) => tx.run(sql`UPDATE data_version SET version = version + 1 WHERE id = 1`);
+
+const errorText = (e: unknown) =>
+  e instanceof LibsqlError ? `${e.code} ${e.message}` : e instanceof Error ? e.message : String(e);
+
+/**
+ * Opens the database at `url` (`file:…`, or a libSQL server URL), as an
+ * embedded replica of `options.syncUrl` when given, and migrates it unless
+ * `migrate: false`. Callers use `.db` for reads (every db/ function takes
+ * it), `writeTx(db, fn)` for writes, and `.close()`.
+ */
+export async function openDb(url: string, options: OpenOptions = {}): Promise<Database> {
+  const file = url.startsWith("file:");
+  if (file) {
+    const dir = url.slice(5).replace(/[^/]*$/, "");
+    if (dir) await Deno.mkdir(dir, { recursive: true });
+  }
+  const mode: Mode = !file ? "remote" : options.syncUrl ? "replica" : "file";
+  const handle = (client: Client) => drizzle(client, { schema, casing: "snake_case" }) as Db;
+  const db = handle(
+    mode === "replica"
+      ? createClient({ url, syncUrl: options.syncUrl, authToken: options.authToken })
+      : createClient({ url, authToken: options.authToken }),
+  );
+  const writer = mode === "replica"
+    ? handle(createClient({ url: options.syncUrl!, authToken: options.authToken }))
+    : db;
+  const database = new Database(db, writer, mode);
+  try {
+    await database.init(url, options);
+  } catch (e) {
+    database.close();
+    throw e;
+  }
+  return database;
+}
+
+/** The `Database` a handle belongs to. */
+export function databaseOf(db: Db): Database {
+  const d = databases.get(db);
+  if (!d) throw new Error("not a handle from openDb()");
+  return d;
 }
 
 /** The background checkpointer of `db`, if it has one (tests listen to its messages). */
-export const checkpointer = (db: Db): Worker | undefined => workers.get(db);
+export const checkpointer = (db: Db): Worker | undefined => databaseOf(db).checkpointer;
 
-/** Closes the underlying client and stops its checkpointer. */
+/** Closes the database `db` belongs to. */
 export function closeDb(db: Db): void {
-  workers.get(db)?.terminate();
-  db.$client.close();
+  databaseOf(db).close();
 }
 
-let tail: Promise<unknown> = Promise.resolve();
-let commits = 0;
-
-/** Write transactions committed by this process (part of the read-cache version). */
-export const localCommits = (): number => commits;
-
-/**
- * Runs `fn` in a write transaction. Writes are serialised inside the process:
- * local libSQL runs statements synchronously, so two interleaved write
- * transactions would wait on each other's lock while blocking the event loop.
- * Do slow async work (password hashing) before calling this.
- */
+/** Runs `fn` in a write transaction of the database `db` belongs to (see `Database.writeTx`). */
 export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const run = tail.then(async () => {
-    // A local client hands its connection to each transaction and opens a fresh one afterwards,
-    // so the per-connection settings are applied to the connection about to become this one.
-    await connectionPragmas(db);
-    return await db.transaction(fn);
-  }).finally(() => commits++);
-  tail = run.catch(() => {});
-  return run;
+  return databaseOf(db).writeTx(fn);
 }
 
 /** A transaction handle (also accepted wherever a read-only `Db` is). */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
+// The event loop is the process's, not a database's: one budget for all long work.
 let heldSince = performance.now();
 
 /**

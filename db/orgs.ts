@@ -170,3 +170,16 @@ export async function applyChange(
   }
   await carryMembers(tx, org.path, members);
 }
+
+/**
+ * Reserves `n` consecutive org ids and returns the first: one atomic
+ * UPDATE … RETURNING on the sequence row, so concurrent writers (other
+ * instances) never take the same ids, whatever transaction they are in.
+ */
+export async function reserveIds(db: Conn, n: number): Promise<number> {
+  const rows = await db.all<{ first: number }>(
+    sql`UPDATE id_sequences SET next = next + ${n} WHERE name = 'orgs' RETURNING next - ${n} AS first`,
+  );
+  if (!rows[0]) throw new Error("id_sequences has no 'orgs' row: run the migrations");
+  return Number(rows[0].first);
+}

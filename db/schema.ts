@@ -250,3 +250,23 @@ export type NewOrg = typeof orgs.$inferInsert;
 export type Account = typeof accounts.$inferSelect;
 export type Member = typeof members.$inferSelect;
 export type NewMember = typeof members.$inferInsert;
+
+/**
+ * The data version (one row, id 1): every write transaction adds one. Instances sample it to drop
+ * their read caches, so a write on one instance (a sign-out) is seen by the others' caches; SQLite's
+ * `PRAGMA data_version` never moves over a libSQL server connection.
+ */
+export const dataVersion = sqliteTable("data_version", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull().default(0),
+});
+
+/**
+ * Id sequences for rows whose ids are needed before they are inserted (an org's path contains
+ * its id): `reserveIds` takes a block with one UPDATE … RETURNING, so two writers can never both
+ * take the same ids (no `max(id) + 1`).
+ */
+export const idSequences = sqliteTable("id_sequences", {
+  name: text("name").primaryKey(),
+  next: integer("next").notNull(),
+});

@@ -6,7 +6,7 @@ import { buildInitialTree } from "../lib/initial_tree.ts";
 import type { Divisions } from "../lib/divisions.ts";
 import { recount } from "../lib/counters.ts";
 import { type Db, writeTx } from "./client.ts";
-import { getRoot } from "./orgs.ts";
+import { getRoot, reserveIds } from "./orgs.ts";
 import { indexNames } from "./search.ts";
 import { type NewOrg, orgs } from "./schema.ts";
 
@@ -24,11 +24,25 @@ export async function initialiseTree(
 ): Promise<number> {
   if (await getRoot(db)) return 0;
   const seed = buildInitialTree(divisions ?? await loadDivisions());
-  const idOf = new Map(seed.map((o, i) => [o.key, i + 1]));
+  return await writeTx(db, async (tx) => {
+    if (await getRoot(tx)) return 0;
+    const first = await reserveIds(tx, seed.length);
+    const rows = treeRows(seed, first);
+    for (let i = 0; i < rows.length; i += 200) {
+      await tx.insert(orgs).values(rows.slice(i, i + 200));
+    }
+    await indexNames(tx, rows.map((r) => ({ id: r.id!, path: r.path, shortName: r.shortName })));
+    return rows.length;
+  });
+}
+
+/** The seed's rows with ids from `first` on, paths and counters filled in. */
+function treeRows(seed: ReturnType<typeof buildInitialTree>, first: number): NewOrg[] {
+  const idOf = new Map(seed.map((o, i) => [o.key, first + i]));
   const rows = seed.map((o, i): NewOrg => {
     const parentId = o.parentKey === null ? null : idOf.get(o.parentKey)!;
     return {
-      id: i + 1,
+      id: first + i,
       parentId,
       level: o.level,
       path: "",
@@ -42,7 +56,7 @@ export async function initialiseTree(
     };
   });
   for (const r of rows) {
-    r.path = r.parentId === null ? `/${r.id}/` : `${rows[r.parentId! - 1].path}${r.id}/`;
+    r.path = r.parentId === null ? `/${r.id}/` : `${rows[r.parentId! - first].path}${r.id}/`;
   }
   const counts = recount(rows.map((r) => ({
     id: r.id!,
@@ -56,12 +70,5 @@ export async function initialiseTree(
     const c = counts.get(r.id!)!;
     Object.assign(r, c.sub, { childCount: c.childCount });
   }
-  return await writeTx(db, async (tx) => {
-    if (await getRoot(tx)) return 0;
-    for (let i = 0; i < rows.length; i += 200) {
-      await tx.insert(orgs).values(rows.slice(i, i + 200));
-    }
-    await indexNames(tx, rows.map((r) => ({ id: r.id!, path: r.path, shortName: r.shortName })));
-    return rows.length;
-  });
+  return rows;
 }

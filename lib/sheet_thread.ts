@@ -22,8 +22,6 @@ const READER_TIMEOUT_MS = 60_000;
 const ROOT = new URL("..", import.meta.url).pathname;
 const READER = new URL("./sheet_reader.ts", import.meta.url).pathname;
 
-let readerQueue: Promise<unknown> = Promise.resolve();
-
 /** What the thread is asked to do. */
 export type SheetRequest = {
   kind: "write";
@@ -33,43 +31,6 @@ export type SheetRequest = {
 };
 
 type Reply = { id: number; value?: unknown; error?: string };
-
-let worker: Worker | undefined;
-let lastId = 0;
-const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-
-/** Fails every request still waiting, with `message`. */
-function failAll(message: string) {
-  for (const w of waiting.values()) w.reject(new Error(message));
-  waiting.clear();
-}
-
-function thread(): Worker {
-  if (worker) return worker;
-  const w = new Worker(new URL("./sheet_worker.ts", import.meta.url).href, { type: "module" });
-  w.onmessage = (e: MessageEvent<Reply>) => {
-    const request = waiting.get(e.data.id);
-    waiting.delete(e.data.id);
-    if (e.data.error !== undefined) request?.reject(new Error(e.data.error));
-    else request?.resolve(e.data.value);
-  };
-  w.onerror = (e) => {
-    // A crashed thread fails what it was doing; the next request starts a new one.
-    e.preventDefault();
-    w.terminate();
-    if (worker === w) worker = undefined;
-    failAll(e.message);
-  };
-  return (worker = w);
-}
-
-function ask<T>(request: SheetRequest, transfer: Transferable[] = []): Promise<T> {
-  const id = ++lastId;
-  return new Promise<T>((resolve, reject) => {
-    waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-    thread().postMessage({ ...request, id }, transfer);
-  });
-}
 
 /** Runs the reader subprocess on `bytes` with a V8 heap of `heapMb`. */
 async function runReader<T>(bytes: Uint8Array, heapMb: number, mode: string[] = []): Promise<Result<T>> {
@@ -113,43 +74,82 @@ async function runReader<T>(bytes: Uint8Array, heapMb: number, mode: string[] = 
 }
 
 /**
- * Reads the rows of an uploaded batch-create file (see readChildRows) in a
- * subprocess with its own heap, one file at a time.
+ * The spreadsheet thread as an app dependency (`createApp({ sheets })`): the
+ * worker starts on first use, a crashed one is replaced on the next request,
+ * and `close()` ends it (the owner of the app closes it, as the database).
  */
-export function readChildRowsOffThread(
-  bytes: Uint8Array,
-  heapMb = READER_HEAP_MB,
-): Promise<Result<RawRow[]>> {
-  const turn = readerQueue.then(() => runReader<RawRow[]>(bytes, heapMb));
-  readerQueue = turn.catch(() => {});
-  return turn;
-}
+export class SheetThread {
+  #worker?: Worker;
+  #lastId = 0;
+  #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #readerQueue: Promise<unknown> = Promise.resolve();
 
-/**
- * Reads the rows of an uploaded member batch (see readRows with MEMBER_SHEET)
- * in the same kind of subprocess, one file at a time.
- */
-export function readMemberRowsIsolated(
-  bytes: Uint8Array,
-  heapMb = READER_HEAP_MB,
-): Promise<Result<SheetRow[]>> {
-  const turn = readerQueue.then(() => runReader<SheetRow[]>(bytes, heapMb, ["members"]));
-  readerQueue = turn.catch(() => {});
-  return turn;
-}
+  /** Fails every request still waiting, with `message`. */
+  #failAll(message: string) {
+    for (const w of this.#waiting.values()) w.reject(new Error(message));
+    this.#waiting.clear();
+  }
 
-/** Writes a one-sheet table (see tableToXlsx) on the spreadsheet thread. */
-export function tableToXlsxOffThread(
-  sheet: string,
-  headers: string[],
-  rows: (string | number | null)[][],
-): Promise<Uint8Array<ArrayBuffer>> {
-  return ask({ kind: "write", sheet, headers, rows });
-}
+  #thread(): Worker {
+    if (this.#worker) return this.#worker;
+    const w = new Worker(new URL("./sheet_worker.ts", import.meta.url).href, { type: "module" });
+    w.onmessage = (e: MessageEvent<Reply>) => {
+      const request = this.#waiting.get(e.data.id);
+      this.#waiting.delete(e.data.id);
+      if (e.data.error !== undefined) request?.reject(new Error(e.data.error));
+      else request?.resolve(e.data.value);
+    };
+    w.onerror = (e) => {
+      // A crashed thread fails what it was doing; the next request starts a new one.
+      e.preventDefault();
+      w.terminate();
+      if (this.#worker === w) this.#worker = undefined;
+      this.#failAll(e.message);
+    };
+    return (this.#worker = w);
+  }
 
-/** Ends the spreadsheet thread (tests end every resource they start; a server keeps it). */
-export function stopSheetThread(): void {
-  worker?.terminate();
-  worker = undefined;
-  failAll("spreadsheet thread stopped");
+  #ask<T>(request: SheetRequest, transfer: Transferable[] = []): Promise<T> {
+    const id = ++this.#lastId;
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#thread().postMessage({ ...request, id }, transfer);
+    });
+  }
+
+  /**
+   * Reads the rows of an uploaded batch-create file (see readChildRows) in a
+   * subprocess with its own heap of `heapMb`, one file at a time.
+   */
+  readChildRows(bytes: Uint8Array, heapMb = READER_HEAP_MB): Promise<Result<RawRow[]>> {
+    const turn = this.#readerQueue.then(() => runReader<RawRow[]>(bytes, heapMb));
+    this.#readerQueue = turn.catch(() => {});
+    return turn;
+  }
+
+  /**
+   * Reads the rows of an uploaded member batch (see readRows with MEMBER_SHEET)
+   * in the same kind of subprocess, one file at a time.
+   */
+  readMemberRows(bytes: Uint8Array, heapMb = READER_HEAP_MB): Promise<Result<SheetRow[]>> {
+    const turn = this.#readerQueue.then(() => runReader<SheetRow[]>(bytes, heapMb, ["members"]));
+    this.#readerQueue = turn.catch(() => {});
+    return turn;
+  }
+
+  /** Writes a one-sheet table (see tableToXlsx) on the spreadsheet thread. */
+  tableToXlsx(
+    sheet: string,
+    headers: string[],
+    rows: (string | number | null)[][],
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#ask({ kind: "write", sheet, headers, rows });
+  }
+
+  /** Ends the thread; requests still waiting fail, a later request starts a new one. */
+  close(): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    this.#failAll("spreadsheet thread stopped");
+  }
 }

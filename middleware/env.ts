@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import type { Org } from "../db/schema.ts";
 import type { Viewer } from "../components/Layout.tsx";
 import type { VersionedCache } from "../db/cache.ts";
+import type { SheetThread } from "../lib/sheet_thread.ts";
 
 /** A signed-in session, as loaded from the `sessions` table. */
 export interface SessionInfo {
@@ -19,6 +20,8 @@ export interface SessionInfo {
 /** Dependencies injected by `createApp`. */
 export interface AppDeps {
   db: Db;
+  /** The spreadsheet thread (its owner closes it). */
+  sheets: SheetThread;
   /** Clock, replaceable in tests. */
   now?: () => Date;
   /** Set the Secure flag on cookies (production behind HTTPS). */
@@ -31,6 +34,8 @@ export interface AppDeps {
 export type AppEnv = {
   Variables: {
     db: Db;
+    /** Reads and writes .xlsx off the event loop. */
+    sheets: SheetThread;
     now: () => Date;
     /** Whether cookies get the Secure flag. */
     secure: boolean;

@@ -10,7 +10,6 @@ import { pace, writeTx } from "../db/client.ts";
 import { issueCodes, validCodes } from "../db/codes.ts";
 import { childNames } from "../db/orgs.ts";
 import { beijingDate, formatBeijing } from "../lib/time.ts";
-import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard, loadChild } from "../middleware/guard.ts";
 import { redirectAfterPost, renderError, sendXlsx } from "../middleware/render.tsx";
@@ -77,7 +76,7 @@ export const codes = new Hono<OrgEnv>()
       db,
       (tx) => issueCodes(tx, children.map((o) => o.id), { accountId: c.var.session.accountId }, now),
     );
-    const bytes = await tableToXlsxOffThread(
+    const bytes = await c.var.sheets.tableToXlsx(
       "管理员注册码",
       ["序号", "组织简称", "组织全称", "管理员注册码", "有效期至（北京时间）"],
       children.map((

@@ -14,7 +14,6 @@ import { breathe, writeTx } from "../db/client.ts";
 import { confirmImport, existingChildren, loadImport, saveImport, type StoredImport } from "../db/imports.ts";
 import { checkRows, countRows, reasonText } from "../lib/import_rows.ts";
 import { childTemplate, MAX_BYTES } from "../lib/import_xlsx.ts";
-import { readChildRowsOffThread } from "../lib/sheet_thread.ts";
 import { mayHaveChildren } from "../lib/org_rules.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
@@ -99,7 +98,7 @@ export const importRoutes = new Hono<OrgEnv>()
       return uploadPage(c, "请选择要上传的 Excel 文件（.xlsx）。");
     }
     if (file.size > MAX_BYTES) return uploadPage(c, TOO_LARGE);
-    const read = await readChildRowsOffThread(new Uint8Array(await file.arrayBuffer()));
+    const read = await c.var.sheets.readChildRows(new Uint8Array(await file.arrayBuffer()));
     if (!read.ok) return uploadPage(c, read.error);
     const rows = checkRows(org, read.value, await existingChildren(db, org.id));
     await breathe();

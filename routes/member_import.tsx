@@ -23,7 +23,6 @@ import {
 } from "../lib/member_import.ts";
 import { beijingDay, MEMBER_FIELDS } from "../lib/member_rules.ts";
 import { maskIdNumber } from "../lib/id_number.ts";
-import { readMemberRowsIsolated } from "../lib/sheet_thread.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, renderError, sendXlsx } from "../middleware/render.tsx";
@@ -115,7 +114,7 @@ export const memberImport = new Hono<OrgEnv>()
       return uploadPage(c, "请选择要上传的 Excel 文件（.xlsx）。");
     }
     if (file.size > MAX_BYTES) return uploadPage(c, TOO_LARGE);
-    const read = await readMemberRowsIsolated(new Uint8Array(await file.arrayBuffer()));
+    const read = await c.var.sheets.readMemberRows(new Uint8Array(await file.arrayBuffer()));
     if (!read.ok) return uploadPage(c, read.error);
     const rows = await checkAgainstStored(db, org, read.value.map(memberRowOf), await ctxOf(c));
     const id = await saveImport(db, org.id, c.var.session.accountId, rows, c.var.now(), "members");

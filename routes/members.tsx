@@ -12,7 +12,6 @@ import { MemberForm, MemberList, type MemberRow } from "../components/Members.ts
 import { listPage } from "../components/Pager.tsx";
 import { writeTx } from "../db/client.ts";
 import { audit } from "../db/audit.ts";
-import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
 import {
   addMember,
   getMember,
@@ -173,7 +172,7 @@ async function exportMembers(c: Context<OrgEnv>, unmasked: boolean) {
     ...MEMBER_FIELDS.slice(1).map((f) => f.label),
     "应办理离团",
   ];
-  const bytes = await tableToXlsxOffThread("团员", headers, rows);
+  const bytes = await c.var.sheets.tableToXlsx("团员", headers, rows);
   return sendXlsx(c, bytes, `${org.shortName}-团员${unmasked ? "" : "（脱敏）"}.xlsx`);
 }
 

@@ -6,7 +6,6 @@ import { Notice } from "../components/Form.tsx";
 import { pace } from "../db/client.ts";
 import { type ProblemKind, problemPage, PROBLEMS } from "../db/progress.ts";
 import { categoryOf } from "../lib/org_rules.ts";
-import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { renderError, sendXlsx } from "../middleware/render.tsx";
 
@@ -74,7 +73,7 @@ export const problems = new Hono<OrgEnv>()
       await pace();
     }
     const label = PROBLEMS[kind].label;
-    const bytes = await tableToXlsxOffThread(
+    const bytes = await c.var.sheets.tableToXlsx(
       label.slice(0, 31),
       ["组织简称", "组织全称", "级别", "组织类别"],
       out,

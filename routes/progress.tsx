@@ -34,7 +34,6 @@ import {
 } from "../db/progress.ts";
 import { deadlineDate, deadlineOf, isOverdue, parseSchedule, type Schedule } from "../lib/deadlines.ts";
 import { categoryOf } from "../lib/org_rules.ts";
-import { tableToXlsxOffThread } from "../lib/sheet_thread.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { memberProgress } from "./member_progress.tsx";
@@ -146,7 +145,7 @@ export const progress = new Hono<OrgEnv>()
     const rows = (await allProgressChildren(db, org.id, c.req.valid("query").sort)).map((o) =>
       progressRow(o, schedule, now)
     );
-    const bytes = await tableToXlsxOffThread(
+    const bytes = await c.var.sheets.tableToXlsx(
       "录入进度",
       [
         "序号",

@@ -16,10 +16,11 @@ if (command !== "issue-root-code") {
   console.error("usage: deno task admin issue-root-code");
   Deno.exit(2);
 }
-const db = await openDb(
-  Deno.env.get("DATABASE_URL") ?? "file:data/app.db",
+// Straight to the primary in replica mode: a one-off command needs no replica file.
+const db = (await openDb(
+  Deno.env.get("DATABASE_SYNC_URL") ?? Deno.env.get("DATABASE_URL") ?? "file:data/app.db",
   { authToken: Deno.env.get("DATABASE_AUTH_TOKEN") },
-);
+)).db;
 await initialiseTree(db);
 const root = (await getRoot(db))!;
 const [code] = await writeTx(

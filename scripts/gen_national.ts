@@ -56,7 +56,7 @@ const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 
 
 const existing = await Deno.stat(out).then((s) => s.size > 0, () => false);
 if (opts.members !== undefined && existing) {
-  const db = await openDb(`file:${out}`);
+  const db = (await openDb(`file:${out}`)).db;
   const r = await runMemberGeneration(db, Number(opts.members), Number(opts.seed), out);
   db.$client.close();
   Deno.exit(r.problems.length ? 1 : 0);
@@ -67,7 +67,7 @@ try {
 } catch { /* fresh */ }
 for (const suffix of ["-wal", "-shm"]) await Deno.remove(out + suffix).catch(() => {});
 const t0 = performance.now();
-const db = await openDb(`file:${out}`);
+const db = (await openDb(`file:${out}`)).db;
 const divisions = await loadDivisions();
 await initialiseTree(db, divisions);
 const seed = buildInitialTree(divisions);
@@ -314,6 +314,11 @@ for (let start = initialised + 1; start <= n; start += 50_000) {
   written += end - start + 1;
   console.error(`written ${written.toLocaleString()} / ${(n - initialised).toLocaleString()}`);
 }
+// The generator chose ids initialised+1 … n itself: the sequence continues after them.
+await client.execute({
+  sql: "UPDATE id_sequences SET next = max(next, ?) WHERE name = 'orgs'",
+  args: [n + 1],
+});
 console.error("indexing names …");
 await client.execute(`INSERT OR IGNORE INTO org_name_grams (gram, path, org_id)
   WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 60)

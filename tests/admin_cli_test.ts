@@ -15,7 +15,7 @@ Deno.test("deno task admin issue-root-code: initialises the tree and prints a va
     assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
     const code = text.match(/团中央管理员注册码: (\S{8})/)?.[1];
     assert.ok(code, text);
-    const db = await openDb(url);
+    const db = (await openDb(url)).db;
     try {
       assert.deepEqual(await checkCode(db, 1, code, new Date()), { ok: true, id: 1 });
     } finally {

@@ -3,6 +3,7 @@
  * may skip itself only where chromium is absent outside CI, never in CI.
  */
 import { type BrowserContext, chromium } from "playwright-core";
+import { SheetThread } from "../lib/sheet_thread.ts";
 import { createApp } from "../app.ts";
 import type { Db } from "../db/client.ts";
 
@@ -23,11 +24,12 @@ export const haveChromium: boolean = (() => {
 })();
 
 /** Serves the app on a free loopback port; returns its base URL and a stopper. */
-export function serve(db: Db) {
+export function serve(db: Db, sheets = new SheetThread()) {
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
-    createApp({ db }).fetch,
+    createApp({ db, sheets }).fetch,
   );
+  server.finished.then(() => sheets.close());
   return { base: `http://127.0.0.1:${server.addr.port}`, server };
 }
 

@@ -6,7 +6,7 @@ import { checkpointer, closeDb, type Db, openDb, type OpenOptions, writeTx } fro
 /** A database in a fresh temporary file, closed and removed after `fn`. */
 async function withDb(options: OpenOptions, fn: (db: Db, file: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "zhtj-ckpt-" });
-  const db = await openDb(`file:${dir}/t.db`, options);
+  const db = (await openDb(`file:${dir}/t.db`, options)).db;
   try {
     await fn(db, `${dir}/t.db`);
   } finally {

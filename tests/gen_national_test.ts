@@ -22,7 +22,7 @@ Deno.test("gen:national --sample: a realistic small tree with exact counters", a
     const text = new TextDecoder().decode(out.stdout);
     assert.equal(out.code, 0, text + new TextDecoder().decode(out.stderr));
     assert.match(text, /counters: exact/);
-    const db = await openDb(`file:${dir}/n.db`);
+    const db = (await openDb(`file:${dir}/n.db`)).db;
     try {
       const rows = await db.all<{ category: number; n: number }>(
         sql`SELECT category, count(*) AS n FROM orgs GROUP BY category`,
@@ -81,7 +81,7 @@ Deno.test("gen:national --members: realistic members in a sample tree, exact mem
     // Again on the existing tree: only the members are generated anew.
     const text = await run("--members", "0.3");
     assert.match(text, /members: [\d,]+ in [\d,]+ branches \(density 0.3\)/);
-    const db = await openDb(`file:${dir}/n.db`);
+    const db = (await openDb(`file:${dir}/n.db`)).db;
     try {
       assert.deepEqual(await verifyMemberCounters(db), []);
       assert.deepEqual(await verifyCounters(db), []);

@@ -1,7 +1,7 @@
 /** Test helpers: a fresh database per test, and an HTTP client with a cookie jar. */
 import { createApp } from "../app.ts";
 import { closeDb, type Db, openDb, writeTx } from "../db/client.ts";
-import { stopSheetThread } from "../lib/sheet_thread.ts";
+import { SheetThread } from "../lib/sheet_thread.ts";
 import { initialiseTree } from "../db/seed.ts";
 import { bulkAppend } from "../db/bulk.ts";
 import { addAdmin } from "../db/accounts.ts";
@@ -27,15 +27,17 @@ export const MINI_DIVISIONS: Divisions = {
 /** A fresh, migrated and seeded database in a temporary file. */
 export async function testDb(opts: { divisions?: Divisions | "full" } = {}) {
   const dir = await Deno.makeTempDir({ prefix: "zhtj-test-" });
-  const db = await openDb(`file:${dir}/test.db`);
+  const db = (await openDb(`file:${dir}/test.db`)).db;
+  const sheets = new SheetThread();
   await initialiseTree(
     db,
     opts.divisions === "full" ? undefined : (opts.divisions ?? MINI_DIVISIONS),
   );
   return {
     db,
+    sheets,
     async [Symbol.asyncDispose]() {
-      stopSheetThread();
+      sheets.close();
       closeDb(db);
       await Deno.remove(dir, { recursive: true });
     },
@@ -157,9 +159,10 @@ export async function setup(
   opts: { divisions?: Divisions | "full"; now?: () => Date } = {},
 ) {
   const t = await testDb(opts);
-  const app = createApp({ db: t.db, now: opts.now });
+  const app = createApp({ db: t.db, sheets: t.sheets, now: opts.now });
   return {
     db: t.db,
+    sheets: t.sheets,
     app,
     client: () => new Client(app),
     /** A signed-in client administering `orgId` (person i of PEOPLE or custom). */

@@ -94,7 +94,7 @@ Deno.test("4: budgets live in the database: another instance on the same databas
   await using t = await setup();
   await makeAdmin(t.db, MINI.shandong, PEOPLE[0]);
   for (let i = 0; i < 5; i++) await (await t.client().login(PEOPLE[0].mobile, `wrong${i}abc`)).body?.cancel();
-  const other = new Client(createApp({ db: t.db }));
+  const other = new Client(createApp({ db: t.db, sheets: t.sheets }));
   assert.equal((await other.login(PEOPLE[0].mobile)).status, 429);
   const [{ n }] = await t.db.select({ n: count() }).from(throttles);
   assert.ok(n >= 1);
@@ -102,8 +102,8 @@ Deno.test("4: budgets live in the database: another instance on the same databas
 
 Deno.test("4: the forwarded address counts only from a trusted proxy", async () => {
   await using t = await setup();
-  const trusting = new Client(createApp({ db: t.db, trustProxy: ["local"] }));
-  const plain = new Client(createApp({ db: t.db }));
+  const trusting = new Client(createApp({ db: t.db, sheets: t.sheets, trustProxy: ["local"] }));
+  const plain = new Client(createApp({ db: t.db, sheets: t.sheets }));
   const guess = (c: Client, ip: string) =>
     c.post("/register/code", { org: String(MINI.beijing), position: "书记", code: "WRONGAAA" }, {
       headers: { "X-Forwarded-For": ip },
@@ -326,7 +326,7 @@ Deno.test("9: a Content-Security-Policy without inline script; HSTS only behind 
     assert.doesNotMatch(html, /\s(on[a-z]+|hx-on[:-][^=]*)=/i, `${path}: inline handler`);
     assert.equal(res.headers.get("Strict-Transport-Security"), null);
   }
-  const secure = createApp({ db: t.db, secureCookies: true });
+  const secure = createApp({ db: t.db, sheets: t.sheets, secureCookies: true });
   assert.match(
     (await secure.request("/login")).headers.get("Strict-Transport-Security") ?? "",
     /max-age=31536000/,

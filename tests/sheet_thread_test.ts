@@ -1,15 +1,16 @@
 /** The spreadsheet thread: answers in any order reach their callers; a stopped thread fails what it held. */
 import assert from "node:assert/strict";
 import ExcelJS from "exceljs";
-import { readChildRowsOffThread, stopSheetThread, tableToXlsxOffThread } from "../lib/sheet_thread.ts";
+import { SheetThread } from "../lib/sheet_thread.ts";
 import { branchRows, xlsxFile } from "./import_files.ts";
 
 Deno.test("sheet thread: concurrent reads (in subprocesses) and writes each get their own answer", async () => {
+  const sheets = new SheetThread();
   try {
     const [bad, table, good] = await Promise.all([
-      readChildRowsOffThread(new TextEncoder().encode("名称,类别\n")),
-      tableToXlsxOffThread("表", ["序号", "名称"], [[1, "第1团支部"], [2, "第2团支部"]]),
-      readChildRowsOffThread(await xlsxFile(branchRows(3))),
+      sheets.readChildRows(new TextEncoder().encode("名称,类别\n")),
+      sheets.tableToXlsx("表", ["序号", "名称"], [[1, "第1团支部"], [2, "第2团支部"]]),
+      sheets.readChildRows(await xlsxFile(branchRows(3))),
     ]);
     assert.equal(bad.ok, false);
     assert.match(!bad.ok ? bad.error : "", /不是 Excel（.xlsx）格式/);
@@ -20,30 +21,32 @@ Deno.test("sheet thread: concurrent reads (in subprocesses) and writes each get 
     assert.equal(ws.getCell("B3").value, "第2团支部");
     assert.equal(ws.getRow(1).font?.bold, true);
   } finally {
-    stopSheetThread();
+    sheets.close();
   }
 });
 
 Deno.test("sheet thread: stopping fails a pending request; the next one starts a new thread", async () => {
+  const sheets = new SheetThread();
   try {
     const rows = Array.from({ length: 20_000 }, (_, i) => [i, `第${i}团支部`]);
-    const pending = tableToXlsxOffThread("表", ["序号", "名称"], rows);
-    stopSheetThread();
+    const pending = sheets.tableToXlsx("表", ["序号", "名称"], rows);
+    sheets.close();
     await assert.rejects(pending, /spreadsheet thread stopped/);
-    const again = await tableToXlsxOffThread("表", ["序号"], [[1]]);
+    const again = await sheets.tableToXlsx("表", ["序号"], [[1]]);
     assert.ok(again.length > 0);
   } finally {
-    stopSheetThread();
+    sheets.close();
   }
 });
 
 Deno.test("sheet reader: a file that exhausts the reader's heap ends only the reader; the next file is read", async () => {
+  const sheets = new SheetThread();
   // A 24 MB heap reads a small file but runs out on 10,000 rows ("Fatal JavaScript out of memory").
-  const small = await readChildRowsOffThread(await xlsxFile(branchRows(3)), 24);
+  const small = await sheets.readChildRows(await xlsxFile(branchRows(3)), 24);
   assert.equal(small.ok && small.value.length, 3);
-  const died = await readChildRowsOffThread(await xlsxFile(branchRows(10_000)), 24);
+  const died = await sheets.readChildRows(await xlsxFile(branchRows(10_000)), 24);
   assert.equal(died.ok, false);
   assert.match(!died.ok ? died.error : "", /超出了系统的处理上限/);
-  const next = await readChildRowsOffThread(await xlsxFile(branchRows(3)));
+  const next = await sheets.readChildRows(await xlsxFile(branchRows(3)));
   assert.equal(next.ok && next.value.length, 3);
 });

@@ -1,0 +1,249 @@
+/**
+ * Regional deployment on a real libSQL server (SPEC §10): one sqld primary,
+ * instance A straight to it over http, instance B an embedded replica that
+ * reads locally and writes to the primary.
+ */
+import assert from "node:assert/strict";
+import { count, eq, sql } from "drizzle-orm";
+import { createApp } from "../app.ts";
+import { type Database, openDb, writeTx } from "../db/client.ts";
+import { initialiseTree } from "../db/seed.ts";
+import { issueCodes } from "../db/codes.ts";
+import { getOrg } from "../db/orgs.ts";
+import { verifyCounters } from "../db/recount.ts";
+import { orgAdmins, orgs, regCodes } from "../db/schema.ts";
+import { moveSubtree } from "../db/move.ts";
+import { SheetThread } from "../lib/sheet_thread.ts";
+import { addBranches, Client, idNumberFor, MINI, MINI_DIVISIONS, PASSWORD, PEOPLE } from "./helpers.ts";
+import { makeAdmin } from "./helpers.ts";
+import { branchRows, uploadForm, xlsxFile } from "./import_files.ts";
+import { SQLD, startPrimary } from "./sqld.ts";
+
+/** A primary migrated and initialised once (the deploy step), and the two instances. */
+async function regional() {
+  const primary = await startPrimary();
+  const deploy = await openDb(primary.url);
+  await initialiseTree(deploy.db, MINI_DIVISIONS);
+  deploy.close();
+  const a = await openDb(primary.url, { migrate: false });
+  const b = await openDb(`file:${primary.dir}/replica.db`, { syncUrl: primary.url, migrate: false });
+  await a.checkSchema();
+  await b.checkSchema();
+  const sheets = new SheetThread();
+  const appA = createApp({ db: a.db, sheets });
+  const appB = createApp({ db: b.db, sheets });
+  return {
+    a,
+    b,
+    appA,
+    appB,
+    async [Symbol.asyncDispose]() {
+      sheets.close();
+      a.close();
+      b.close();
+      await primary[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** Milliseconds until `check` holds, polling every 20 ms; fails after `limitMs`. */
+async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
+  const t0 = performance.now();
+  while (!(await check())) {
+    if (performance.now() - t0 > limitMs) assert.fail(`not within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return performance.now() - t0;
+}
+
+/** Whether the client's session opens its org's children list (signed out: sent to /login). */
+async function signedIn(browser: Client): Promise<boolean> {
+  // A fresh copy of the cookies each time: a refused session cookie is dropped by the response.
+  const client = new Client(browser.app);
+  client.cookies = new Map(browser.cookies);
+  const res = await client.get(`/orgs/${MINI.shandong}/children`);
+  await res.body?.cancel();
+  if (res.status !== 200) assert.match(res.headers.get("Location") ?? "", /\/login/);
+  return res.status === 200;
+}
+
+const opts = { ignore: SQLD === null, sanitizeOps: false, sanitizeResources: false };
+
+Deno.test({
+  name: "regional: a signed-out session is refused on the other instance within 1 s (both directions)",
+  ...opts,
+  async fn() {
+    await using r = await regional();
+    await makeAdmin(r.a.db, MINI.shandong, PEOPLE[0]);
+    for (const [first, second] of [[r.appA, r.appB], [r.appB, r.appA]] as const) {
+      const here = new Client(first);
+      assert.equal((await here.login(PEOPLE[0].mobile)).status, 303);
+      const secret = here.cookies.get("sid")!;
+      const there = new Client(second);
+      there.cookies = new Map(here.cookies);
+      await within(1000, async () => (await signedIn(there)));
+      assert.equal((await here.post("/logout")).status, 303);
+      // The writer reads its own write at once.
+      const own = new Client(first);
+      own.cookies = new Map([...there.cookies, ["sid", secret]]);
+      assert.equal(await signedIn(own), false, "signed out where it happened");
+      const ms = await within(1000, async () => {
+        return !(await signedIn(there));
+      });
+      console.log(`sign-out seen by the other instance after ${ms.toFixed(0)} ms`);
+    }
+  },
+});
+
+Deno.test({
+  name: "regional: 50 concurrent registrations with one code across both instances make exactly one admin",
+  ...opts,
+  async fn() {
+    await using r = await regional();
+    const [{ code }] = await writeTx(
+      r.a.db,
+      (tx) => issueCodes(tx, [MINI.shandong], { accountId: null }, new Date()),
+    );
+    await r.b.sync();
+    const attempt = async (i: number) => {
+      const c = new Client(i % 2 ? r.appB : r.appA);
+      const form = { org: String(MINI.shandong), position: "书记", code };
+      const step2 = await c.post("/register/code", form);
+      await step2.body?.cancel();
+      const res = await c.post("/register", {
+        ...form,
+        name: "张三",
+        idNumber: idNumberFor(100 + i),
+        mobile: `139${String(100 + i).padStart(8, "0")}`,
+        joined: "2010-05",
+        password: PASSWORD,
+        password2: PASSWORD,
+      });
+      await res.body?.cancel();
+      return res.status;
+    };
+    const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => attempt(i)));
+    assert.equal(statuses.filter((s) => s === 303).length, 1, `statuses ${statuses.join(",")}`);
+    assert.ok(statuses.every((s) => s < 500), `no 5xx: ${statuses.join(",")}`);
+    const [{ n }] = await r.a.db.select({ n: count() }).from(orgAdmins).where(
+      eq(orgAdmins.orgId, MINI.shandong),
+    );
+    assert.equal(n, 1);
+    assert.equal((await getOrg(r.a.db, MINI.shandong))!.adminCount, 1);
+  },
+});
+
+Deno.test({
+  name: "regional: an import of 5,000 through the replica while the http instance keeps writing",
+  ...opts,
+  async fn() {
+    await using r = await regional();
+    const [tianqiao] = await r.a.db.select().from(orgs).where(eq(orgs.shortName, "团天桥区委"));
+    await makeAdmin(r.a.db, tianqiao.id, PEOPLE[0]);
+    await makeAdmin(r.a.db, MINI.beijing, PEOPLE[1]);
+    await r.b.sync();
+    const importer = new Client(r.appB);
+    assert.equal((await importer.login(PEOPLE[0].mobile)).status, 303);
+    const other = new Client(r.appA);
+    assert.equal((await other.login(PEOPLE[1].mobile)).status, 303);
+
+    const up = await importer.post(
+      `/orgs/${tianqiao.id}/import`,
+      uploadForm(await xlsxFile(branchRows(5000))),
+    );
+    assert.equal(up.status, 303);
+    const url = up.headers.get("Location")!;
+    // The other instance creates children of 团北京市委 one after another while the import confirms.
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        const res = await other.post(`/orgs/${MINI.beijing}/children/new`, {
+          shortName: `第${written + 1}中学团委`,
+          category: "2",
+          fullName: `中国共产主义青年团北京市第${written + 1}中学委员会`,
+        });
+        await res.body?.cancel();
+        assert.ok(res.status === 303, `child create: ${res.status}`);
+        written++;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    const confirm = await importer.post(`${url}/confirm`);
+    writing = false;
+    await writer;
+    assert.equal(confirm.status, 303);
+    assert.ok(written > 0, "the other instance wrote meanwhile");
+    // The importer reads its own write on the replica at once.
+    const page = await importer.get(`/orgs/${tianqiao.id}`);
+    assert.match(await page.text(), /5000/);
+    assert.equal((await getOrg(r.a.db, tianqiao.id))!.childCount, 5000);
+    assert.equal((await getOrg(r.a.db, MINI.beijing))!.childCount, 2 + written);
+    assert.deepEqual(await verifyCounters(r.a.db), []);
+    const [{ dup }] = await r.a.db.all<{ dup: number }>(
+      sql`SELECT count(*) - count(DISTINCT id) AS dup FROM orgs`,
+    );
+    assert.equal(dup, 0);
+  },
+});
+
+Deno.test({
+  name: "regional: an instance refuses a database whose schema is not this build's",
+  ...opts,
+  async fn() {
+    const primary = await startPrimary();
+    let d: Database | undefined;
+    try {
+      d = await openDb(primary.url, { migrate: false });
+      await assert.rejects(d.checkSchema(), /deno task migrate/);
+    } finally {
+      d?.close();
+      await primary[Symbol.asyncDispose]();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "regional: codes for 5,000 and a move of a 5,001-org subtree through the replica while the http instance writes",
+  ...opts,
+  async fn() {
+    await using r = await regional();
+    const [tianqiao] = await r.a.db.select().from(orgs).where(eq(orgs.shortName, "团天桥区委"));
+    const [lixia] = await r.a.db.select().from(orgs).where(eq(orgs.shortName, "团历下区委"));
+    const branches = await addBranches(r.a.db, tianqiao.id, 5000);
+    await makeAdmin(r.a.db, MINI.beijing, PEOPLE[1]);
+    const other = new Client(r.appA);
+    assert.equal((await other.login(PEOPLE[1].mobile)).status, 303);
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        const res = await other.post(`/orgs/${MINI.beijing}/children/new`, {
+          shortName: `第${written + 1}中学团委`,
+          category: "2",
+          fullName: `中国共产主义青年团北京市第${written + 1}中学委员会`,
+        });
+        await res.body?.cancel();
+        assert.equal(res.status, 303);
+        written++;
+      }
+    })();
+    await r.b.sync();
+    const now = new Date();
+    const codes = await writeTx(r.b.db, (tx) => issueCodes(tx, branches, { accountId: null }, now));
+    assert.equal(new Set(codes.map((c) => c.code)).size, 5000);
+    const root = (await getOrg(r.b.db, MINI.root))!;
+    const refusal = await writeTx(r.b.db, (tx) => moveSubtree(tx, root, tianqiao.id, lixia.id, 1, now, null));
+    assert.equal(refusal, null);
+    writing = false;
+    await writer;
+    assert.ok(written > 0, "the other instance wrote meanwhile");
+    // Read-your-writes on the replica, and the primary agrees.
+    assert.equal((await getOrg(r.b.db, tianqiao.id))!.parentId, lixia.id);
+    assert.equal((await getOrg(r.a.db, lixia.id))!.subOrgs, 1 + 5001);
+    const [{ n }] = await r.a.db.select({ n: count() }).from(regCodes);
+    assert.equal(n, 5000);
+    assert.deepEqual(await verifyCounters(r.a.db), []);
+  },
+});
