@@ -19,6 +19,7 @@ import { register } from "./routes/register.tsx";
 import { guide } from "./routes/guide.tsx";
 import { orgApp } from "./routes/org.tsx";
 import { uploadLimit } from "./routes/import.tsx";
+import { memberRoll } from "./middleware/member_roll.ts";
 
 export type { AppDeps } from "./middleware/env.ts";
 
@@ -40,7 +41,7 @@ const CSP = {
 };
 
 /** The spreadsheet upload, which brings its own body limit. */
-const UPLOAD = /^\/orgs\/[0-9]+\/import\/?$/;
+const UPLOAD = /^\/orgs\/[0-9]+\/(members\/)?import\/?$/;
 
 const STATIC_ROOT = new URL("./static", import.meta.url).pathname;
 
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.use("*", (c, next) => UPLOAD.test(c.req.path) ? uploadLimit(c, next) : limit(c, next));
   app.use("*", csrf(deps.secureCookies));
+  app.use("/orgs/*", memberRoll());
 
   app.get(
     "/",

@@ -5,16 +5,42 @@ import { MAX_ROWS } from "../lib/import_xlsx.ts";
 import { Csrf, Notice } from "./Form.tsx";
 import { Pager } from "./Pager.tsx";
 
+/** What a batch creates, in the words its screens use; the default is direct children (§5). */
+export interface BatchWords {
+  /** The batch's base address ("/orgs/7/import"). */
+  url: (orgId: number) => string;
+  /** The step-1 instruction after the template link. */
+  howto: string;
+  /** "创建" / "录入". */
+  verb: string;
+  /** Counted unit, e.g. "个组织" / "名团员". */
+  unit: string;
+  /** Where the created rows are listed, and the link's label. */
+  list: (orgId: number) => string;
+  listLabel: string;
+}
+
+/** The words of the direct-children batch. */
+export const CHILD_WORDS: BatchWords = {
+  url: (orgId) => `/orgs/${orgId}/import`,
+  howto: "，在“数据”工作表中每行填写一个组织：组织简称、组织类别（下拉选择）必填，组织全称和排序可不填。",
+  verb: "创建",
+  unit: "个组织",
+  list: (orgId) => `/orgs/${orgId}/children`,
+  listLabel: "查看下级组织",
+};
+
 /** Props of {@link UploadForm}. */
 export interface UploadFormProps {
   orgId: number;
   csrf: string;
   error?: string;
+  words?: BatchWords;
 }
 
 /** Step 1: download the template, upload the filled file. */
-export function UploadForm({ orgId, csrf, error }: UploadFormProps) {
-  const url = `/orgs/${orgId}/import`;
+export function UploadForm({ orgId, csrf, error, words = CHILD_WORDS }: UploadFormProps) {
+  const url = words.url(orgId);
   return (
     <form
       id="upload-form"
@@ -33,9 +59,9 @@ export function UploadForm({ orgId, csrf, error }: UploadFormProps) {
       <ol class="howto">
         <li>
           <a href={`${url}/template.xlsx`} hx-boost="false" download>下载导入模板（.xlsx）</a>
-          ，在“数据”工作表中每行填写一个组织：组织简称、组织类别（下拉选择）必填，组织全称和排序可不填。
+          {words.howto}
         </li>
-        <li>选择填好的文件上传。系统逐行检查并列出每一行的结果，确认后才会创建。</li>
+        <li>选择填好的文件上传。系统逐行检查并列出每一行的结果，确认后才会{words.verb}。</li>
       </ol>
       {error
         ? (
@@ -69,50 +95,76 @@ export function UploadForm({ orgId, csrf, error }: UploadFormProps) {
   );
 }
 
+/** A previewed row, whatever the batch creates. */
+export type PreviewRow = Pick<CheckedRow, "row" | "status" | "messages" | "createdId">;
+
 /** What a row's result reads as. */
-function resultText(r: CheckedRow, done: boolean): string {
-  if (r.status === "skip") return r.messages[0]?.message ?? "已创建，跳过";
+function resultText(r: PreviewRow, done: boolean, verb: string): string {
+  if (r.status === "skip") return r.messages[0]?.message ?? `已${verb}，跳过`;
   if (r.status === "error") return done ? "失败" : "有错误";
-  return done ? (r.createdId ? "已创建" : "未创建") : "可创建";
+  return done ? (r.createdId ? `已${verb}` : `未${verb}`) : `可${verb}`;
 }
 
 /** Filters of the row table. */
 export const SHOW = { all: "全部", error: "有错误", ok: "可创建", skip: "已存在" } as const;
 
+/** The cells of a direct-children row. */
+export function ChildCells({ r }: { r: CheckedRow }) {
+  return (
+    <>
+      {r.shortName || <span class="muted">（空）</span>}
+      <span class="cat">· {categoryLabel(r.category) || "（空）"}</span>
+      <br />
+      <small class="muted">
+        {r.value?.fullName ?? r.fullName}
+        {r.sortOrder ? ` · 排序 ${r.sortOrder}` : null}
+      </small>
+    </>
+  );
+}
+
 /** Props of {@link ImportView}. */
-export interface ImportViewProps {
+export interface ImportViewProps<R extends PreviewRow = CheckedRow> {
   orgId: number;
+  words?: BatchWords;
+  /** The second column of a row (default: a direct child's cells). */
+  cells?: (r: R) => unknown;
+  /** Its heading. */
+  cellsHeader?: string;
   importId: string;
   csrf: string;
   done: boolean;
   counts: RowCounts;
   /** Rows created at confirmation (result view). */
   created: number;
-  rows: CheckedRow[];
+  rows: R[];
   show: keyof typeof SHOW;
   page: number;
   pages: number;
 }
 
 /** Step 2 (preview, with the confirm button) and step 3 (result): counts and every row. */
-export function ImportView(p: ImportViewProps) {
-  const base = `/orgs/${p.orgId}/import/${p.importId}`;
+export function ImportView<R extends PreviewRow = CheckedRow>(p: ImportViewProps<R>) {
+  const w = p.words ?? CHILD_WORDS;
+  const base = `${w.url(p.orgId)}/${p.importId}`;
+  const cells = p.cells ?? ((r: R) => <ChildCells r={r as unknown as CheckedRow} />);
+  const can = `可${w.verb}`;
   const link = (show: string, page = 1) => `${base}?show=${show}${page > 1 ? `&page=${page}` : ""}`;
   return (
     <section>
       {p.done
         ? (
           <Notice>
-            导入完成：已创建 {p.created} 个组织，已存在跳过 {p.counts.skip} 个，失败 {p.counts.error} 个（共
-            {" "}
-            {p.counts.total} 行）。
+            导入完成：已{w.verb} {p.created} {w.unit}，已存在跳过 {p.counts.skip} {w.unit[0]}，失败{" "}
+            {p.counts.error} {w.unit[0]}（共 {p.counts.total} 行）。
           </Notice>
         )
         : (
           <Notice kind={p.counts.error ? "warn" : "info"}>
-            检查完成：共 {p.counts.total} 行，可创建 {p.counts.ok} 行，已存在（跳过）{p.counts.skip}{" "}
-            行，有错误 {p.counts.error}{" "}
-            行。有错误的行不会创建；可以先创建其余各行，再下载失败原因表修改后重新上传。
+            检查完成：共 {p.counts.total} 行，{can} {p.counts.ok} 行，已存在（跳过）{p.counts.skip} 行，有错误
+            {" "}
+            {p.counts.error}{" "}
+            行。有错误的行不会{w.verb}；可以先{w.verb}其余各行，再下载失败原因表修改后重新上传。
           </Notice>
         )}
       <p class="toolbar">
@@ -127,7 +179,7 @@ export function ImportView(p: ImportViewProps) {
               class="inline"
             >
               <Csrf token={p.csrf} />
-              <button type="submit" class="primary">确认创建 {p.counts.ok} 个组织</button>
+              <button type="submit" class="primary">确认{w.verb} {p.counts.ok} {w.unit}</button>
             </form>
           )
           : null}
@@ -138,20 +190,20 @@ export function ImportView(p: ImportViewProps) {
             </a>
           )
           : null}
-        <a class="button" href={`/orgs/${p.orgId}/import`}>{p.done ? "继续导入" : "重新上传"}</a>
-        {p.done ? <a class="button" href={`/orgs/${p.orgId}/children`}>查看下级组织</a> : null}
+        <a class="button" href={w.url(p.orgId)}>{p.done ? "继续导入" : "重新上传"}</a>
+        {p.done ? <a class="button" href={w.list(p.orgId)}>{w.listLabel}</a> : null}
       </p>
       {!p.done
         ? (
           <div id="confirm-progress" class="indicator" role="status">
-            <progress>处理中</progress> 正在创建，请稍候…
+            <progress>处理中</progress> 正在{w.verb}，请稍候…
           </div>
         )
         : null}
       <nav class="tabs" aria-label="筛选">
         {(Object.keys(SHOW) as (keyof typeof SHOW)[]).map((k) => (
           <a href={link(k)} aria-current={k === p.show ? "page" : undefined}>
-            {SHOW[k]}（{k === "all" ? p.counts.total : p.counts[k]}）
+            {k === "ok" ? can : SHOW[k]}（{k === "all" ? p.counts.total : p.counts[k]}）
           </a>
         ))}
       </nav>
@@ -160,7 +212,7 @@ export function ImportView(p: ImportViewProps) {
           <thead>
             <tr>
               <th scope="col">行号</th>
-              <th scope="col">组织简称 · 类别 / 全称 · 排序</th>
+              <th scope="col">{p.cellsHeader ?? "组织简称 · 类别 / 全称 · 排序"}</th>
               <th scope="col">结果及原因（列：说明）</th>
             </tr>
           </thead>
@@ -168,17 +220,11 @@ export function ImportView(p: ImportViewProps) {
             {p.rows.map((r) => (
               <tr class={`row-${r.status}`}>
                 <td>{r.row}</td>
+                <td>{cells(r)}</td>
                 <td>
-                  {r.shortName || <span class="muted">（空）</span>}
-                  <span class="cat">· {categoryLabel(r.category) || "（空）"}</span>
-                  <br />
-                  <small class="muted">
-                    {r.value?.fullName ?? r.fullName}
-                    {r.sortOrder ? ` · 排序 ${r.sortOrder}` : null}
-                  </small>
-                </td>
-                <td>
-                  <span class={r.status === "error" ? "flag" : undefined}>{resultText(r, p.done)}</span>
+                  <span class={r.status === "error" ? "flag" : undefined}>
+                    {resultText(r, p.done, w.verb)}
+                  </span>
                   {r.status === "error"
                     ? (
                       <ul class="reasons">

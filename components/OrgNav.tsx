@@ -1,5 +1,5 @@
 /** The header and tabs of an org's pages. */
-import { categoryOf } from "../lib/org_rules.ts";
+import { BRANCH, categoryOf } from "../lib/org_rules.ts";
 
 /** What the org header shows. */
 export interface OrgHead {
@@ -12,7 +12,16 @@ export interface OrgHead {
 }
 
 /** The tabs of an org's pages. */
-export type OrgTab = "overview" | "info" | "children" | "progress" | "tree" | "search" | "audit" | "export";
+export type OrgTab =
+  | "overview"
+  | "info"
+  | "children"
+  | "members"
+  | "progress"
+  | "tree"
+  | "search"
+  | "audit"
+  | "export";
 
 /** Tabs of an org; `self` names the tab 下级组织管理 for the org's own admin. */
 export function OrgNav(
@@ -22,6 +31,7 @@ export function OrgNav(
     ["overview", `/orgs/${org.id}`],
     ["info", `/orgs/${org.id}/info`],
     ["children", `/orgs/${org.id}/children`],
+    ["members", `/orgs/${org.id}/members`],
     ["progress", `/orgs/${org.id}/progress`],
     ["tree", `/tree/${org.id}`],
     ["search", `/orgs/${org.id}/search`],
@@ -32,6 +42,7 @@ export function OrgNav(
     overview: "概况",
     info: "组织信息",
     children: self ? "下级组织管理" : "下级组织",
+    members: "团员",
     progress: "录入进度",
     tree: "组织树",
     search: "搜索",
@@ -45,7 +56,11 @@ export function OrgNav(
         {org.fullName ?? "（未填写全称）"} · 第 {org.level} 级 · {categoryOf(org.category)?.label}
       </p>
       <nav aria-label="组织功能" class="tabs">
-        {tabs.filter(([k]) => k !== "children" || categoryOf(org.category)?.mayHaveChildren).map((
+        {tabs.filter(([k]) =>
+          k === "members"
+            ? org.category === BRANCH
+            : k !== "children" || categoryOf(org.category)?.mayHaveChildren
+        ).map((
           [k, href],
         ) => (
           <a href={href} aria-current={k === current ? "page" : undefined}>

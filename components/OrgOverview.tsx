@@ -1,4 +1,5 @@
 /** The overview of one org: figures of its subtree and its admins. */
+import { BRANCH } from "../lib/org_rules.ts";
 import type { Org } from "../db/schema.ts";
 import { Csrf } from "./Form.tsx";
 
@@ -22,6 +23,8 @@ export interface OrgOverviewProps {
     | "childCount"
     | "infoComplete"
     | "confirmedAt"
+    | "category"
+    | "subMembers"
   >;
   admins: AdminItem[];
   csrf: string;
@@ -55,6 +58,14 @@ export function OrgOverview({ org, admins, csrf, canReset }: OrgOverviewProps) {
         <div>
           <dt>信息完整（含本级）</dt>
           <dd>{org.subComplete}</dd>
+        </div>
+        <div>
+          <dt>团员</dt>
+          <dd>
+            {org.category === BRANCH
+              ? <a href={`/orgs/${org.id}/members`}>团员 {org.subMembers} 人已录入</a>
+              : <>团员 {org.subMembers} 人已录入</>}
+          </dd>
         </div>
       </dl>
       <h2>管理员（{admins.length}）</h2>

@@ -21,6 +21,8 @@ export interface ProgressRow {
   rate: number;
   /** Who to chase and how (trail, admin, phone, code status). */
   chase?: ChaseInfo;
+  /** Members of the child's subtree, and its 团支部 with members / all (SPEC §9). */
+  members?: { members: number; filled: number; branches: number };
 }
 
 const pct = (n: number) => `${n.toFixed(1)}%`;
@@ -143,6 +145,7 @@ export function ProgressTable(
               <th scope="col">有管理员</th>
               <th scope="col">信息完整</th>
               <th scope="col">完成率</th>
+              <th scope="col">团员（已录入团支部 / 团支部）</th>
             </tr>
           </thead>
           {rows.map((r, i) => (
@@ -183,11 +186,14 @@ export function ProgressTable(
                 <td>
                   <RateBar rate={r.rate} />
                 </td>
+                <td>
+                  {r.members ? `${r.members.members}（${r.members.filled} / ${r.members.branches}）` : ""}
+                </td>
               </tr>
               {r.childCount > 0
                 ? (
                   <tr class="drill-row">
-                    <td colspan={9} id={`drill-${r.id}`}></td>
+                    <td colspan={10} id={`drill-${r.id}`}></td>
                   </tr>
                 )
                 : null}

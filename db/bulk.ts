@@ -7,6 +7,7 @@ import { COUNTERS, recount } from "../lib/counters.ts";
 import { type Db, type Tx, writeTx } from "./client.ts";
 import { childPath, reserveIds } from "./orgs.ts";
 import { indexNames } from "./search.ts";
+import { recountMembersIn } from "./members.ts";
 import { type NewOrg, orgs } from "./schema.ts";
 
 /** A node to append: its parent must already exist or come earlier in the list. */
@@ -83,6 +84,7 @@ export async function bulkAppend(db: Db, nodes: BulkNode[], chunk = 100): Promis
     );
     await indexNames(tx, all);
     await recountAllIn(tx);
+    await recountMembersIn(tx);
     return ids;
   });
 }

@@ -50,8 +50,9 @@ export async function saveImport(
   db: Db,
   orgId: number,
   accountId: number,
-  rows: CheckedRow[],
+  rows: unknown[],
   now: Date,
+  kind: "children" | "members" = "children",
 ): Promise<string | null> {
   const json = JSON.stringify(rows);
   if (json.length * 3 > MAX_BATCH_BYTES && new TextEncoder().encode(json).length > MAX_BATCH_BYTES) {
@@ -61,15 +62,22 @@ export async function saveImport(
   await writeTx(db, async (tx) => {
     nothing(tx); // uploads waiting for confirmation are never part of a cached read
     await tx.delete(imports).where(lt(imports.createdAt, new Date(now.getTime() - KEEP_MS)));
-    await tx.insert(imports).values({ id, orgId, accountId, rows, createdAt: now });
+    await tx.insert(imports).values({ id, orgId, accountId, rows, kind, createdAt: now });
   });
   return id;
 }
 
-/** A stored batch of one org, or undefined. */
-export async function loadImport(db: Conn, orgId: number, id: string): Promise<StoredImport | undefined> {
-  const [row] = await db.select().from(imports).where(and(eq(imports.id, id), eq(imports.orgId, orgId)));
-  return row ? { ...row, rows: row.rows as CheckedRow[] } : undefined;
+/** A stored batch of one org (of direct children unless `kind` says otherwise), or undefined. */
+export async function loadImport<R = CheckedRow>(
+  db: Conn,
+  orgId: number,
+  id: string,
+  kind: "children" | "members" = "children",
+): Promise<(Omit<StoredImport, "rows"> & { rows: R[] }) | undefined> {
+  const [row] = await db.select().from(imports).where(
+    and(eq(imports.id, id), eq(imports.orgId, orgId), eq(imports.kind, kind)),
+  );
+  return row ? { ...row, rows: row.rows as R[] } : undefined;
 }
 
 /**

@@ -10,6 +10,8 @@ import type { Tx } from "./client.ts";
 import { audit } from "./audit.ts";
 import { applyChange, getOrg, inSubtree, pathEnd, subCounts } from "./orgs.ts";
 import { moveIndexed } from "./search.ts";
+import { carryMembers, memberCountsOf } from "./members.ts";
+import { madd, mzero } from "../lib/member_counters.ts";
 import { type Org, orgs } from "./schema.ts";
 import { everything } from "./changes.ts";
 
@@ -52,6 +54,7 @@ export async function moveSubtree(
   const counts = subCounts(moved);
 
   await applyChange(tx, oldParent.id, {}, add(zero(), counts, -1), -1);
+  await carryMembers(tx, oldParent.path, madd(mzero(), memberCountsOf(moved), -1));
   await tx.update(orgs).set({ sortOrder: sql`${orgs.sortOrder} - 1` }).where(
     and(eq(orgs.parentId, oldParent.id), gt(orgs.sortOrder, moved.sortOrder)),
   );
@@ -68,6 +71,7 @@ export async function moveSubtree(
   await tx.update(orgs).set({ parentId: target.id, sortOrder: last + 1 }).where(eq(orgs.id, moved.id));
   // The target's ancestor chain is read after the path rewrite, so it is current.
   await applyChange(tx, target.id, {}, counts, 1);
+  await carryMembers(tx, target.path, memberCountsOf(moved));
   await moveIndexed(tx, moved.path, newPath);
   await audit(tx, {
     org: { id: moved.id, path: newPath },

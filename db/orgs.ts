@@ -7,6 +7,7 @@ import { add, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
 import { BRANCH } from "../lib/org_rules.ts";
 import type { Db, Tx } from "./client.ts";
 import { changedOrg } from "./changes.ts";
+import { carryMembers, memberDelta } from "./members.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 
 /** Either the database or an open transaction. */
@@ -170,7 +171,16 @@ export const counterColumns = {
 };
 
 /** What the counter update of an ancestor chain reads per row. */
-const chainColumns = { id: orgs.id, path: orgs.path, category: orgs.category, ...counterColumns };
+const chainColumns = {
+  id: orgs.id,
+  path: orgs.path,
+  category: orgs.category,
+  // The org's own member flags (db/members.ts memberDelta) depend on these.
+  industry: orgs.industry,
+  memberCount: orgs.memberCount,
+  dueCount: orgs.dueCount,
+  ...counterColumns,
+};
 
 /**
  * Applies a change to an org's own row and carries the resulting counter
@@ -194,6 +204,8 @@ export async function applyChange(
   const rows = above.length ? await tx.select(chainColumns).from(orgs).where(inArray(orgs.id, above)) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const chain = [org, ...above.reverse().map((id) => byId.get(id)!).filter(Boolean)];
+  // A new 类别 or 行业类别 changes the org's own member flags (branch, wave): carried up in one statement.
+  const members = memberDelta(org, { ...org, ...changes });
   let delta = below;
   for (let i = 0; i < chain.length; i++) {
     const node = chain[i];
@@ -211,6 +223,7 @@ export async function applyChange(
       ...add(subCounts(node), delta),
     }).where(eq(orgs.id, node.id));
   }
+  await carryMembers(tx, org.path, members);
 }
 
 /**

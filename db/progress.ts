@@ -7,6 +7,7 @@ import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import { pace } from "./client.ts";
 import { defaultSchedule, type Schedule } from "../lib/deadlines.ts";
 import { flagSql, hasFlag, STRUCTURAL_FLAGS } from "../lib/structure.ts";
+import { BRANCH } from "../lib/org_rules.ts";
 import type { Conn } from "./orgs.ts";
 import { counterColumns, subtreeOf } from "./orgs.ts";
 import { type Org, orgs, settings } from "./schema.ts";
@@ -85,6 +86,8 @@ const PROGRESS_COLUMNS = {
   path: orgs.path,
   phone: orgs.phone,
   ...counterColumns,
+  subMembers: orgs.subMembers,
+  subFilled: orgs.subFilled,
 };
 
 /** A child as the progress views read it. */
@@ -156,18 +159,43 @@ export const PROBLEMS = {
   badLeaf: { label: STRUCTURAL_FLAGS.badLeaf.label, where: BAD_LEAF },
   badName: { label: "名称不符合命名规则", where: sql`${orgs.badName} = 1` },
   noAdmin: { label: "没有管理员", where: sql`${orgs.adminCount} = 0` },
+  // Branch-size problems (members, SPEC §9); counted by db/member_progress.ts.
+  // (the category as a literal, so SQLite matches the partial indexes of db/schema.ts)
+  emptyBranch: {
+    label: "空心团支部（尚未录入团员）",
+    where: sql.raw(`category = ${BRANCH} AND member_count = 0`),
+  },
+  smallBranch: {
+    label: "团员少于 3 人的团支部",
+    where: sql.raw(`category = ${BRANCH} AND member_count BETWEEN 1 AND 2`),
+  },
+  largeBranch: {
+    label: "团员超过 50 人的团支部",
+    where: sql.raw(`category = ${BRANCH} AND member_count > 50`),
+  },
+  dueLeave: { label: "有应办理离团团员的团支部", where: sql`${orgs.dueCount} > 0` },
 } as const satisfies Record<string, { label: string; where: SQL }>;
+
+/** The member problem kinds (shown with the member figures, not with the structural problems). */
+export const MEMBER_PROBLEMS = ["emptyBranch", "smallBranch", "largeBranch", "dueLeave"] as const;
 
 /** A problem kind. */
 export type ProblemKind = keyof typeof PROBLEMS;
 
-/** How many orgs of the subtree (the org itself included) have each problem, from its counters. */
-export function problemCounts(o: ProgressOrg): Record<ProblemKind, { label: string; n: number }> {
+/** The structural problem kinds (the rest are the member ones). */
+export type StructuralKind = Exclude<ProblemKind, (typeof MEMBER_PROBLEMS)[number]>;
+
+/** How many orgs of the subtree (the org itself included) have each structural problem, from its counters. */
+export function problemCounts(o: ProgressOrg): Record<StructuralKind, { label: string; n: number }> {
   const subtree = subtreeFigures(o);
-  const n = (k: ProblemKind) => k === "noAdmin" ? o.subOrgs - o.subWithAdmin : subtree[k];
-  return Object.fromEntries(
-    (Object.keys(PROBLEMS) as ProblemKind[]).map((k) => [k, { label: PROBLEMS[k].label, n: n(k) }]),
-  ) as Record<ProblemKind, { label: string; n: number }>;
+  const n = (k: StructuralKind) => k === "noAdmin" ? o.subOrgs - o.subWithAdmin : subtree[k];
+  const kinds = (Object.keys(PROBLEMS) as ProblemKind[]).filter((k): k is StructuralKind =>
+    !(MEMBER_PROBLEMS as readonly string[]).includes(k)
+  );
+  return Object.fromEntries(kinds.map((k) => [k, { label: PROBLEMS[k].label, n: n(k) }])) as Record<
+    StructuralKind,
+    { label: string; n: number }
+  >;
 }
 
 /** One page of problem orgs in a subtree (the root itself included), keyset-paged by path; what the lists show. */

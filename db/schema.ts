@@ -10,6 +10,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { flagSql } from "../lib/structure.ts";
+import { BRANCH } from "../lib/org_rules.ts";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" }).notNull().default(
@@ -61,6 +62,25 @@ export const orgs = sqliteTable("orgs", {
   /** Leaves that are not a 团支部. */
   subBadLeaf: integer("sub_bad_leaf").notNull().default(0),
   subBadName: integer("sub_bad_name").notNull().default(0),
+
+  // Members (SPEC §9): own counts of a 团支部, and subtree roll-ups (lib/member_counters.ts).
+  memberCount: integer("member_count").notNull().default(0),
+  /** Members 应办理离团 as of the last daily roll (see db/members.ts rollDue). */
+  dueCount: integer("due_count").notNull().default(0),
+  subMembers: integer("sub_members").notNull().default(0),
+  /** 团支部 with at least one member (空心团支部 = sub_branches − this). */
+  subFilled: integer("sub_filled").notNull().default(0),
+  /** 团支部 with 1–2 members. */
+  subSmall: integer("sub_small").notNull().default(0),
+  /** 团支部 with more than 50 members. */
+  subLarge: integer("sub_large").notNull().default(0),
+  subDue: integer("sub_due").notNull().default(0),
+  subMembersW1: integer("sub_members_w1").notNull().default(0),
+  subMembersW2: integer("sub_members_w2").notNull().default(0),
+  subFilledW1: integer("sub_filled_w1").notNull().default(0),
+  subFilledW2: integer("sub_filled_w2").notNull().default(0),
+  subBranchesW1: integer("sub_branches_w1").notNull().default(0),
+  subBranchesW2: integer("sub_branches_w2").notNull().default(0),
 }, (t) => [
   uniqueIndex("orgs_path_uq").on(t.path),
   index("orgs_parent_sort_idx").on(t.parentId, t.sortOrder),
@@ -71,6 +91,13 @@ export const orgs = sqliteTable("orgs", {
   index("orgs_bad_name_idx").on(t.path).where(sql`bad_name = 1`),
   index("orgs_no_branch_idx").on(t.path).where(sql.raw(flagSql("noBranch"))),
   index("orgs_bad_leaf_idx").on(t.path).where(sql.raw(flagSql("badLeaf"))),
+  // Branch-size problem lists (members).
+  index("orgs_empty_branch_idx").on(t.path).where(sql.raw(`category = ${BRANCH} AND member_count = 0`)),
+  index("orgs_small_branch_idx").on(t.path).where(
+    sql.raw(`category = ${BRANCH} AND member_count BETWEEN 1 AND 2`),
+  ),
+  index("orgs_large_branch_idx").on(t.path).where(sql.raw(`category = ${BRANCH} AND member_count > 50`)),
+  index("orgs_due_idx").on(t.path).where(sql`due_count > 0`),
 ]);
 
 /** People. One account per 身份证号码. */
@@ -166,12 +193,50 @@ export const settings = sqliteTable("settings", {
   value: text("value", { mode: "json" }).$type<unknown>().notNull(),
 });
 
+/**
+ * 团员 (SPEC §9): one row per person nationally (unique 身份证号码), in exactly
+ * one 团支部. 性别 and 出生日期 are read from the ID number, not stored.
+ */
+export const members = sqliteTable("members", {
+  id: integer("id").primaryKey(),
+  orgId: integer("org_id").notNull(),
+  name: text("name").notNull(),
+  idNumber: text("id_number").notNull(),
+  ethnicity: text("ethnicity").notNull(),
+  political: text("political").notNull(),
+  joinedYm: text("joined_ym").notNull(),
+  eduFull: text("edu_full").notNull(),
+  eduHighest: text("edu_highest"),
+  mobile: text("mobile").notNull(),
+  memberNo: text("member_no"),
+  occupation: text("occupation"),
+  employer: text("employer"),
+  hukou: text("hukou"),
+  partyYm: text("party_ym"),
+  position: text("position"),
+  email: text("email"),
+  /** The day the member turns 28 (YYYYMMDD). */
+  leaveOn: integer("leave_on").notNull(),
+  /** 1 when counted as 应办理离团 (28 reached by the last roll and no 团内职务). */
+  due: integer("due").notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+}, (t) => [
+  uniqueIndex("members_id_number_uq").on(t.idNumber),
+  uniqueIndex("members_member_no_uq").on(t.memberNo),
+  index("members_org_idx").on(t.orgId, t.id),
+  // The daily roll finds who turned 28 since the last one here.
+  index("members_leave_idx").on(t.leaveOn).where(sql`due = 0 AND position IS NULL`),
+]);
+
 /** Parsed Excel uploads waiting for the admin's confirmation. */
 export const imports = sqliteTable("imports", {
   id: text("id").primaryKey(),
   orgId: integer("org_id").notNull(),
   accountId: integer("account_id").notNull(),
   rows: text("rows", { mode: "json" }).$type<unknown[]>().notNull(),
+  /** What the batch creates: direct children ("children") or a branch's members ("members"). */
+  kind: text("kind").notNull().default("children"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   doneAt: integer("done_at", { mode: "timestamp_ms" }),
 }, (t) => [
@@ -211,6 +276,8 @@ export const progressSnapshots = sqliteTable("progress_snapshots", {
 export type Org = typeof orgs.$inferSelect;
 export type NewOrg = typeof orgs.$inferInsert;
 export type Account = typeof accounts.$inferSelect;
+export type Member = typeof members.$inferSelect;
+export type NewMember = typeof members.$inferInsert;
 
 /**
  * The data version (one row, id 1): every write transaction adds one. Instances sample it to drop

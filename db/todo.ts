@@ -32,6 +32,7 @@ export async function todoInput(db: Conn, org: Org): Promise<TodoInput> {
       adminCount: org.adminCount,
     },
     info: { filled: required.filter((k) => !errors[k]).length, required: required.length },
+    members: { members: org.subMembers, filled: org.subFilled, branches: org.subBranches },
     children: {
       count: Number(row?.count ?? 0),
       noBranch: Number(row?.noBranch ?? 0),

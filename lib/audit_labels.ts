@@ -5,6 +5,7 @@
  */
 import { FIELD_LABELS, type OrgInfo } from "./org_info.ts";
 import { categoryOf } from "./org_rules.ts";
+import { MEMBER_FIELDS } from "./member_rules.ts";
 import { formatBeijing } from "./time.ts";
 
 /** Audited actions and their Chinese labels. */
@@ -22,6 +23,11 @@ export const ACTIONS = {
   "export.unmasked": "导出未脱敏数据",
   "import.confirmed": "批量导入",
   "settings.deadlines": "修改截止日期",
+  "member.added": "录入团员",
+  "member.updated": "修改团员信息",
+  "member.removed": "删除团员",
+  "member.imported": "批量录入团员",
+  "settings.waves": "修改团员录入截止日期",
 } as const;
 
 /** An audited action. */
@@ -45,12 +51,21 @@ export const DETAIL_LABELS: Record<string, string> = {
   orgs: "涉及组织数",
   before: "修改前",
   after: "修改后",
+  members: "团员人数",
 };
+
+/** A member's fields, for the member actions (the spreadsheet headers' words). */
+const MEMBER_LABELS: Record<string, string> = Object.fromEntries(
+  MEMBER_FIELDS.map((f) => [f.field, f.label]),
+);
 
 /** Keys whose meaning depends on the action. */
 export const ACTION_DETAIL_LABELS: Partial<Record<Action, Record<string, string>>> = {
   "org.moved": { from: "原上级组织", to: "新上级组织", orgs: "随之移动的组织数（含本组织）" },
   "org.reordered": { from: "原排序号" },
+  "member.added": MEMBER_LABELS,
+  "member.updated": MEMBER_LABELS,
+  "member.removed": MEMBER_LABELS,
 };
 
 /** The label of a detail key in an action (the key itself only if the table lacks it; a test forbids that). */

@@ -14,6 +14,7 @@
  */
 import { err, type Result } from "./result.ts";
 import type { RawRow } from "./import_rows.ts";
+import type { SheetRow } from "./import_xlsx.ts";
 
 /** The reading subprocess's V8 heap (MB) and its time limit. */
 export const READER_HEAP_MB = 160;
@@ -32,7 +33,7 @@ export type SheetRequest = {
 type Reply = { id: number; value?: unknown; error?: string };
 
 /** Runs the reader subprocess on `bytes` with a V8 heap of `heapMb`. */
-async function runReader(bytes: Uint8Array, heapMb: number): Promise<Result<RawRow[]>> {
+async function runReader<T>(bytes: Uint8Array, heapMb: number, mode: string[] = []): Promise<Result<T>> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -43,6 +44,7 @@ async function runReader(bytes: Uint8Array, heapMb: number): Promise<Result<RawR
       "--allow-sys",
       "--allow-read",
       READER,
+      ...mode,
     ],
     cwd: ROOT,
     env: { MALLOC_ARENA_MAX: "2", NO_COLOR: "1" },
@@ -60,7 +62,7 @@ async function runReader(bytes: Uint8Array, heapMb: number): Promise<Result<RawR
     await writer.write(bytes).catch(() => {});
     await writer.close().catch(() => {});
     const { code, stdout } = await child.output();
-    if (code === 0) return JSON.parse(new TextDecoder().decode(stdout)) as Result<RawRow[]>;
+    if (code === 0) return JSON.parse(new TextDecoder().decode(stdout)) as Result<T>;
   } catch {
     /* refused below */
   } finally {
@@ -120,7 +122,17 @@ export class SheetThread {
    * subprocess with its own heap of `heapMb`, one file at a time.
    */
   readChildRows(bytes: Uint8Array, heapMb = READER_HEAP_MB): Promise<Result<RawRow[]>> {
-    const turn = this.#readerQueue.then(() => runReader(bytes, heapMb));
+    const turn = this.#readerQueue.then(() => runReader<RawRow[]>(bytes, heapMb));
+    this.#readerQueue = turn.catch(() => {});
+    return turn;
+  }
+
+  /**
+   * Reads the rows of an uploaded member batch (see readRows with MEMBER_SHEET)
+   * in the same kind of subprocess, one file at a time.
+   */
+  readMemberRows(bytes: Uint8Array, heapMb = READER_HEAP_MB): Promise<Result<SheetRow[]>> {
+    const turn = this.#readerQueue.then(() => runReader<SheetRow[]>(bytes, heapMb, ["members"]));
     this.#readerQueue = turn.catch(() => {});
     return turn;
   }

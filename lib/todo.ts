@@ -30,10 +30,12 @@ export interface TodoInput {
    * given a code (or already have an admin), how many have an admin.
    */
   children: { count: number; noBranch: number; withCode: number; withAdmin: number };
+  /** Stage two (SPEC §9): members in the subtree, and its 团支部 with members / all. */
+  members?: { members: number; filled: number; branches: number };
 }
 
-/** The four tasks of the notice (a 团支部 does only the first two). */
-export function todoItems({ org, info, children }: TodoInput): TodoItem[] {
+/** The four tasks of the notice (a 团支部 does only the first two), then stage two's members when given. */
+export function todoItems({ org, info, children, members }: TodoInput): TodoItem[] {
   const base = `/orgs/${org.id}`;
   const items: TodoItem[] = [
     {
@@ -51,7 +53,7 @@ export function todoItems({ org, info, children }: TodoInput): TodoItem[] {
       href: `${base}/info`,
     },
   ];
-  if (org.category === BRANCH) return items;
+  if (org.category === BRANCH) return withMembers(items, org, members);
   items.push(
     {
       label: "创建直属下级",
@@ -68,6 +70,21 @@ export function todoItems({ org, info, children }: TodoInput): TodoItem[] {
       href: `${base}/children`,
     },
   );
+  return withMembers(items, org, members);
+}
+
+/** Stage two's line: "团员 N 人已录入" (and for a 团委, its 团支部 with members / all). */
+function withMembers(items: TodoItem[], org: TodoInput["org"], m: TodoInput["members"]): TodoItem[] {
+  if (!m) return items;
+  const branch = org.category === BRANCH;
+  items.push({
+    label: "团员信息录入",
+    state: branch
+      ? `团员 ${m.members} 人已录入`
+      : `团员 ${m.members} 人已录入，团支部 ${m.filled}/${m.branches} 个已录入`,
+    done: branch ? m.members > 0 : m.branches > 0 && m.filled === m.branches,
+    href: `/orgs/${org.id}/${branch ? "members" : "progress"}`,
+  });
   return items;
 }
 

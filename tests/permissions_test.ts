@@ -111,7 +111,12 @@ const PUBLIC_QUERY: Record<string, string> = { "GET /register/start": "?org=1" }
 
 Deno.test("permissions: every route of the app is listed here, with who may use it", async () => {
   await using t = await setup();
-  assertListsEveryRoute(t.app, [...Object.keys(ORG_ROUTES), ...PUBLIC, ...ACCOUNT]);
+  assertListsEveryRoute(t.app, [
+    ...Object.keys(ORG_ROUTES),
+    ...Object.keys(MEMBER_ROUTES),
+    ...PUBLIC,
+    ...ACCOUNT,
+  ]);
 });
 
 Deno.test("permissions: every org route for every role (SPEC §8)", async () => {
@@ -171,6 +176,87 @@ Deno.test("permissions: every org route for every role (SPEC §8)", async () => 
     const anon = t.client();
     const res = method === "GET" ? await anon.get(path) : await anon.post(path, {});
     await check(`${key} as anonymous`, res, "ok");
+  }
+  assert.deepEqual(failures, []);
+});
+
+/** Roles towards a 团支部 B under X (团济南市委): B's own admin, X's (the direct parent), an ancestor's, a sibling branch's. */
+type MRole = "anonymous" | "self" | "parent" | "ancestor" | "sibling";
+const READ_M: MRole[] = ["self", "parent", "ancestor"], EDIT_M: MRole[] = ["self", "parent"];
+
+/** The member routes (SPEC §8 + §9), all on B: its admin and its parent's enter members; ancestors read masked. */
+const MEMBER_ROUTES: Record<string, { allowed: MRole[]; form?: Record<string, string> }> = {
+  "GET /orgs/:id/members": { allowed: READ_M },
+  "GET /orgs/:id/members.xlsx": { allowed: READ_M },
+  "POST /orgs/:id/members.xlsx": { allowed: READ_M, form: { unmasked: "1" } },
+  "GET /orgs/:id/members/new": { allowed: EDIT_M },
+  "POST /orgs/:id/members/new": { allowed: EDIT_M, form: { name: "" } },
+  "GET /orgs/:id/members/:mid": { allowed: EDIT_M },
+  "POST /orgs/:id/members/:mid": { allowed: EDIT_M, form: { name: "" } },
+  "POST /orgs/:id/members/:mid/remove": { allowed: EDIT_M },
+  "GET /orgs/:id/members/import": { allowed: EDIT_M },
+  "GET /orgs/:id/members/import/template.xlsx": { allowed: EDIT_M },
+  "POST /orgs/:id/members/import": { allowed: EDIT_M },
+  "GET /orgs/:id/members/import/:importId": { allowed: EDIT_M },
+  "GET /orgs/:id/members/import/:importId/failures.xlsx": { allowed: EDIT_M },
+  "POST /orgs/:id/members/import/:importId/confirm": { allowed: EDIT_M },
+  // Wave deadlines belong to 团中央 alone (B is not the root: nobody may).
+  "GET /orgs/:id/member-deadlines": { allowed: [] },
+  "POST /orgs/:id/member-deadlines": { allowed: [], form: { year: "2026" } },
+};
+
+Deno.test("permissions: member routes for every role (SPEC §9)", async () => {
+  await using t = await setup();
+  const { bulkAppend } = await import("../db/bulk.ts");
+  const { members } = await import("../db/schema.ts");
+  const byName = async (n: string) => (await t.db.select().from(orgs).where(eq(orgs.shortName, n)))[0];
+  const x = await byName("团济南市委");
+  const [b, sib] = await bulkAppend(t.db, [
+    { parentId: x.id, shortName: "机关团支部", category: 5 },
+    { parentId: x.id, shortName: "第2车间团支部", category: 5 },
+  ]);
+  const clients: Record<MRole, Client> = {
+    anonymous: t.client(),
+    self: await t.adminOf(b, 0),
+    parent: await t.adminOf(x.id, 1),
+    ancestor: await t.adminOf(MINI.shandong, 2),
+    sibling: await t.adminOf(sib, 3),
+  };
+  const [m] = await t.db.insert(members).values({
+    orgId: b,
+    name: "张三",
+    idNumber: "370102200506151016",
+    ethnicity: "汉族",
+    political: "共青团员",
+    joinedYm: "2019-05",
+    eduFull: "初中",
+    mobile: "13800001234",
+    leaveOn: 20330615,
+  }).returning();
+  const admins = await t.db.query.orgAdmins.findMany({ where: (a, { eq }) => eq(a.orgId, b) });
+  const importId = (await saveImport(t.db, b, admins[0].accountId, [], new Date(), "members"))!;
+  const params: Record<string, string> = { id: String(b), mid: String(m.id), importId };
+  const failures: string[] = [];
+  for (const [key, route] of Object.entries(MEMBER_ROUTES)) {
+    const [method, pattern] = key.split(" ");
+    const path = pattern.replace(/:(\w+)/g, (_, p) => params[p]);
+    for (const role of Object.keys(clients) as MRole[]) {
+      const c = clients[role];
+      const res = method === "GET" ? await c.get(path) : await c.post(path, route.form ?? {});
+      await res.body?.cancel();
+      const location = res.headers.get("Location") ?? "";
+      const expected = role === "anonymous" ? "login" : route.allowed.includes(role) ? "ok" : "forbidden";
+      const actual = res.status === 403
+        ? "forbidden"
+        : [302, 303].includes(res.status) && location.startsWith("/login")
+        ? "login"
+        : res.status < 400 || [409, 422].includes(res.status)
+        ? "ok"
+        : `status ${res.status}`;
+      if (actual !== expected) {
+        failures.push(`${method} ${path} as ${role}: expected ${expected}, got ${actual}`);
+      }
+    }
   }
   assert.deepEqual(failures, []);
 });

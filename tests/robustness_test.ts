@@ -65,6 +65,19 @@ const GETS: Record<string, GetCase> = {
   "GET /orgs/:id/progress.xlsx": { query: "?sort=B", admin: status(200) },
   // Dates our pages write as YYYY-MM-DD; anything else is a link they never make (400).
   "GET /orgs/:id/report": { query: "?to=B&from=B&page=B", admin: status(400) },
+  // Members live in 团支部 only: the sweep's orgs are leading bodies, so member screens say so (404).
+  "GET /orgs/:id/members.xlsx": { query: "?page=B", admin: status(404) },
+  "GET /orgs/:id/members": { query: "?page=B", admin: status(404) },
+  "GET /orgs/:id/members/new": { query: "?page=B", admin: ownOnly(404) },
+  "GET /orgs/:id/members/:mid": {
+    query: "?page=B",
+    admin: (at, bad) => at === "own" || !num(bad) ? 404 : 403,
+  },
+  "GET /orgs/:id/members/import/template.xlsx": { query: "?page=B", admin: ownOnly(404) },
+  "GET /orgs/:id/members/import": { query: "?page=B", admin: ownOnly(404) },
+  "GET /orgs/:id/members/import/:importId": { query: "?page=B", admin: ownOnly(404) },
+  "GET /orgs/:id/members/import/:importId/failures.xlsx": { query: "?page=B", admin: ownOnly(404) },
+  "GET /orgs/:id/member-deadlines": { query: "?page=B", admin: ownOnly(200) },
   "GET /orgs/:id/search": { query: "?q=B&page=B", admin: status(200) },
 };
 
@@ -90,7 +103,8 @@ Deno.test("robustness: bad query values and ids on every GET route, as an admin 
         ? [["own", String(MINI.root)], ["sub", String(LIXIA)], ["bad", b]]
         : [["own", b]];
       for (const [at, id] of ids) {
-        const url = fillRoute(pattern, { id, cid: b, importId: b }) + (route.query ?? "").replaceAll("B", b);
+        const url = fillRoute(pattern, { id, cid: b, mid: b, importId: b }) +
+          (route.query ?? "").replaceAll("B", b);
         for (const hx of [false, true]) {
           for (const client of [admin, anon]) {
             const expected = client === admin ? (at === "bad" ? badId(bad) : route.admin(at, bad)) : orgRoute
@@ -151,6 +165,14 @@ const POSTS: Record<string, PostCase> = {
   "POST /orgs/:id/import": { form: own(422), multipart: 422 },
   "POST /orgs/:id/import/:importId/confirm": { form: own(404), multipart: 404 },
   "POST /orgs/:id/report/snapshot": { form: own(303), multipart: 303 },
+  // Members live in 团支部 only (the sweep's orgs are not): 404 whatever the form.
+  "POST /orgs/:id/members.xlsx": { form: status(404), multipart: 404 },
+  "POST /orgs/:id/members/new": { form: status(404), multipart: 404 },
+  "POST /orgs/:id/members/:mid": { form: status(404), multipart: 404 },
+  "POST /orgs/:id/members/:mid/remove": { form: status(404), multipart: 404 },
+  "POST /orgs/:id/members/import": { form: status(404), multipart: 404 },
+  "POST /orgs/:id/members/import/:importId/confirm": { form: status(404), multipart: 404 },
+  "POST /orgs/:id/member-deadlines": { form: status(403), multipart: 403 },
   "POST /orgs/:id/move": { form: own(409), multipart: 400 },
   // None of the ids named in the URL is an admin of the org in it.
   "POST /orgs/:id/admins/:aid/reset": { form: status(404), multipart: 404 },
@@ -197,7 +219,7 @@ Deno.test("robustness: bad form values on every POST route", async () => {
     const pattern = key.slice(5);
     const url = (ids: Ids) => {
       const { id, cid } = IDS[ids];
-      return fillRoute(pattern, { id, cid, aid: cid, dir: "up", importId: "ZZZZZZZZZZZZZZZZ" });
+      return fillRoute(pattern, { id, cid, aid: cid, mid: cid, dir: "up", importId: "ZZZZZZZZZZZZZZZZ" });
     };
     for (const bad of BAD) {
       for (const ids of pattern.includes(":id") ? Object.keys(IDS) as Ids[] : ["child" as const]) {

@@ -58,3 +58,26 @@ Deno.test("todo: the countdown in Beijing days, the deadline day itself, and ove
   });
   assert.equal(countdown(9, s, new Date("2026-12-20T04:00:00Z")).date, "2027-02-07");
 });
+
+Deno.test("todo: stage two adds the members line (团员 N 人已录入)", () => {
+  const base = {
+    info: { filled: 12, required: 12 },
+    children: { count: 2, noBranch: 0, withCode: 2, withAdmin: 2 },
+  };
+  const county_ = todoItems({ ...base, org: county, members: { members: 40, filled: 1, branches: 2 } });
+  assert.deepEqual(
+    [county_.at(-1)!.label, county_.at(-1)!.state, county_.at(-1)!.done, county_.at(-1)!.href],
+    ["团员信息录入", "团员 40 人已录入，团支部 1/2 个已录入", false, "/orgs/7/progress"],
+  );
+  const branch = todoItems({
+    ...base,
+    org: { ...county, category: 5 },
+    members: { members: 18, filled: 1, branches: 1 },
+  });
+  assert.deepEqual([branch.length, branch[2].state, branch[2].done, branch[2].href], [
+    3,
+    "团员 18 人已录入",
+    true,
+    "/orgs/7/members",
+  ]);
+});
