@@ -20,68 +20,22 @@ import { adminCookie, stats } from "./common.ts";
 const RTT_MS = Number(Deno.env.get("RTT_MS") ?? 20);
 const N = Number(Deno.env.get("N") ?? 60);
 
-/** A TCP proxy on loopback that forwards to `target` and holds every chunk `oneWayMs` in each direction. */
-function delayProxy(target: number, oneWayMs: number) {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const pipe = async (from: Deno.Conn, to: Deno.Conn) => {
-    const queue: { at: number; data: Uint8Array }[] = [];
-    let wake: (() => void) | undefined;
-    let ended = false;
-    const sender = (async () => {
-      while (true) {
-        const next = queue.shift();
-        if (!next) {
-          if (ended) break;
-          await new Promise<void>((r) => (wake = r));
-          continue;
-        }
-        const wait = next.at - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        try {
-          for (let off = 0; off < next.data.length;) off += await to.write(next.data.subarray(off));
-        } catch {
-          break;
-        }
-      }
-      try {
-        to.closeWrite();
-      } catch { /* closed */ }
-    })();
-    const buf = new Uint8Array(64 * 1024);
-    try {
-      while (true) {
-        const n = await from.read(buf);
-        if (n === null) break;
-        queue.push({ at: performance.now() + oneWayMs, data: buf.slice(0, n) });
-        wake?.();
-      }
-    } catch { /* reset */ }
-    ended = true;
-    wake?.();
-    await sender;
-  };
-  (async () => {
-    for await (const client of listener) {
-      (async () => {
-        const upstream = await Deno.connect({ hostname: "127.0.0.1", port: target });
-        await Promise.all([pipe(client, upstream), pipe(upstream, client)]);
-        try {
-          client.close();
-        } catch { /* closed */ }
-        try {
-          upstream.close();
-        } catch { /* closed */ }
-      })();
-    }
-  })();
-  return { url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`, close: () => listener.close() };
+/** The delay proxy (bench/delay_proxy.ts) in its own thread, in front of the primary's port `target`. */
+async function delayProxy(target: number, oneWayMs: number) {
+  const worker = new Worker(new URL("./delay_proxy.ts", import.meta.url).href, { type: "module" });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<{ port: number }>) => resolve(e.data.port);
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({ target, oneWayMs });
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => worker.terminate() };
 }
 
 await using primary = await startPrimary();
 const deploy = await openDb(primary.url);
 console.error("initialising the tree on the primary …");
 await initialiseTree(deploy.db);
-const proxy = delayProxy(Number(new URL(primary.url).port), RTT_MS / 2);
+const proxy = await delayProxy(Number(new URL(primary.url).port), RTT_MS / 2);
 
 const remote = await openDb(proxy.url, { migrate: false });
 const replica = await openDb(`file:${primary.dir}/replica.db`, { syncUrl: proxy.url, migrate: false });
@@ -89,6 +43,10 @@ await remote.checkSchema();
 await replica.checkSchema();
 const sheets = new SheetThread();
 const cookie = await adminCookie(remote.db, 3);
+// File mode (one box), for its event-loop stall: the same tree in a local file.
+const local = await openDb(`file:${primary.dir}/local.db`);
+await initialiseTree(local.db);
+const localCookie = await adminCookie(local.db, 3);
 await replica.sync();
 
 // Another region writing all the time (straight to the primary): every instance's caches are dropped.
@@ -110,7 +68,12 @@ const lagTimer = setInterval(() => {
 
 const PAGES = ["/orgs/3/children", "/tree/3", "/orgs/3/progress", "/orgs/3/search?q=%E6%B5%8E%E5%8D%97"];
 const rows: string[] = [];
-for (const [label, database] of [["replica", replica], ["primary over 20 ms", remote]] as const) {
+const modes = [["file", local, localCookie], ["replica", replica, cookie], [
+  `primary over ${RTT_MS} ms`,
+  remote,
+  cookie,
+]] as const;
+for (const [label, database, cookie] of modes) {
   const app = createApp({ db: database.db, sheets });
   for (const path of PAGES) {
     const ms: number[] = [];
@@ -179,5 +142,6 @@ console.log(
 sheets.close();
 remote.close();
 replica.close();
+local.close();
 deploy.close();
 proxy.close();

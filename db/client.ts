@@ -15,6 +15,15 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { sql } from "drizzle-orm";
 import * as schema from "./schema.ts";
+import SyncConnection from "libsql";
+import AsyncConnection from "libsql/promise";
+
+// An embedded replica's `sync()` in @libsql/client calls libsql's synchronous binding, which blocks the
+// event loop for the whole pull from the primary (a WAN round trip or more, every `syncEveryMs`). The
+// binding also has an asynchronous pull on the same native handle (libsql's promise API): the client's
+// connections use that one, so the pull runs on libsql's own thread and requests go on meanwhile (the
+// client's pool makes a read wait for the pull's connection, without blocking).
+(SyncConnection.prototype as { sync: () => unknown }).sync = AsyncConnection.prototype.sync;
 
 /** The database handle used everywhere. */
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
