@@ -46,8 +46,8 @@ async function pipe(from: Deno.Conn, to: Deno.Conn, oneWayMs: number, abort: () 
 }
 
 /** Serves one client: both directions until both have ended, or either fails (then both sockets close). */
-async function serve(client: Deno.Conn, target: number, oneWayMs: number): Promise<void> {
-  let upstream: Deno.Conn | undefined;
+async function serve(client: Deno.TcpConn, target: number, oneWayMs: number): Promise<void> {
+  let upstream: Deno.TcpConn | undefined;
   const closeBoth = () => {
     for (const c of [client, upstream]) {
       try {
