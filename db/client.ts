@@ -10,13 +10,29 @@
  *   go to the primary through a separate async client, and the replica is
  *   synced after each of them (read-your-writes) and every `syncEveryMs`.
  */
-import { type Client, createClient, LibsqlError } from "@libsql/client";
+import {
+  type Client,
+  createClient,
+  type InArgs,
+  type InStatement,
+  LibsqlError,
+  type Transaction,
+} from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
-import { sql } from "drizzle-orm";
+import { sql, type SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema.ts";
 import { type Changes, changesOf } from "./changes.ts";
 import { noteCommit } from "./cache.ts";
+import SyncConnection from "libsql";
+import AsyncConnection from "libsql/promise";
+
+// An embedded replica's `sync()` in @libsql/client calls libsql's synchronous binding, which blocks the
+// event loop for the whole pull from the primary (a WAN round trip or more, every `syncEveryMs`). The
+// binding also has an asynchronous pull on the same native handle (libsql's promise API): the client's
+// connections use that one, so the pull runs on libsql's own thread and requests go on meanwhile (the
+// client's pool makes a read wait for the pull's connection, without blocking).
+(SyncConnection.prototype as { sync: () => unknown }).sync = AsyncConnection.prototype.sync;
 
 /** The database handle used everywhere. */
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
@@ -57,6 +73,9 @@ const PRAGMAS = [
 ];
 
 const databases = new WeakMap<object, Database>();
+
+/** The mode of each open `writeTx` transaction (runAll sends its statements by it). */
+const transactions = new WeakMap<object, Mode>();
 
 /**
  * Errors after which a write transaction may simply run again: nothing was committed. "no transaction
@@ -119,6 +138,7 @@ export class Database {
             // so the per-connection settings are applied to the connection about to become this one.
             for (const p of this.#pragmas) await this.db.$client.execute(p);
             result = await this.db.transaction(async (tx) => {
+              transactions.set(tx, this.mode);
               const out = await fn(tx);
               changes = changesOf(tx);
               await bump(tx);
@@ -126,6 +146,7 @@ export class Database {
             });
           } else {
             result = await this.writer.transaction(async (tx) => {
+              transactions.set(tx, this.mode);
               const out = await fn(tx);
               changes = changesOf(tx);
               await bump(tx);
@@ -345,4 +366,51 @@ export async function breathe(): Promise<void> {
  */
 export async function pace(budgetMs = 10): Promise<void> {
   if (performance.now() - heldSince >= budgetMs) await breathe();
+}
+
+/** Values per request of `runAll` to a libSQL server. */
+const BATCH_PARAMS = 20_000;
+
+/**
+ * Runs write statements, in order, in the caller's transaction with as few
+ * round trips as its mode allows. Over a libSQL server (http, or a replica's
+ * writer) all of them go in one request, the transaction's batch: the server
+ * runs them in order and stops at the first error, which fails the
+ * transaction (20 ms a statement on a WAN would otherwise put an import of
+ * thousands past the primary's ~5 s transaction limit). On a local file they
+ * run one at a time, breathing between them (local statements run on the
+ * event loop), as outside `writeTx`.
+ */
+export async function runAll(tx: Tx | Db, statements: SQLWrapper[]): Promise<void> {
+  const mode = transactions.get(tx);
+  if (mode === undefined || mode === "file") {
+    for (const s of statements) {
+      await tx.run(s);
+      await pace();
+    }
+    return;
+  }
+  // drizzle's own batch() goes to the client, outside the transaction: use the libSQL transaction it wraps.
+  const inner = tx as unknown as {
+    dialect: { sqlToQuery(s: ReturnType<SQLWrapper["getSQL"]>): { sql: string; params: unknown[] } };
+    session: { tx?: Transaction };
+  };
+  const libsqlTx = inner.session.tx;
+  if (!libsqlTx) throw new Error("runAll: no libSQL transaction under this drizzle transaction");
+  // Building and encoding thousands of rows is event-loop work too: statements are built one by one
+  // with a breath between, and sent in requests of about BATCH_PARAMS values (a few round trips for
+  // an import of 5,000, each request's encoding well under the event-loop budget).
+  let group: InStatement[] = [];
+  let params = 0;
+  for (const [i, s] of statements.entries()) {
+    const q = inner.dialect.sqlToQuery(s.getSQL());
+    group.push({ sql: q.sql, args: q.params as InArgs });
+    params += q.params.length;
+    if (params >= BATCH_PARAMS || i === statements.length - 1) {
+      await libsqlTx.batch(group);
+      group = [];
+      params = 0;
+    }
+    await pace();
+  }
 }

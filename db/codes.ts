@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { CODE_TTL_DAYS, codeExpiry, generateCode } from "../lib/codes.ts";
 import { beijingDate } from "../lib/time.ts";
-import { pace, type Tx } from "./client.ts";
+import { pace, runAll, type Tx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { auditMany } from "./audit.ts";
 import { orgs, regCodes } from "./schema.ts";
@@ -70,9 +70,13 @@ export async function issueCodes(
   }
   for (const path of paths.values()) changedOrg(tx, path);
   const expiresAt = codeExpiry(now);
-  for (let i = 0; i < missing.length; i += 200) {
+  // Codes are drawn and checked 500 at a time, and inserted together at the end (`runAll`: one round trip
+  // to a libSQL server), so `seen` spans every chunk.
+  const seen = new Set<string>();
+  const inserts = [];
+  for (let i = 0; i < missing.length; i += 500) {
     await pace();
-    const chunk = missing.slice(i, i + 200);
+    const chunk = missing.slice(i, i + 500);
     const codes = chunk.map(() => generateCode());
     // Redraw any code already issued (or drawn twice): with 56⁸ codes this almost never loops.
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -81,28 +85,34 @@ export async function issueCodes(
           r,
         ) => r.code),
       );
-      const seen = new Set<string>();
+      const drawn = new Set<string>();
       let redrawn = false;
       codes.forEach((code, k) => {
-        if (taken.has(code) || seen.has(code)) {
+        if (taken.has(code) || seen.has(code) || drawn.has(code)) {
           codes[k] = generateCode();
           redrawn = true;
         }
-        seen.add(codes[k]);
+        drawn.add(codes[k]);
       });
       if (!redrawn) break;
     }
-    await tx.insert(regCodes).values(
-      chunk.map((orgId, k) => ({
-        orgId,
-        code: codes[k],
-        issuedBy: issuer.accountId,
-        createdAt: now,
-        expiresAt,
-      })),
-    );
+    for (const code of codes) seen.add(code);
+    for (let j = 0; j < chunk.length; j += 250) {
+      inserts.push(
+        tx.insert(regCodes).values(
+          chunk.slice(j, j + 250).map((orgId, k) => ({
+            orgId,
+            code: codes[j + k],
+            issuedBy: issuer.accountId,
+            createdAt: now,
+            expiresAt,
+          })),
+        ),
+      );
+    }
     chunk.forEach((orgId, k) => existing.set(orgId, { orgId, code: codes[k], expiresAt, fresh: true }));
   }
+  await runAll(tx, inserts);
   await auditMany(
     tx,
     missing.map((orgId) => ({

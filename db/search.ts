@@ -7,8 +7,8 @@
  * against the whole query. One-character queries, and 全称-only matches in
  * small subtrees, scan the subtree's path range directly.
  */
-import { and, asc, gt, inArray, sql } from "drizzle-orm";
-import { pace } from "./client.ts";
+import { and, asc, gt, inArray, type SQL, sql } from "drizzle-orm";
+import { runAll } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { pathEnd, pathIds, subtreeOf } from "./orgs.ts";
 import { type Org, orgs } from "./schema.ts";
@@ -21,27 +21,31 @@ export function bigrams(name: string): string[] {
   return [...out];
 }
 
-/** Adds (or, after a rename or move, replaces) the index entries of some orgs. */
+/**
+ * Adds (or, after a rename or move, replaces) the index entries of some orgs:
+ * a delete and 150-row inserts per 500 orgs (small enough to build between breaths), sent together in a write
+ * transaction (`runAll`).
+ */
 export async function indexNames(
   db: Conn,
   rows: { id: number; path: string; shortName: string }[],
 ): Promise<void> {
+  const statements: SQL[] = [];
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
-    await db.run(
+    statements.push(
       sql`DELETE FROM org_name_grams WHERE org_id IN (${sql.join(chunk.map((r) => sql`${r.id}`), sql`, `)})`,
     );
-    await pace();
     const values = chunk.flatMap((r) => bigrams(r.shortName).map((g) => sql`(${g}, ${r.path}, ${r.id})`));
-    for (let j = 0; j < values.length; j += 300) {
-      await db.run(
+    for (let j = 0; j < values.length; j += 150) {
+      statements.push(
         sql`INSERT OR IGNORE INTO org_name_grams (gram, path, org_id) VALUES ${
-          sql.join(values.slice(j, j + 300), sql`, `)
+          sql.join(values.slice(j, j + 150), sql`, `)
         }`,
       );
-      await pace();
     }
   }
+  await runAll(db, statements);
 }
 
 /** Rewrites the path prefix of a moved subtree's index entries. */

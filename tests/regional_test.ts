@@ -95,6 +95,42 @@ Deno.test({
   },
 });
 
+/** Wrong passwords for `login` until the first 429 (at most 12), each through the next of `apps`. */
+async function triesUntilRefused(apps: Client["app"][], login: string): Promise<number[]> {
+  // One browser moving between instances: its cookies (and so its client budget key) go with it.
+  const cookies = new Map<string, string>();
+  const statuses: number[] = [];
+  for (let i = 0; i < 12 && statuses.at(-1) !== 429; i++) {
+    const c = new Client(apps[i % apps.length]);
+    c.cookies = cookies;
+    const res = await c.login(login, `wrong${i}abc`);
+    await res.body?.cancel();
+    statuses.push(res.status);
+  }
+  return statuses;
+}
+
+Deno.test({
+  name: "regional: wrong passwords alternating between the instances hit the same 429 as on one instance",
+  ...opts,
+  async fn() {
+    await using r = await regional();
+    await makeAdmin(r.a.db, MINI.shandong, PEOPLE[0]);
+    await makeAdmin(r.a.db, MINI.beijing, PEOPLE[1]);
+    await r.b.sync();
+    const one = await triesUntilRefused([r.appA], PEOPLE[0].mobile);
+    const both = await triesUntilRefused([r.appA, r.appB], PEOPLE[1].mobile);
+    assert.deepEqual(one, [422, 422, 422, 422, 422, 429], "one instance: five checks, then slowed down");
+    assert.deepEqual(both, one, "alternating A, B, A…: the same budget");
+    // The right password is slowed down too, on either instance.
+    for (const app of [r.appA, r.appB]) {
+      const res = await new Client(app).login(PEOPLE[1].mobile);
+      await res.body?.cancel();
+      assert.equal(res.status, 429);
+    }
+  },
+});
+
 Deno.test({
   name: "regional: 50 concurrent registrations with one code across both instances make exactly one admin",
   ...opts,
