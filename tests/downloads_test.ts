@@ -14,6 +14,8 @@ import { XLSX_TYPE } from "../lib/xlsx.ts";
 import { branchRows, uploadForm, xlsxFile } from "./import_files.ts";
 import { addBranches, setup } from "./helpers.ts";
 import { exclusive } from "./exclusive.ts";
+import { memberRows } from "./member_files.ts";
+import { MEMBER_SHEET } from "../lib/member_import.ts";
 
 const JINAN = 11, LIXIA = 15;
 
@@ -62,7 +64,7 @@ Deno.test({
 }, async () => {
   await using t = await setup();
   const c = await t.adminOf(LIXIA, 0);
-  await addBranches(t.db, LIXIA, 3);
+  const [branch] = await addBranches(t.db, LIXIA, 3);
   // An org with no 团支部 beneath (the list whose sheet name has a "/") and an expired code.
   await c.post(`/orgs/${LIXIA}/children/new`, { shortName: "济南一中团委", category: "2", fullName: "" });
   await writeTx(t.db, (tx) => issueCodes(tx, [JINAN], { accountId: null }, new Date("2026-01-01T00:00:00Z")));
@@ -72,6 +74,15 @@ Deno.test({
   const importUrl = up.headers.get("Location")!;
   assert.match(importUrl, /\/import\/[^/]+$/);
   const importId = importUrl.split("/").pop()!;
+  // Members of a 团支部 (its direct parent enters them), by a batch with a failing row for its report.
+  const memberBad = [...memberRows(2), ["", "110101", "", "", "", "", "", "", "", "", "", "", "", "", ""]];
+  const mup = await c.post(
+    `/orgs/${branch}/members/import`,
+    uploadForm(await xlsxFile(memberBad, { headers: [...MEMBER_SHEET.headers] }), "团员.xlsx"),
+  );
+  const memberImport = mup.headers.get("Location")!;
+  assert.match(memberImport, /\/members\/import\/[^/]+$/);
+  assert.equal((await c.post(`${memberImport}/confirm`)).status, 303);
 
   // What each download route is asked for (query, method); every .xlsx route must be here.
   const requests: Record<string, { method: "GET" | "POST"; urls: string[] }> = {
@@ -88,6 +99,16 @@ Deno.test({
     "GET /orgs/:id/import/:importId/failures.xlsx": {
       method: "GET",
       urls: [`/orgs/${LIXIA}/import/${importId}/failures.xlsx`],
+    },
+    "GET /orgs/:id/members.xlsx": { method: "GET", urls: [`/orgs/${branch}/members.xlsx`] },
+    "POST /orgs/:id/members.xlsx": { method: "POST", urls: [`/orgs/${branch}/members.xlsx`] },
+    "GET /orgs/:id/members/import/template.xlsx": {
+      method: "GET",
+      urls: [`/orgs/${branch}/members/import/template.xlsx`],
+    },
+    "GET /orgs/:id/members/import/:importId/failures.xlsx": {
+      method: "GET",
+      urls: [`${memberImport}/failures.xlsx`],
     },
   };
   const served = [
@@ -116,7 +137,7 @@ Deno.test({
       files.push({ url, bytes, header: String(wb.worksheets[0].getRow(1).getCell(1).value ?? "") });
     }
   }
-  assert.equal(files.length, 11);
+  assert.equal(files.length, Object.values(requests).reduce((n, r) => n + r.urls.length, 0));
   if (soffice) {
     const { csv, stderr } = await exclusive(() => libreOfficeCsv(files.map((f) => f.bytes)));
     files.forEach((f, i) => {
