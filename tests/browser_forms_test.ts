@@ -29,6 +29,20 @@ async function oneOf(page: Page, form: string) {
   assert.equal(await page.locator(form).count(), 1, `one ${form}`);
 }
 
+/**
+ * Submits the info form and waits until its answer is in the page (with htmx: swapped in), so the next
+ * step never types into a form that a late answer then replaces (the errors of an earlier save are
+ * already visible, so waiting for them alone would not wait).
+ */
+async function saveInfo(page: Page, orgId: number) {
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith(`/orgs/${orgId}/info`)),
+    page.click("#info-form button[type=submit].primary"),
+  ]);
+  await page.waitForLoadState(); // without JavaScript: the page the answer (or its 303) leads to
+  await page.waitForFunction(() => !document.querySelector(".htmx-request, .htmx-settling, .htmx-swapping"));
+}
+
 for (const javaScript of [true, false]) {
   Deno.test({
     name: `browser (${
@@ -94,16 +108,16 @@ for (const javaScript of [true, false]) {
       // Items 2 and 3: two failed saves leave one form; a partial save is kept and its notice is in view.
       await page.goto(`${base}/orgs/${T}/info`);
       await page.fill("#f-secretaryIdNumber", "123");
-      await page.click("#info-form button[type=submit].primary");
+      await saveInfo(page, T);
       await page.locator(".errors").waitFor();
-      await page.click("#info-form button[type=submit].primary");
+      await saveInfo(page, T);
       await page.locator(".errors").waitFor();
       await oneOf(page, "#info-form");
       await page.fill("#f-secretaryIdNumber", "");
       await page.fill("#f-email", "tqtw@example.cn");
       await page.fill("#f-adminQuota", "2");
       await page.fill("#f-adminActual", "3");
-      await page.click("#info-form button[type=submit].primary");
+      await saveInfo(page, T);
       await page.locator("#info-result", { hasText: "已保存。还有" }).waitFor();
       assert.match(await page.locator("#info-result").innerText(), /大于本级团组织行政编制数/);
       await oneOf(page, "#info-form");
