@@ -9,6 +9,7 @@ import { Csrf } from "../components/Form.tsx";
 import { pace, writeTx } from "../db/client.ts";
 import { issueCodes, validCodes } from "../db/codes.ts";
 import { childNames } from "../db/orgs.ts";
+import type { Org } from "../db/schema.ts";
 import { beijingDate, formatBeijing } from "../lib/time.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard, loadChild } from "../middleware/guard.ts";
@@ -16,6 +17,17 @@ import { redirectAfterPost, renderError, sendXlsx, siteOrigin } from "../middlew
 import { pasteText } from "../lib/codes.ts";
 
 const CODE = "/children/:cid{[0-9]+}/code";
+
+/** The code of `child` as the popup shows it, with its ready-to-paste text for the 微信群. */
+const codeBox = (child: Org, current: { code: string; expiresAt: Date }, site: string) => (
+  <CodeBox
+    orgId={child.id}
+    orgName={child.shortName}
+    code={current.code}
+    expiresAt={current.expiresAt}
+    paste={pasteText({ orgName: child.shortName, ...current, site })}
+  />
+);
 
 /** Routes /children/:cid/code and /codes.xlsx of the org app. */
 export const codes = new Hono<OrgEnv>()
@@ -26,20 +38,7 @@ export const codes = new Hono<OrgEnv>()
       <section class="narrow">
         <h1>{child.shortName}</h1>
         {current
-          ? (
-            <CodeBox
-              orgId={child.id}
-              orgName={child.shortName}
-              code={current.code}
-              expiresAt={current.expiresAt}
-              paste={pasteText({
-                orgName: child.shortName,
-                code: current.code,
-                expiresAt: current.expiresAt,
-                site: siteOrigin(c),
-              })}
-            />
-          )
+          ? codeBox(child, current, siteOrigin(c))
           : (
             <form method="post" action={`/orgs/${org.id}/children/${child.id}/code`}>
               <Csrf token={c.var.csrf} />
@@ -60,22 +59,11 @@ export const codes = new Hono<OrgEnv>()
       c.var.db,
       (tx) => issueCodes(tx, [child.id], { accountId: c.var.session.accountId }, c.var.now()),
     );
-    return redirectAfterPost(c, `/orgs/${org.id}/children/${child.id}/code`, () =>
-      c.render(
-        <CodeBox
-          orgId={child.id}
-          orgName={child.shortName}
-          code={issued.code}
-          expiresAt={issued.expiresAt}
-          paste={pasteText({
-            orgName: child.shortName,
-            code: issued.code,
-            expiresAt: issued.expiresAt,
-            site: siteOrigin(c),
-          })}
-        />,
-        { title: "注册码" },
-      ));
+    return redirectAfterPost(
+      c,
+      `/orgs/${org.id}/children/${child.id}/code`,
+      () => c.render(codeBox(child, issued, siteOrigin(c)), { title: "注册码" }),
+    );
   })
   .post("/codes.xlsx", guard("self"), async (c) => {
     const { org, db } = c.var;
