@@ -1,19 +1,16 @@
 /**
  * Batch entry of a 团支部's members from Excel (SPEC §9, exactly as §5's
- * batch, with the same machinery): the template with dropdowns and a 填写说明
- * sheet, upload and check off-thread, a preview of every row, confirmation in
- * one transaction, and the failure report to fix and upload again.
+ * batch, on the same screens: routes/batch.tsx): the template with dropdowns
+ * and a 填写说明 sheet, each row checked with the single form's rules and
+ * against the members stored nationally, and one-transaction confirmation.
  */
-import { BRANCH } from "../lib/org_rules.ts";
-import { Hono } from "hono";
 import type { Context } from "hono";
-import { type BatchWords, ImportView, SHOW, UploadForm } from "../components/Import.tsx";
-import { pageParam } from "../components/Pager.tsx";
-import { breathe, writeTx } from "../db/client.ts";
-import { loadImport, saveImport } from "../db/imports.ts";
+import { createMiddleware } from "hono/factory";
+import type { BatchWords } from "../components/Import.tsx";
 import { checkAgainstStored, confirmMemberImport } from "../db/member_imports.ts";
-import { countRows, reasonText } from "../lib/import_rows.ts";
-import { MAX_BYTES, templateXlsx } from "../lib/import_xlsx.ts";
+import { maskIdNumber } from "../lib/id_number.ts";
+import { reasonText } from "../lib/import_rows.ts";
+import { templateXlsx } from "../lib/import_xlsx.ts";
 import {
   type CheckedMemberRow,
   MEMBER_LISTS,
@@ -23,16 +20,13 @@ import {
   memberRowOf,
 } from "../lib/member_import.ts";
 import { beijingDay, MEMBER_FIELDS } from "../lib/member_rules.ts";
-import { maskIdNumber } from "../lib/id_number.ts";
+import { BRANCH } from "../lib/org_rules.ts";
+import { ok } from "../lib/result.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
-import { redirectAfterPost, renderError, sendXlsx } from "../middleware/render.tsx";
+import { sendXlsx } from "../middleware/render.tsx";
+import { batchRoutes } from "./batch.tsx";
 import { knownPlaces, notBranch, roleOf } from "./members.tsx";
-
-/** Rows per page of the preview. */
-const PAGE = 500;
-
-const TOO_LARGE = "上传的文件超过 5 MB 的上限，没有做任何修改。请把数据分成几个文件分别上传。";
 
 /** The member batch in the words of the batch screens. */
 export const MEMBER_WORDS: BatchWords = {
@@ -58,127 +52,50 @@ function MemberCells({ r, unmasked }: { r: CheckedMemberRow; unmasked: boolean }
   );
 }
 
-/** The upload page (or, for htmx, just the form). */
-function uploadPage(c: Context<OrgEnv>, error?: string) {
-  const org = c.var.org;
-  c.status(error ? 422 : 200);
-  return c.render(
-    <>
-      <h2>批量录入团员（Excel）</h2>
-      <UploadForm orgId={org.id} csrf={c.var.csrf} error={error} words={MEMBER_WORDS} />
-    </>,
-    { title: "批量录入团员", tab: "members" },
-  );
-}
+/** Member batches exist only for a 团支部. */
+const branchOnly = createMiddleware<OrgEnv>(async (c, next) => {
+  if (c.var.org.category !== BRANCH) return notBranch(c);
+  await next();
+});
 
-const missing = (c: Context<OrgEnv>) =>
-  renderError(c, 404, "导入批次不存在", "该导入批次不存在或已过期（保留 7 天），请重新上传文件。", {
-    href: MEMBER_WORDS.url(c.get("org").id),
-    label: "重新上传",
-  });
-
-const ID = "{[A-Za-z0-9_-]{16}}";
-const editors = guard("self", "child");
-
-/** The template, empty or filled with failed rows and their reasons. */
-async function template(c: Context<OrgEnv>, rows: CheckedMemberRow[] = []) {
-  const org = c.get("org");
-  const bytes = await templateXlsx({
-    help: memberHelp(org.shortName),
-    headers: MEMBER_SHEET.headers,
-    widths: MEMBER_WIDTHS,
-    lists: MEMBER_LISTS,
-    rows: rows.map((r) => ({ cells: MEMBER_FIELDS.map((f) => r[f.field]), reason: reasonText(r) })),
-  });
-  const name = rows.length ? "批量录入团员失败原因" : "批量录入团员模板";
-  return sendXlsx(c, bytes, `${org.shortName}-${name}.xlsx`);
-}
-
+/** The rules' context: today and the known 户籍所在地 places. */
 const ctxOf = async (c: Context<OrgEnv>) => {
   const places = await knownPlaces();
-  return { now: c.get("now")(), isPlace: (s: string) => places.has(s) };
+  return { now: c.var.now(), isPlace: (s: string) => places.has(s) };
 };
 
-/** Routes under /orgs/:id/members/import. */
-export const memberImport = new Hono<OrgEnv>()
-  .use("*", editors, async (c, next) => {
-    if (c.get("org").category !== BRANCH) return notBranch(c);
-    await next();
-  })
-  .get("/template.xlsx", (c) => template(c))
-  .get("/", (c) => uploadPage(c))
-  .post("/", async (c) => {
-    const org = c.get("org");
-    const db = c.get("db");
-    const file = (await c.req.parseBody()).file;
-    if (!(file instanceof File) || (file.size === 0 && !file.name)) {
-      return uploadPage(c, "请选择要上传的 Excel 文件（.xlsx）。");
-    }
-    if (file.size > MAX_BYTES) return uploadPage(c, TOO_LARGE);
-    const read = await c.var.sheets.readMemberRows(new Uint8Array(await file.arrayBuffer()));
-    if (!read.ok) return uploadPage(c, read.error);
-    const rows = await checkAgainstStored(db, org, read.value.map(memberRowOf), await ctxOf(c));
-    const id = await saveImport(db, org.id, c.var.session.accountId, rows, c.var.now(), "members");
-    if (!id) {
-      return uploadPage(
-        c,
-        "文件内容过多，检查结果超过了可保存的上限，没有做任何修改。请分成几个文件分别上传。",
-      );
-    }
-    return redirectAfterPost(c, `${MEMBER_WORDS.url(org.id)}/${id}`);
-  })
-  .get(`/:importId${ID}`, async (c) => {
-    const org = c.get("org");
-    const imp = await loadImport<CheckedMemberRow>(c.get("db"), org.id, c.req.param("importId"), "members");
-    if (!imp) return missing(c);
-    const q = c.req.query("show");
-    const show = q && q in SHOW ? q as keyof typeof SHOW : "all";
-    const list = show === "all" ? imp.rows : imp.rows.filter((r) => r.status === show);
-    const pages = Math.max(1, Math.ceil(list.length / PAGE));
-    const page = pageParam(c.req.query("page"), pages);
-    const unmasked = roleOf(c).self;
-    return c.render(
-      <>
-        <h2>批量录入团员：{imp.doneAt ? "导入结果" : "检查结果"}</h2>
-        <ImportView<CheckedMemberRow>
-          orgId={org.id}
-          words={MEMBER_WORDS}
-          cells={(r) => <MemberCells r={r} unmasked={unmasked} />}
-          cellsHeader="姓名 · 身份证号码 / 民族 · 政治面貌 · 入团年月 · 学历"
-          importId={imp.id}
-          csrf={c.get("csrf")}
-          done={imp.doneAt !== null}
-          counts={countRows(imp.rows)}
-          created={imp.rows.filter((r) => r.createdId).length}
-          rows={list.slice((page - 1) * PAGE, page * PAGE)}
-          show={show}
-          page={page}
-          pages={pages}
-        />
-      </>,
-      { title: "批量录入团员", tab: "members" },
-    );
-  })
-  .post(`/:importId${ID}/confirm`, async (c) => {
-    const org = c.get("org");
-    const imp = await loadImport<CheckedMemberRow>(c.get("db"), org.id, c.req.param("importId"), "members");
-    if (!imp) return missing(c);
-    await breathe();
+/** Routes under /orgs/:id/members/import (the branch's own admin and its direct parent's). */
+export const memberImport = batchRoutes<CheckedMemberRow>({
+  kind: "members",
+  words: MEMBER_WORDS,
+  title: "批量录入团员",
+  heading: "批量录入团员",
+  tab: "members",
+  gate: [guard("self", "child"), branchOnly],
+  async template(c, failed = []) {
+    const { org } = c.var;
+    const bytes = await templateXlsx({
+      help: memberHelp(org.shortName),
+      headers: MEMBER_SHEET.headers,
+      widths: MEMBER_WIDTHS,
+      lists: MEMBER_LISTS,
+      rows: failed.map((r) => ({ cells: MEMBER_FIELDS.map((f) => r[f.field]), reason: reasonText(r) })),
+    });
+    const name = failed.length ? "批量录入团员失败原因" : "批量录入团员模板";
+    return sendXlsx(c, bytes, `${org.shortName}-${name}.xlsx`);
+  },
+  async check(c, bytes) {
+    const read = await c.var.sheets.readMemberRows(bytes);
+    if (!read.ok) return read;
+    return ok(await checkAgainstStored(c.var.db, c.var.org, read.value.map(memberRowOf), await ctxOf(c)));
+  },
+  async confirm(c, tx, batch) {
     const ctx = await ctxOf(c);
-    // A second confirmation (double click, back button) finds the batch done and changes nothing.
-    await writeTx(
-      c.get("db"),
-      (tx) => confirmMemberImport(tx, imp, org, c.var.session.accountId, ctx, beijingDay(ctx.now)),
-    );
-    return redirectAfterPost(c, `${MEMBER_WORDS.url(org.id)}/${imp.id}`);
-  })
-  .get(`/:importId${ID}/failures.xlsx`, async (c) => {
-    const imp = await loadImport<CheckedMemberRow>(
-      c.get("db"),
-      c.get("org").id,
-      c.req.param("importId"),
-      "members",
-    );
-    if (!imp) return missing(c);
-    return template(c, imp.rows.filter((r) => r.status === "error"));
-  });
+    return confirmMemberImport(tx, batch, c.var.org, c.var.session.accountId, ctx, beijingDay(ctx.now));
+  },
+  cells(c) {
+    const unmasked = roleOf(c).self;
+    return (r) => <MemberCells r={r} unmasked={unmasked} />;
+  },
+  cellsHeader: "姓名 · 身份证号码 / 民族 · 政治面貌 · 入团年月 · 学历",
+});

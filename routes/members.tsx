@@ -38,6 +38,7 @@ import { placeNames } from "../lib/places.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, renderError, sendXlsx } from "../middleware/render.tsx";
+import { notOurForm } from "../middleware/validate.ts";
 
 let places: Promise<Set<string>> | undefined;
 
@@ -97,7 +98,6 @@ function page(c: Context<OrgEnv>, title: string, body: Child, status: 200 | 409 
   return c.render(body, { title, tab: "members" });
 }
 
-const notOurForm = (c: Context<OrgEnv>) => renderError(c, 400, "提交的内容有误", "请刷新页面后重新填写。");
 const noMember = (c: Context<OrgEnv>) =>
   renderError(c, 404, "团员不存在", "该团员不在本团支部，可能已被删除。", {
     href: `/orgs/${c.get("org").id}/members`,

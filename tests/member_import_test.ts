@@ -133,8 +133,10 @@ Deno.test("member import: template → upload → preview → confirm → failur
   const log = await t.db.select().from(auditLog).where(eq(auditLog.orgId, w.a));
   assert.equal(log.filter((l) => l.action === "member.imported").length, 2);
   assert.equal(log.filter((l) => l.action === "member.added").length, 4);
-  // The org batch does not see member batches.
-  assert.equal((await w.branch.get(up.url.replace("/members/import", "/import"))).status, 404);
+  // The children's batch screens are refused to a 团支部 altogether, member batches included.
+  const asChildren = await w.branch.get(up.url.replace("/members/import", "/import"));
+  assert.equal(asChildren.status, 403);
+  assert.match(await asChildren.text(), /团支部不能有下级组织/);
 });
 
 Deno.test("member import: every kind of bad file gets a clear message and changes nothing", async () => {
@@ -169,6 +171,15 @@ Deno.test("member import: every kind of bad file gets a clear message and change
     assert.match(html, /文件未导入，没有做任何修改/, what);
     assert.match(html, message, what);
   }
+  // Sent by htmx, a refused upload comes back as the upload form alone (the same screens as §5's batch).
+  const hx = await w.branch.post(`/orgs/${w.a}/members/import`, uploadForm(cases[0][1], "团员.xlsx"), {
+    hx: true,
+  });
+  assert.equal(hx.status, 422);
+  const fragment = await hx.text();
+  assert.doesNotMatch(fragment, /<html|<nav/);
+  assert.equal((fragment.match(/id="upload-form"/g) ?? []).length, 1);
+  assert.match(fragment, /不是 Excel（\.xlsx）格式/);
   const huge = await w.branch.post(
     `/orgs/${w.a}/members/import`,
     uploadForm(new Uint8Array(7 * 1024 * 1024)),
