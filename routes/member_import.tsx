@@ -5,7 +5,6 @@
  * against the members stored nationally, and one-transaction confirmation.
  */
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { BatchWords } from "../components/Import.tsx";
 import { checkAgainstStored, confirmMemberImport } from "../db/member_imports.ts";
 import { maskIdNumber } from "../lib/id_number.ts";
@@ -20,13 +19,12 @@ import {
   memberRowOf,
 } from "../lib/member_import.ts";
 import { beijingDay, MEMBER_FIELDS } from "../lib/member_rules.ts";
-import { BRANCH } from "../lib/org_rules.ts";
 import { ok } from "../lib/result.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { sendXlsx } from "../middleware/render.tsx";
 import { batchRoutes } from "./batch.tsx";
-import { knownPlaces, notBranch, roleOf } from "./members.tsx";
+import { branchOnly, knownPlaces, roleOf } from "./members.tsx";
 
 /** The member batch in the words of the batch screens. */
 export const MEMBER_WORDS: BatchWords = {
@@ -51,12 +49,6 @@ function MemberCells({ r, unmasked }: { r: CheckedMemberRow; unmasked: boolean }
     </>
   );
 }
-
-/** Member batches exist only for a 团支部. */
-const branchOnly = createMiddleware<OrgEnv>(async (c, next) => {
-  if (c.var.org.category !== BRANCH) return notBranch(c);
-  await next();
-});
 
 /** The rules' context: today and the known 户籍所在地 places. */
 const ctxOf = async (c: Context<OrgEnv>) => {

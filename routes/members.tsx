@@ -8,6 +8,7 @@ import { BRANCH } from "../lib/org_rules.ts";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
+import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import { MemberForm, MemberList, type MemberRow } from "../components/Members.tsx";
 import { listPage } from "../components/Pager.tsx";
@@ -38,7 +39,7 @@ import { placeNames } from "../lib/places.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, renderError, sendXlsx } from "../middleware/render.tsx";
-import { notOurForm } from "../middleware/validate.ts";
+import { form } from "../middleware/validate.ts";
 
 let places: Promise<Set<string>> | undefined;
 
@@ -70,6 +71,12 @@ export const notBranch = (c: Context<OrgEnv>) =>
     }”不是团支部，请在其下级团支部中录入，或在录入进度中查看团员数。`,
     { href: `/orgs/${c.get("org").id}/progress`, label: "查看录入进度" },
   );
+
+/** Member screens exist only for a 团支部 (run after the permission guard). */
+export const branchOnly = createMiddleware<OrgEnv>(async (c, next) => {
+  if (c.var.org.category !== BRANCH) return notBranch(c);
+  await next();
+});
 
 /** A member row for the list, masked unless `unmasked`. */
 export function memberRow(m: Member, unmasked: boolean): MemberRow {
@@ -104,11 +111,15 @@ const noMember = (c: Context<OrgEnv>) =>
     label: "返回团员列表",
   });
 
+/** Runs `then` with the branch's member named by `:mid`, or says it is gone. */
+async function withMember(c: Context<OrgEnv>, then: (m: Member) => Response | Promise<Response>) {
+  const m = await getMember(c.var.db, c.var.org.id, Number(c.req.param("mid")));
+  return m ? then(m) : noMember(c);
+}
+
 /** Checks a submitted form; for the parent's admin the stored ID number (and, when blank, mobile) is kept. */
-async function checked(c: Context<OrgEnv>, before?: Member) {
-  const parsed = memberSchema.safeParse(await c.req.parseBody());
-  if (!parsed.success) return undefined;
-  const input = parsed.data as MemberInput;
+async function checked(c: Context<OrgEnv>, submitted: Record<MemberField, string>, before?: Member) {
+  const input = { ...submitted } as MemberInput;
   if (before && !roleOf(c).self) {
     input.idNumber = before.idNumber;
     if (!input.mobile.trim()) input.mobile = before.mobile;
@@ -177,35 +188,34 @@ async function exportMembers(c: Context<OrgEnv>, unmasked: boolean) {
   return sendXlsx(c, bytes, `${org.shortName}-团员${unmasked ? "" : "（脱敏）"}.xlsx`);
 }
 
+/** The remove form: the confirmation box. */
+const removeForm = z.object({ confirm: z.string().optional() });
+/** The export form: masked unless asked for. */
+const exportForm = z.object({ unmasked: z.string().optional() });
+
 /** Routes under /orgs/:id/members (the batch, /members/import, is routes/member_import.tsx). */
 export const members = new Hono<OrgEnv>()
-  .get(
-    "/members.xlsx",
-    guard("subtree"),
-    (c) => c.get("org").category === BRANCH ? exportMembers(c, false) : notBranch(c),
-  )
-  .post("/members.xlsx", guard("subtree"), async (c) => {
-    const org = c.get("org");
-    if (org.category !== BRANCH) return notBranch(c);
-    const unmasked = (await c.req.parseBody()).unmasked === "1";
+  .get("/members.xlsx", guard("subtree"), branchOnly, (c) => exportMembers(c, false))
+  .post("/members.xlsx", guard("subtree"), branchOnly, form(exportForm), async (c) => {
+    const org = c.var.org;
+    const unmasked = c.req.valid("form").unmasked === "1";
     if (unmasked) {
-      await writeTx(c.get("db"), (tx) =>
+      await writeTx(c.var.db, (tx) =>
         audit(tx, {
           org,
           actorId: c.var.session.accountId,
           action: "export.unmasked",
           detail: { members: org.memberCount },
-          at: c.get("now")(),
+          at: c.var.now(),
         }));
     }
     return exportMembers(c, unmasked);
   })
-  .get("/members", guard("subtree"), async (c) => {
-    const org = c.get("org");
-    if (org.category !== BRANCH) return notBranch(c);
+  .get("/members", guard("subtree"), branchOnly, async (c) => {
+    const org = c.var.org;
     const role = roleOf(c);
     const at = listPage(c.req.query("page"), org.memberCount, MEMBERS_PER_PAGE);
-    const rows = await membersPage(c.get("db"), org.id, at.offset);
+    const rows = await membersPage(c.var.db, org.id, at.offset);
     const done = c.req.query("saved") ?? c.req.query("removed");
     return page(
       c,
@@ -220,27 +230,27 @@ export const members = new Hono<OrgEnv>()
         page={at.page}
         pages={at.pages}
         notice={done ? (c.req.query("saved") ? `已保存“${done}”。` : `已删除“${done}”。`) : undefined}
-        csrf={c.get("csrf")}
+        csrf={c.var.csrf}
       />,
     );
   })
-  .get("/members/new", editors, (c) => {
-    if (c.get("org").category !== BRANCH) return notBranch(c);
-    return page(c, "录入团员", <MemberForm orgId={c.get("org").id} csrf={c.get("csrf")} />);
-  })
-  .post("/members/new", editors, async (c) => {
-    const org = c.get("org");
-    if (org.category !== BRANCH) return notBranch(c);
-    const form = await checked(c);
-    if (!form) return notOurForm(c);
-    const props = { orgId: org.id, csrf: c.get("csrf"), values: form.input };
-    if (!form.result.ok) {
-      return page(c, "录入团员", <MemberForm {...props} errors={errorsOf(form.result.problems)} />, 422);
+  .get(
+    "/members/new",
+    editors,
+    branchOnly,
+    (c) => page(c, "录入团员", <MemberForm orgId={c.var.org.id} csrf={c.var.csrf} />),
+  )
+  .post("/members/new", editors, branchOnly, form(memberSchema), async (c) => {
+    const org = c.var.org;
+    const submitted = await checked(c, c.req.valid("form"));
+    const props = { orgId: org.id, csrf: c.var.csrf, values: submitted.input };
+    if (!submitted.result.ok) {
+      return page(c, "录入团员", <MemberForm {...props} errors={errorsOf(submitted.result.problems)} />, 422);
     }
-    const v = form.result.value;
-    const now = c.get("now")();
+    const v = submitted.result.value;
+    const now = c.var.now();
     const out = await writeTx(
-      c.get("db"),
+      c.var.db,
       (tx) => addMember(tx, org, v, c.var.session.accountId, now, beijingDay(now)),
     );
     if ("message" in out) {
@@ -248,83 +258,82 @@ export const members = new Hono<OrgEnv>()
     }
     return redirectAfterPost(c, `/orgs/${org.id}/members?saved=${encodeURIComponent(v.name)}`);
   })
-  .get("/members/:mid{[0-9]+}", editors, async (c) => {
-    const org = c.get("org");
-    if (org.category !== BRANCH) return notBranch(c);
-    const m = await getMember(c.get("db"), org.id, Number(c.req.param("mid")));
-    if (!m) return noMember(c);
-    return page(
-      c,
-      `修改团员 ${m.name}`,
-      <MemberForm
-        orgId={org.id}
-        csrf={c.get("csrf")}
-        memberId={m.id}
-        values={shown(c, formOf(m), m)}
-        masked={maskedFor(c, m)}
-      />,
-    );
-  })
-  .post("/members/:mid{[0-9]+}", editors, async (c) => {
-    const org = c.get("org");
-    if (org.category !== BRANCH) return notBranch(c);
-    const db = c.get("db");
-    const m = await getMember(db, org.id, Number(c.req.param("mid")));
-    if (!m) return noMember(c);
-    const form = await checked(c, m);
-    if (!form) return notOurForm(c);
-    const props = {
-      orgId: org.id,
-      csrf: c.get("csrf"),
-      memberId: m.id,
-      values: shown(c, form.input, m),
-      masked: maskedFor(c, m),
-    };
-    if (!form.result.ok) {
-      return page(c, "修改团员", <MemberForm {...props} errors={errorsOf(form.result.problems)} />, 422);
-    }
-    const v = form.result.value;
-    const now = c.get("now")();
-    const refused = await writeTx(db, async (tx) => {
-      const fresh = await getMember(tx, org.id, m.id);
-      if (!fresh) return { field: "name" as const, message: "该团员已被删除" };
-      return await updateMember(tx, org, fresh, v, c.var.session.accountId, now, beijingDay(now));
-    });
-    if (refused) {
-      return page(
+  .get("/members/:mid{[0-9]+}", editors, branchOnly, (c) =>
+    withMember(c, (m) =>
+      page(
         c,
-        "修改团员",
-        <MemberForm {...props} errors={{ [refused.field]: refused.message }} />,
-        409,
-      );
-    }
-    return redirectAfterPost(c, `/orgs/${org.id}/members?saved=${encodeURIComponent(v.name)}`);
-  })
-  .post("/members/:mid{[0-9]+}/remove", editors, async (c) => {
-    const org = c.get("org");
-    if (org.category !== BRANCH) return notBranch(c);
-    const db = c.get("db");
-    const m = await getMember(db, org.id, Number(c.req.param("mid")));
-    if (!m) return noMember(c);
-    const body = await c.req.parseBody();
-    if (body.confirm !== "1") {
-      return page(
-        c,
-        "修改团员",
+        `修改团员 ${m.name}`,
         <MemberForm
-          orgId={org.id}
-          csrf={c.get("csrf")}
+          orgId={c.var.org.id}
+          csrf={c.var.csrf}
           memberId={m.id}
           values={shown(c, formOf(m), m)}
           masked={maskedFor(c, m)}
-          errors={{ name: "删除前请勾选“确认删除该团员”" }}
         />,
-        422,
-      );
-    }
-    await writeTx(db, async (tx) => {
-      const fresh = await getMember(tx, org.id, m.id);
-      if (fresh) await removeMember(tx, org, fresh, c.var.session.accountId, c.get("now")());
-    });
-    return redirectAfterPost(c, `/orgs/${org.id}/members?removed=${encodeURIComponent(m.name)}`);
-  });
+      )))
+  .post("/members/:mid{[0-9]+}", editors, branchOnly, form(memberSchema), (c) =>
+    withMember(c, async (m) => {
+      const org = c.var.org;
+      const submitted = await checked(c, c.req.valid("form"), m);
+      const props = {
+        orgId: org.id,
+        csrf: c.var.csrf,
+        memberId: m.id,
+        values: shown(c, submitted.input, m),
+        masked: maskedFor(c, m),
+      };
+      if (!submitted.result.ok) {
+        return page(
+          c,
+          "修改团员",
+          <MemberForm {...props} errors={errorsOf(submitted.result.problems)} />,
+          422,
+        );
+      }
+      const v = submitted.result.value;
+      const now = c.var.now();
+      const refused = await writeTx(c.var.db, async (tx) => {
+        const fresh = await getMember(tx, org.id, m.id);
+        if (!fresh) return { field: "name" as const, message: "该团员已被删除" };
+        return await updateMember(tx, org, fresh, v, c.var.session.accountId, now, beijingDay(now));
+      });
+      if (refused) {
+        return page(
+          c,
+          "修改团员",
+          <MemberForm {...props} errors={{ [refused.field]: refused.message }} />,
+          409,
+        );
+      }
+      return redirectAfterPost(c, `/orgs/${org.id}/members?saved=${encodeURIComponent(v.name)}`);
+    }))
+  .post(
+    "/members/:mid{[0-9]+}/remove",
+    editors,
+    branchOnly,
+    form(removeForm),
+    (c) =>
+      withMember(c, async (m) => {
+        const org = c.var.org;
+        if (c.req.valid("form").confirm !== "1") {
+          return page(
+            c,
+            "修改团员",
+            <MemberForm
+              orgId={org.id}
+              csrf={c.var.csrf}
+              memberId={m.id}
+              values={shown(c, formOf(m), m)}
+              masked={maskedFor(c, m)}
+              errors={{ name: "删除前请勾选“确认删除该团员”" }}
+            />,
+            422,
+          );
+        }
+        await writeTx(c.var.db, async (tx) => {
+          const fresh = await getMember(tx, org.id, m.id);
+          if (fresh) await removeMember(tx, org, fresh, c.var.session.accountId, c.var.now());
+        });
+        return redirectAfterPost(c, `/orgs/${org.id}/members?removed=${encodeURIComponent(m.name)}`);
+      }),
+  );
