@@ -20,34 +20,62 @@ export interface FieldProps {
   placeholder?: string;
 }
 
+/**
+ * One form control in its frame: the label (with its red star), the control,
+ * its hint and its error message, both linked to the control by
+ * aria-describedby (which `control` receives).
+ */
+function Labelled(
+  p: {
+    id: string;
+    label: string;
+    star?: boolean;
+    hint?: string;
+    error?: string;
+    control: (describedBy: string | undefined) => Child;
+  },
+) {
+  const describedBy = [p.hint ? `${p.id}-hint` : "", p.error ? `${p.id}-err` : ""].filter(Boolean).join(" ");
+  return (
+    <div class={p.error ? "field invalid" : "field"}>
+      <label for={p.id}>
+        {p.star ? <span class="req" aria-hidden="true">*</span> : null}
+        {p.label}
+      </label>
+      {p.control(describedBy || undefined)}
+      {p.hint ? <small id={`${p.id}-hint`} class="hint">{p.hint}</small> : null}
+      {p.error ? <small id={`${p.id}-err`} class="err">{p.error}</small> : null}
+    </div>
+  );
+}
+
 /** A labelled input with its hint and its error message (linked by aria-describedby). */
 export function Field(p: FieldProps) {
   const id = `f-${p.name}`;
-  const describedBy = [p.hint ? `${id}-hint` : "", p.error ? `${id}-err` : ""]
-    .filter(Boolean).join(" ");
   return (
-    <div class={p.error ? "field invalid" : "field"}>
-      <label for={id}>
-        {p.required || p.starred ? <span class="req" aria-hidden="true">*</span> : null}
-        {p.label}
-      </label>
-      <input
-        id={id}
-        name={p.name}
-        type={p.type ?? "text"}
-        value={p.value ?? ""}
-        required={p.required}
-        autocomplete={p.autocomplete}
-        inputmode={p.inputmode}
-        maxlength={p.maxlength}
-        readonly={p.readonly}
-        placeholder={p.placeholder}
-        aria-invalid={p.error ? "true" : undefined}
-        aria-describedby={describedBy || undefined}
-      />
-      {p.hint ? <small id={`${id}-hint`} class="hint">{p.hint}</small> : null}
-      {p.error ? <small id={`${id}-err`} class="err">{p.error}</small> : null}
-    </div>
+    <Labelled
+      id={id}
+      label={p.label}
+      star={p.required || p.starred}
+      hint={p.hint}
+      error={p.error}
+      control={(describedBy) => (
+        <input
+          id={id}
+          name={p.name}
+          type={p.type ?? "text"}
+          value={p.value ?? ""}
+          required={p.required}
+          autocomplete={p.autocomplete}
+          inputmode={p.inputmode}
+          maxlength={p.maxlength}
+          readonly={p.readonly}
+          placeholder={p.placeholder}
+          aria-invalid={p.error ? "true" : undefined}
+          aria-describedby={describedBy}
+        />
+      )}
+    />
   );
 }
 
@@ -92,32 +120,33 @@ export interface SelectProps {
 export function Select(p: SelectProps) {
   const id = `f-${p.name}`;
   return (
-    <div class={p.error ? "field invalid" : "field"}>
-      <label for={id}>
-        {p.required || p.starred ? <span class="req" aria-hidden="true">*</span> : null}
-        {p.label}
-      </label>
-      <select
-        id={id}
-        name={p.name}
-        required={p.required}
-        disabled={p.disabled}
-        aria-invalid={p.error ? "true" : undefined}
-        aria-describedby={p.error ? `${id}-err` : undefined}
-      >
-        <option value="">请选择</option>
-        {p.options.map((o) => {
-          const { value, label } = typeof o === "string" ? { value: o, label: o } : o;
-          return (
-            <option value={value} selected={String(p.value ?? "") === value}>
-              {label}
-            </option>
-          );
-        })}
-      </select>
-      {p.hint ? <small class="hint">{p.hint}</small> : null}
-      {p.error ? <small id={`${id}-err`} class="err">{p.error}</small> : null}
-    </div>
+    <Labelled
+      id={id}
+      label={p.label}
+      star={p.required || p.starred}
+      hint={p.hint}
+      error={p.error}
+      control={(describedBy) => (
+        <select
+          id={id}
+          name={p.name}
+          required={p.required}
+          disabled={p.disabled}
+          aria-invalid={p.error ? "true" : undefined}
+          aria-describedby={describedBy}
+        >
+          <option value="">请选择</option>
+          {p.options.map((o) => {
+            const { value, label } = typeof o === "string" ? { value: o, label: o } : o;
+            return (
+              <option value={value} selected={String(p.value ?? "") === value}>
+                {label}
+              </option>
+            );
+          })}
+        </select>
+      )}
+    />
   );
 }
 
