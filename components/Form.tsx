@@ -20,46 +20,36 @@ export interface FieldProps {
   placeholder?: string;
 }
 
+/** What frames a control: its name (the id is `f-name`), label, star, hint and error. */
+type Frame = Pick<FieldProps, "name" | "label" | "required" | "starred" | "hint" | "error">;
+
 /**
  * One form control in its frame: the label (with its red star), the control,
  * its hint and its error message, both linked to the control by
- * aria-describedby (which `control` receives).
+ * aria-describedby (`control` receives the id and that attribute).
  */
-function Labelled(
-  p: {
-    id: string;
-    label: string;
-    star?: boolean;
-    hint?: string;
-    error?: string;
-    control: (describedBy: string | undefined) => Child;
-  },
-) {
-  const describedBy = [p.hint ? `${p.id}-hint` : "", p.error ? `${p.id}-err` : ""].filter(Boolean).join(" ");
+function Labelled({ of: p, control }: { of: Frame; control: (id: string, describedBy?: string) => Child }) {
+  const id = `f-${p.name}`;
+  const describedBy = [p.hint ? `${id}-hint` : "", p.error ? `${id}-err` : ""].filter(Boolean).join(" ");
   return (
     <div class={p.error ? "field invalid" : "field"}>
-      <label for={p.id}>
-        {p.star ? <span class="req" aria-hidden="true">*</span> : null}
+      <label for={id}>
+        {p.required || p.starred ? <span class="req" aria-hidden="true">*</span> : null}
         {p.label}
       </label>
-      {p.control(describedBy || undefined)}
-      {p.hint ? <small id={`${p.id}-hint`} class="hint">{p.hint}</small> : null}
-      {p.error ? <small id={`${p.id}-err`} class="err">{p.error}</small> : null}
+      {control(id, describedBy || undefined)}
+      {p.hint ? <small id={`${id}-hint`} class="hint">{p.hint}</small> : null}
+      {p.error ? <small id={`${id}-err`} class="err">{p.error}</small> : null}
     </div>
   );
 }
 
 /** A labelled input with its hint and its error message (linked by aria-describedby). */
 export function Field(p: FieldProps) {
-  const id = `f-${p.name}`;
   return (
     <Labelled
-      id={id}
-      label={p.label}
-      star={p.required || p.starred}
-      hint={p.hint}
-      error={p.error}
-      control={(describedBy) => (
+      of={p}
+      control={(id, describedBy) => (
         <input
           id={id}
           name={p.name}
@@ -118,15 +108,10 @@ export interface SelectProps {
 
 /** A labelled <select> with an empty "please choose" option. */
 export function Select(p: SelectProps) {
-  const id = `f-${p.name}`;
   return (
     <Labelled
-      id={id}
-      label={p.label}
-      star={p.required || p.starred}
-      hint={p.hint}
-      error={p.error}
-      control={(describedBy) => (
+      of={p}
+      control={(id, describedBy) => (
         <select
           id={id}
           name={p.name}

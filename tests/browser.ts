@@ -2,10 +2,11 @@
  * Real-Chromium tests: Debian's chromium driven by playwright-core. A test
  * may skip itself only where chromium is absent outside CI, never in CI.
  */
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { SheetThread } from "../lib/sheet_thread.ts";
 import { createApp } from "../app.ts";
 import type { Db } from "../db/client.ts";
+import { PASSWORD } from "./helpers.ts";
 
 /** Path of Debian's chromium. */
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
@@ -22,6 +23,20 @@ export const haveChromium: boolean = (() => {
     return false;
   }
 })();
+
+/** Options of every browser test: ignored without chromium (never in CI); the server outlives the test body. */
+export const browserTest = { ignore: !haveChromium, sanitizeResources: false, sanitizeOps: false };
+
+/** Signs in at `base` with a mobile or ID number and the test password, and waits to leave /login. */
+export async function signIn(page: Page, base: string, login: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill("#f-login", login);
+  await page.fill("#f-password", PASSWORD);
+  await page.click("button[type=submit].primary");
+  // htmx posts the form, then follows HX-Redirect: wait for that navigation, not for a moment of idleness
+  // (which can come before the post has even started on a loaded machine).
+  await page.waitForURL((url) => url.pathname !== "/login");
+}
 
 /** Serves the app on a free loopback port; returns its base URL and a stopper. */
 export function serve(db: Db, sheets = new SheetThread()) {

@@ -11,8 +11,8 @@ import { applyChange } from "../db/orgs.ts";
 import { orgs } from "../db/schema.ts";
 import { eq } from "drizzle-orm";
 import { takeOrgSnapshot } from "../db/snapshots.ts";
-import { browserContext, closeContext, haveChromium, serve } from "./browser.ts";
-import { addBranches, makeAdmin, PASSWORD, PEOPLE, testDb } from "./helpers.ts";
+import { browserContext, browserTest, closeContext, serve, signIn } from "./browser.ts";
+import { addBranches, makeAdmin, PEOPLE, testDb } from "./helpers.ts";
 import { exclusive } from "./exclusive.ts";
 
 const JINAN = 11, LIXIA = 15, SHIZHONG = 16, HUAIYIN = 17, TIANQIAO = 18;
@@ -21,15 +21,7 @@ const SHOTS = Deno.env.get("SCREENSHOTS")
   ? new URL("../docs/screenshots/", import.meta.url).pathname
   : `${await Deno.makeTempDir({ prefix: "zhtj-shots-" })}/`;
 
-const opts = { ignore: !haveChromium, sanitizeResources: false, sanitizeOps: false };
-
-async function signIn(page: Page, base: string, login: string) {
-  await page.goto(`${base}/login`);
-  await page.fill("#f-login", login);
-  await page.fill("#f-password", PASSWORD);
-  await page.click("button[type=submit].primary");
-  await page.waitForURL((url) => url.pathname !== "/login");
-}
+const opts = browserTest;
 
 /** 团济南市委 with an admin, county admins, branches and three reports over a week. */
 async function scenario() {

@@ -8,20 +8,12 @@ import { addMembers } from "../db/members.ts";
 import { getOrg } from "../db/orgs.ts";
 import { orgs } from "../db/schema.ts";
 import { checkMember } from "../lib/member_rules.ts";
-import { browserContext, closeContext, haveChromium, serve } from "./browser.ts";
-import { makeAdmin, PASSWORD, PEOPLE, testDb } from "./helpers.ts";
+import { browserContext, browserTest, closeContext, serve, signIn } from "./browser.ts";
+import { makeAdmin, PEOPLE, testDb } from "./helpers.ts";
 import { idFor, validInput } from "./member_helpers.ts";
 import { memberFile } from "./member_files.ts";
 
-const opts = { ignore: !haveChromium, sanitizeResources: false, sanitizeOps: false };
-
-async function signIn(page: Page, base: string, login: string) {
-  await page.goto(`${base}/login`);
-  await page.fill("#f-login", login);
-  await page.fill("#f-password", PASSWORD);
-  await page.click("button[type=submit].primary");
-  await page.waitForURL((url) => url.pathname !== "/login");
-}
+const opts = browserTest;
 
 async function fillMember(page: Page, v: { name: string; idNumber: string; mobile: string }) {
   await page.fill("#f-name", v.name);

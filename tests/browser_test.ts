@@ -3,26 +3,12 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { writeTx } from "../db/client.ts";
 import { issueCodes } from "../db/codes.ts";
-import { browserContext, closeContext, haveChromium, serve } from "./browser.ts";
+import { browserContext, browserTest, closeContext, serve, signIn } from "./browser.ts";
 import { addBranches, makeAdmin, MINI, PASSWORD, PEOPLE, testDb } from "./helpers.ts";
 
 const LIXIA = 15; // 团历下区委 in the mini tree
 
-const opts = {
-  ignore: !haveChromium,
-  sanitizeResources: false,
-  sanitizeOps: false,
-};
-
-async function signIn(page: Page, base: string, login: string) {
-  await page.goto(`${base}/login`);
-  await page.fill("#f-login", login);
-  await page.fill("#f-password", PASSWORD);
-  await page.click("button[type=submit].primary");
-  // htmx posts the form, then follows HX-Redirect: wait for that navigation, not for a moment of idleness
-  // (which can come before the post has even started on a loaded machine).
-  await page.waitForURL((url) => url.pathname !== "/login");
-}
+const opts = browserTest;
 
 Deno.test({
   name: "browser: open the tree, expand a province and a city, at phone width",
