@@ -14,29 +14,18 @@ import { createApp } from "../app.ts";
 import { openDb, writeTx } from "../db/client.ts";
 import { initialiseTree } from "../db/seed.ts";
 import { confirmImport, existingChildren, loadImport, saveImport } from "../db/imports.ts";
-import { issueCodes } from "../db/codes.ts";
+import { issueManyCodes } from "../db/codes.ts";
 import { moveSubtree } from "../db/move.ts";
 import { getOrg } from "../db/orgs.ts";
 import { verifyCounters } from "../db/recount.ts";
 import { accounts, orgs } from "../db/schema.ts";
 import { checkRows } from "../lib/import_rows.ts";
 import { SheetThread } from "../lib/sheet_thread.ts";
-import { startPrimary } from "../tests/sqld.ts";
+import { delayProxy, startPrimary } from "../tests/sqld.ts";
 import { adminCookie, stats } from "./common.ts";
 
 const RTT_MS = Number(Deno.env.get("RTT_MS") ?? 20);
 const N = Number(Deno.env.get("N") ?? 60);
-
-/** The delay proxy (bench/delay_proxy.ts) in its own thread, in front of the primary's port `target`. */
-async function delayProxy(target: number, oneWayMs: number) {
-  const worker = new Worker(new URL("./delay_proxy.ts", import.meta.url).href, { type: "module" });
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<{ port: number }>) => resolve(e.data.port);
-    worker.onerror = (e) => reject(new Error(e.message));
-    worker.postMessage({ target, oneWayMs });
-  });
-  return { url: `http://127.0.0.1:${port}`, close: () => worker.terminate() };
-}
 
 await using primary = await startPrimary();
 const deploy = await openDb(primary.url);
@@ -162,13 +151,12 @@ const timed = async (label: string, fn: () => Promise<unknown>) => {
 };
 await timed(
   "import of 5,000 confirmed",
-  () => writeTx(replica.db, (tx) => confirmImport(tx, imp, actor.id, new Date())),
+  () => confirmImport(replica.db, imp, actor.id, new Date()),
 );
 const made = await replica.db.select({ id: orgs.id }).from(orgs).where(eq(orgs.parentId, district.id));
 await timed(
   `codes for ${made.length}`,
-  () =>
-    writeTx(replica.db, (tx) => issueCodes(tx, made.map((o) => o.id), { accountId: actor.id }, new Date())),
+  () => issueManyCodes(replica.db, made.map((o) => o.id), { accountId: actor.id }, new Date()),
 );
 const [target] = await replica.db.select().from(orgs).where(eq(orgs.shortName, "团青岛市委"));
 const root = (await getOrg(replica.db, 1))!;

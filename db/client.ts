@@ -126,8 +126,10 @@ export class Database {
    * aborted by its ~5 s limit or a busy lock is rolled back and run again.
    * In replica mode the replica is synced before this resolves, so the
    * writer reads what it wrote. Do slow async work (password hashing) first.
+   * A `quiet` write changes nothing any page shows (a long write's staged
+   * rows, db/staging.ts): no version bump, no cache drop, no replica pull.
    */
-  writeTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  writeTx<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     const run = this.#tail.then(async () => {
       for (let attempt = 1;; attempt++) {
         try {
@@ -141,7 +143,7 @@ export class Database {
               transactions.set(tx, this.mode);
               const out = await fn(tx);
               changes = changesOf(tx);
-              await bump(tx);
+              if (!options.quiet) await bump(tx);
               return out;
             });
           } else {
@@ -149,10 +151,11 @@ export class Database {
               transactions.set(tx, this.mode);
               const out = await fn(tx);
               changes = changesOf(tx);
-              await bump(tx);
+              if (!options.quiet) await bump(tx);
               return out;
             }, { behavior: "immediate" });
           }
+          if (options.quiet) return result;
           this.#commits++;
           if (this.mode === "replica") await this.sync();
           // Once this instance reads what was written: the read cache drops what the write named.
@@ -283,6 +286,12 @@ export class Database {
   }
 }
 
+/** How `writeTx` treats a write. */
+export interface WriteOptions {
+  /** The write changes nothing a read shows: the data version, the read cache and the replica stay. */
+  quiet?: boolean;
+}
+
 /** Thrown when an instance's build and the database's migrations differ. */
 export class SchemaMismatch extends Error {}
 
@@ -340,8 +349,8 @@ export function closeDb(db: Db): void {
 }
 
 /** Runs `fn` in a write transaction of the database `db` belongs to (see `Database.writeTx`). */
-export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return databaseOf(db).writeTx(fn);
+export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T> {
+  return databaseOf(db).writeTx(fn, options);
 }
 
 /** A transaction handle (also accepted wherever a read-only `Db` is). */

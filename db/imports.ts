@@ -1,17 +1,20 @@
 /**
  * Excel batches: the parent's existing children as the row checks need them,
  * stored uploads waiting for confirmation, and the confirmation itself (all
- * valid rows created in one transaction, counters moved once).
+ * valid rows staged, then created in one short transaction, counters moved
+ * once).
  */
-import { and, eq, lt } from "drizzle-orm";
+import { and, count, eq, gte, lt, lte, sql } from "drizzle-orm";
 import { type CheckedRow, checkRows, countRows, type ExistingChild } from "../lib/import_rows.ts";
 import { generateSecret } from "../lib/codes.ts";
-import { audit } from "./audit.ts";
-import { createChildren } from "./children.ts";
-import { breathe, type Db, pace, type Tx, writeTx } from "./client.ts";
-import { type Conn, getOrg } from "./orgs.ts";
-import { imports, orgs } from "./schema.ts";
-import { nothing } from "./changes.ts";
+import { audit, auditRow } from "./audit.ts";
+import { placeAt } from "./children.ts";
+import { breathe, type Db, pace, writeTx } from "./client.ts";
+import { applyChange, type Conn, getOrg, reserveIds } from "./orgs.ts";
+import { auditLog, imports, orgs } from "./schema.ts";
+import { createdOrgs, nothing } from "./changes.ts";
+import { Restage, stagedWrite } from "./staging.ts";
+import { childRows, gramRows, orgNameGrams } from "./staging_rows.ts";
 
 /** Largest stored batch (its rows as JSON): 10,000 full rows with messages take about 5 MB. */
 export const MAX_BATCH_BYTES = 12 * 1024 * 1024;
@@ -81,47 +84,114 @@ export async function loadImport<R = CheckedRow>(
 }
 
 /**
- * Confirms a batch in the caller's transaction: checks the rows again against
- * the children as they are now (rows created since the preview are skipped),
- * creates every valid row at once, stores the outcome and audits the counts.
- * Returns the number created, or null when the batch was already confirmed.
+ * Confirms a batch, a staged long write (db/staging.ts): the rows are checked
+ * again against the children as they are now on the primary (rows created
+ * since the preview are skipped) and every valid one is staged with its
+ * name-index and audit rows; one short transaction then checks that the
+ * parent did not move and no child took a staged name meanwhile (otherwise
+ * all is staged again), copies them into place after the last child (others
+ * may have added some), moves the counters once, stores the outcome and
+ * audits the counts. Returns the number created, or null when
+ * the batch was already confirmed.
  */
 export async function confirmImport(
-  tx: Tx,
+  db: Db,
   imp: StoredImport,
   actorId: number,
   now: Date,
 ): Promise<number | null> {
-  nothing(tx); // the batch row itself; new children name their parent (createChildren)
-  const [fresh] = await tx.select({ doneAt: imports.doneAt }).from(imports).where(eq(imports.id, imp.id));
-  if (!fresh || fresh.doneAt) return null;
-  const parent = (await getOrg(tx, imp.orgId))!;
-  const existing = await existingChildren(tx, parent.id);
-  await pace();
-  const rows = checkRows(parent, imp.rows, existing);
-  await breathe();
-  const valid = rows.filter((r) => r.status === "ok");
-  const created = valid.length
-    ? await createChildren(tx, parent.id, valid.map((r) => r.value!), actorId, now)
-    : [];
-  await pace();
-  const idOf = new Map(created.map((o) => [o.shortName, o.id]));
-  for (const r of valid) r.createdId = idOf.get(r.value!.shortName);
-  await tx.update(imports).set({ rows, doneAt: now }).where(eq(imports.id, imp.id));
-  await pace();
-  const counts = countRows(rows);
-  await audit(tx, {
-    org: parent,
-    actorId,
-    action: "import.confirmed",
-    detail: {
-      importId: imp.id,
-      rows: counts.total,
-      created: created.length,
-      skipped: counts.skip,
-      failed: counts.error,
-    },
-    at: now,
+  const lastSort = async (conn: Conn, parentId: number) => {
+    const [{ last }] = await conn.select({ last: sql<number>`coalesce(max(${orgs.sortOrder}), 0)` }).from(
+      orgs,
+    )
+      .where(eq(orgs.parentId, parentId));
+    return last;
+  };
+  const done = async (conn: Conn) => {
+    const [fresh] = await conn.select({ doneAt: imports.doneAt }).from(imports).where(eq(imports.id, imp.id));
+    return !fresh || fresh.doneAt !== null;
+  };
+  return await stagedWrite(db, async (stage, reader) => {
+    if (await done(reader)) return null;
+    const parent = (await getOrg(reader, imp.orgId))!;
+    const existing = await existingChildren(reader, parent.id);
+    const last = await lastSort(reader, parent.id);
+    await pace();
+    const rows = checkRows(parent, imp.rows, existing);
+    await breathe();
+    const valid = rows.filter((r) => r.status === "ok");
+    const firstId = valid.length
+      ? await writeTx(db, (tx) => reserveIds(tx, valid.length), { quiet: true })
+      : 0;
+    const made = childRows(parent, valid.map((r) => r.value!), firstId, last, now);
+    valid.forEach((r, i) => r.createdId = made.rows[i].id);
+    await stage.rows(orgs, made.rows);
+    await stage.rows(orgNameGrams, gramRows(made.rows));
+    await stage.rows(
+      auditLog,
+      made.rows.map((r) =>
+        auditRow({
+          org: { id: r.id!, path: r.path },
+          actorId,
+          action: "org.created",
+          detail: { shortName: r.shortName, category: r.category, fullName: r.fullName },
+          at: now,
+        })
+      ),
+    );
+    await stage.json("imports.rows", rows);
+    return {
+      path: parent.path,
+      last,
+      made,
+      wanted: valid.map((r) => r.value!.sortOrder),
+      counts: countRows(rows),
+    };
+  }, async (tx, stage, p) => {
+    nothing(tx); // the batch row itself; the new children name their parent (createdOrgs, applyChange)
+    if (!p || await done(tx)) return null;
+    const parent = await getOrg(tx, imp.orgId);
+    if (!parent || parent.path !== p.path) throw new Restage("the parent moved since the rows were staged");
+    const n = p.made.rows.length;
+    if (n) {
+      const [{ clash }] = await tx.select({ clash: count() }).from(orgs).where(
+        and(eq(orgs.parentId, parent.id), sql`${orgs.shortName} IN (${stage.column(orgs, "shortName")})`),
+      );
+      if (clash) throw new Restage("a child with a staged name was created or renamed meanwhile");
+      // Children added or removed meanwhile by others: the new ones still come after the last one.
+      const shift = await lastSort(tx, parent.id) - p.last;
+      await stage.copy(tx, orgs);
+      await stage.copy(tx, orgNameGrams, { orIgnore: true, orderBy: ["gram", "path"] });
+      await stage.copy(tx, auditLog);
+      createdOrgs(tx, p.made.rows.map((r) => r.id!));
+      if (shift) {
+        await tx.update(orgs).set({ sortOrder: sql`${orgs.sortOrder} + ${shift}` }).where(
+          and(gte(orgs.id, p.made.rows[0].id!), lte(orgs.id, p.made.rows[n - 1].id!)),
+        );
+      }
+      // Requested positions: move each such child into place (later siblings shift).
+      for (const [i, r] of p.made.rows.entries()) {
+        const pos = p.wanted[i];
+        if (pos && pos < r.sortOrder! + shift) await placeAt(tx, parent.id, r.id!, pos);
+      }
+      await applyChange(tx, parent.id, {}, p.made.delta, n);
+    }
+    await tx.update(imports).set({ rows: stage.text("imports.rows"), doneAt: now }).where(
+      eq(imports.id, imp.id),
+    );
+    await audit(tx, {
+      org: parent,
+      actorId,
+      action: "import.confirmed",
+      detail: {
+        importId: imp.id,
+        rows: p.counts.total,
+        created: n,
+        skipped: p.counts.skip,
+        failed: p.counts.error,
+      },
+      at: now,
+    });
+    return n;
   });
-  return created.length;
 }

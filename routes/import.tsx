@@ -10,7 +10,7 @@ import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import { ImportView, SHOW, UploadForm } from "../components/Import.tsx";
 import { pageParam } from "../components/Pager.tsx";
-import { breathe, writeTx } from "../db/client.ts";
+import { breathe } from "../db/client.ts";
 import { confirmImport, existingChildren, loadImport, saveImport, type StoredImport } from "../db/imports.ts";
 import { checkRows, countRows, reasonText } from "../lib/import_rows.ts";
 import { childTemplate, MAX_BYTES } from "../lib/import_xlsx.ts";
@@ -141,7 +141,7 @@ export const importRoutes = new Hono<OrgEnv>()
     const { org, imp } = c.var;
     await breathe(); // reading back thousands of rows took a while
     // A second confirmation (double click, back button) finds the batch done and changes nothing.
-    await writeTx(c.var.db, (tx) => confirmImport(tx, imp, c.var.session.accountId, c.var.now()));
+    await confirmImport(c.var.db, imp, c.var.session.accountId, c.var.now());
     return redirectAfterPost(c, `/orgs/${org.id}/import/${imp.id}`);
   })
   .get(`${BATCH}/failures.xlsx`, batch, async (c) => {

@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { type BatchWords, ImportView, SHOW, UploadForm } from "../components/Import.tsx";
 import { pageParam } from "../components/Pager.tsx";
-import { breathe, writeTx } from "../db/client.ts";
+import { breathe } from "../db/client.ts";
 import { loadImport, saveImport } from "../db/imports.ts";
 import { checkAgainstStored, confirmMemberImport } from "../db/member_imports.ts";
 import { countRows, reasonText } from "../lib/import_rows.ts";
@@ -166,10 +166,7 @@ export const memberImport = new Hono<OrgEnv>()
     await breathe();
     const ctx = await ctxOf(c);
     // A second confirmation (double click, back button) finds the batch done and changes nothing.
-    await writeTx(
-      c.get("db"),
-      (tx) => confirmMemberImport(tx, imp, org, c.var.session.accountId, ctx, beijingDay(ctx.now)),
-    );
+    await confirmMemberImport(c.get("db"), imp, org, c.var.session.accountId, ctx, beijingDay(ctx.now));
     return redirectAfterPost(c, `${MEMBER_WORDS.url(org.id)}/${imp.id}`);
   })
   .get(`/:importId${ID}/failures.xlsx`, async (c) => {
