@@ -85,6 +85,9 @@ const transactions = new WeakMap<object, Mode>();
 const RETRYABLE =
   /TRANSACTION_TIMEOUT|STREAM_EXPIRED|SQLITE_BUSY|database is locked|no transaction is active/i;
 
+/** Attempts of a write transaction that the server aborted or found locked. */
+const RETRIES = 8;
+
 /** One open database: the handle for reads, the one for writes, and their shared state. */
 export class Database {
   #tail: Promise<unknown> = Promise.resolve();
@@ -123,7 +126,8 @@ export class Database {
    * Writes are serialised inside the process (local libSQL runs statements
    * synchronously, so interleaved write transactions would wait on each
    * other's lock while blocking the event loop). On a server a transaction
-   * aborted by its ~5 s limit or a busy lock is rolled back and run again.
+   * aborted by its ~5 s limit or a busy lock is rolled back and run again
+   * (eight attempts, waiting 50 ms, 100 ms … 1 s between them).
    * In replica mode the replica is synced before this resolves, so the
    * writer reads what it wrote. Do slow async work (password hashing) first.
    * A `quiet` write changes nothing any page shows (a long write's staged
@@ -162,8 +166,10 @@ export class Database {
           noteCommit(changes!);
           return result;
         } catch (e) {
-          if (this.mode === "file" || attempt >= 3 || !RETRYABLE.test(errorText(e))) throw e;
-          await new Promise((r) => setTimeout(r, 50 * attempt));
+          if (this.mode === "file" || attempt >= RETRIES || !RETRYABLE.test(errorText(e))) throw e;
+          // Another instance's write may hold the primary's lock for a second or two (a long write's final
+          // transaction on a busy server): wait longer each time, about 5 s in all.
+          await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** (attempt - 1), 1000)));
         }
       }
     });

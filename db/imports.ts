@@ -5,11 +5,12 @@
  * once).
  */
 import { and, count, eq, gte, lt, lte, sql } from "drizzle-orm";
-import { type CheckedRow, checkRows, countRows, type ExistingChild } from "../lib/import_rows.ts";
+import { type CheckedRow, countRows, type ExistingChild, rowChecker } from "../lib/import_rows.ts";
+import { add, zero } from "../lib/counters.ts";
 import { generateSecret } from "../lib/codes.ts";
 import { audit, auditRow } from "./audit.ts";
 import { placeAt } from "./children.ts";
-import { breathe, type Db, pace, writeTx } from "./client.ts";
+import { type Db, pace, writeTx } from "./client.ts";
 import { applyChange, type Conn, getOrg, reserveIds } from "./orgs.ts";
 import { auditLog, imports, orgs } from "./schema.ts";
 import { createdOrgs, nothing } from "./changes.ts";
@@ -116,34 +117,45 @@ export async function confirmImport(
     const parent = (await getOrg(reader, imp.orgId))!;
     const existing = await existingChildren(reader, parent.id);
     const last = await lastSort(reader, parent.id);
-    await pace();
-    const rows = checkRows(parent, imp.rows, existing);
-    await breathe();
+    // Checked, built and staged 500 rows at a time, breathing between (5,000 at once held the event loop).
+    const check = rowChecker(parent, existing);
+    const rows: CheckedRow[] = [];
+    for (let i = 0; i < imp.rows.length; i += 500) {
+      rows.push(...imp.rows.slice(i, i + 500).map(check));
+      await pace();
+    }
     const valid = rows.filter((r) => r.status === "ok");
     const firstId = valid.length
       ? await writeTx(db, (tx) => reserveIds(tx, valid.length), { quiet: true })
       : 0;
-    const made = childRows(parent, valid.map((r) => r.value!), firstId, last, now);
-    valid.forEach((r, i) => r.createdId = made.rows[i].id);
-    await stage.rows(orgs, made.rows);
-    await stage.rows(orgNameGrams, gramRows(made.rows));
-    await stage.rows(
-      auditLog,
-      made.rows.map((r) =>
-        auditRow({
-          org: { id: r.id!, path: r.path },
-          actorId,
-          action: "org.created",
-          detail: { shortName: r.shortName, category: r.category, fullName: r.fullName },
-          at: now,
-        })
-      ),
-    );
+    let delta = zero();
+    for (let i = 0; i < valid.length; i += 500) {
+      const chunk = valid.slice(i, i + 500);
+      const made = childRows(parent, chunk.map((r) => r.value!), firstId + i, last + i, now);
+      delta = add(delta, made.delta);
+      chunk.forEach((r, k) => r.createdId = made.rows[k].id);
+      await stage.rows(orgs, made.rows);
+      await stage.rows(orgNameGrams, gramRows(made.rows));
+      await stage.rows(
+        auditLog,
+        made.rows.map((r) =>
+          auditRow({
+            org: { id: r.id!, path: r.path },
+            actorId,
+            action: "org.created",
+            detail: { shortName: r.shortName, category: r.category, fullName: r.fullName },
+            at: now,
+          })
+        ),
+      );
+    }
     await stage.json("imports.rows", rows);
     return {
       path: parent.path,
       last,
-      made,
+      firstId,
+      n: valid.length,
+      delta,
       wanted: valid.map((r) => r.value!.sortOrder),
       counts: countRows(rows),
     };
@@ -152,7 +164,7 @@ export async function confirmImport(
     if (!p || await done(tx)) return null;
     const parent = await getOrg(tx, imp.orgId);
     if (!parent || parent.path !== p.path) throw new Restage("the parent moved since the rows were staged");
-    const n = p.made.rows.length;
+    const { n, firstId } = p;
     if (n) {
       const [{ clash }] = await tx.select({ clash: count() }).from(orgs).where(
         and(eq(orgs.parentId, parent.id), sql`${orgs.shortName} IN (${stage.column(orgs, "shortName")})`),
@@ -163,18 +175,17 @@ export async function confirmImport(
       await stage.copy(tx, orgs);
       await stage.copy(tx, orgNameGrams, { orIgnore: true, orderBy: ["gram", "path"] });
       await stage.copy(tx, auditLog);
-      createdOrgs(tx, p.made.rows.map((r) => r.id!));
+      createdOrgs(tx, Array.from({ length: n }, (_, i) => firstId + i));
       if (shift) {
         await tx.update(orgs).set({ sortOrder: sql`${orgs.sortOrder} + ${shift}` }).where(
-          and(gte(orgs.id, p.made.rows[0].id!), lte(orgs.id, p.made.rows[n - 1].id!)),
+          and(gte(orgs.id, firstId), lte(orgs.id, firstId + n - 1)),
         );
       }
       // Requested positions: move each such child into place (later siblings shift).
-      for (const [i, r] of p.made.rows.entries()) {
-        const pos = p.wanted[i];
-        if (pos && pos < r.sortOrder! + shift) await placeAt(tx, parent.id, r.id!, pos);
+      for (const [i, pos] of p.wanted.entries()) {
+        if (pos && pos < p.last + i + 1 + shift) await placeAt(tx, parent.id, firstId + i, pos);
       }
-      await applyChange(tx, parent.id, {}, p.made.delta, n);
+      await applyChange(tx, parent.id, {}, p.delta, n);
     }
     await tx.update(imports).set({ rows: stage.text("imports.rows"), doneAt: now }).where(
       eq(imports.id, imp.id),

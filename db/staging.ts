@@ -19,8 +19,8 @@ import type { Conn } from "./orgs.ts";
 
 /** Rows in one staged value. */
 const ROWS_PER_VALUE = 500;
-/** Staged bytes sent in one short transaction. */
-const BYTES_PER_WRITE = 2_000_000;
+/** Staged bytes sent in one short transaction (the request's encoding stays well under the event-loop budget). */
+const BYTES_PER_WRITE = 500_000;
 /** A stage left this long by a process that died before its final transaction is dropped. */
 const KEEP_MS = 86400_000;
 
@@ -41,8 +41,8 @@ export class Stage {
   constructor(readonly db: Db, readonly now: Date) {}
 
   /**
-   * Stages rows for `table` (values as drizzle would store them; one call
-   * per table and stage). Encoding is paced, 500 rows at a time.
+   * Stages rows for `table` (values as drizzle would store them; calls for
+   * one table give the same columns). Encoding is paced, 500 rows at a time.
    */
   async rows<T extends SQLiteTable>(table: T, rows: T["$inferInsert"][]): Promise<void> {
     if (rows.length === 0) return;
@@ -72,14 +72,13 @@ export class Stage {
     }
   }
 
-  /** Stages `items` as one JSON array (encoded 500 at a time) for `text()` in the final transaction. */
+  /** Stages `items` as one JSON array (500 items a value) for `text()` in the final transaction. */
   async json(target: string, items: readonly unknown[]): Promise<void> {
-    const parts: string[] = [];
     for (let i = 0; i < items.length; i += ROWS_PER_VALUE) {
-      parts.push(JSON.stringify(items.slice(i, i + ROWS_PER_VALUE)).slice(1, -1));
+      await this.#push(target, JSON.stringify(items.slice(i, i + ROWS_PER_VALUE)));
       await pace();
     }
-    await this.#push(target, `[${parts.join(",")}]`);
+    if (items.length === 0) await this.#push(target, "[]");
   }
 
   async #push(target: string, body: string): Promise<void> {
@@ -142,9 +141,12 @@ export class Stage {
       WHERE s.stage = ${this.id} AND s.target = ${target}`;
   }
 
-  /** A JSON text staged with `json`, as an SQL expression for the final transaction. */
+  /** The JSON array staged with `json`, as an SQL expression for the final transaction. */
   text(target: string): SQL {
-    return sql`(SELECT body FROM staged_rows WHERE stage = ${this.id} AND target = ${target})`;
+    // An aggregate over an ordered subquery keeps its order (SQLite does not flatten such a subquery;
+    // sqld's parser refuses an ORDER BY inside the aggregate).
+    return sql`(SELECT json_group_array(json(value)) FROM (SELECT j.value FROM staged_rows s, json_each(s.body) j
+      WHERE s.stage = ${this.id} AND s.target = ${target} ORDER BY s.seq, j.key))`;
   }
 
   /** Deletes the stage inside the final transaction. */
