@@ -48,18 +48,16 @@ export class Stage {
     if (rows.length === 0) return;
     const target = getTableName(table);
     const columns = getTableColumns(table) as Record<string, Column>;
-    // Every column any row gives (a missing value is NULL); columns no row gives keep their default.
-    const given = new Set<string>();
-    for (const r of rows) {
-      for (const [k, v] of Object.entries(r)) if (v !== undefined && columns[k]) given.add(k);
-    }
-    const keys = Object.keys(columns).filter((k) => given.has(k));
-    const names = keys.map((k) => columns[k].name);
+    // The columns: those the rows give, and every other one without a default (NULL, as drizzle would
+    // insert); a key or a column with a default that no row of the first call gives keeps its default.
+    const given = (k: string) => rows.some((r) => (r as Record<string, unknown>)[k] !== undefined);
     const known = this.#columns.get(target);
-    if (known && known.names.join() !== names.join()) {
-      throw new Error(`staged ${target} rows differ in columns`);
+    const keys = known?.keys ??
+      Object.keys(columns).filter((k) => given(k) || (!columns[k].hasDefault && !columns[k].primary));
+    if (Object.keys(columns).some((k) => !keys.includes(k) && given(k))) {
+      throw new Error(`staged ${target} rows give a column the first ones did not`);
     }
-    this.#columns.set(target, { names, keys });
+    this.#columns.set(target, { names: keys.map((k) => columns[k].name), keys });
     for (let i = 0; i < rows.length; i += ROWS_PER_VALUE) {
       const value = rows.slice(i, i + ROWS_PER_VALUE).map((r) =>
         keys.map((k) => {
