@@ -86,7 +86,7 @@ const RETRYABLE =
   /TRANSACTION_TIMEOUT|STREAM_EXPIRED|SQLITE_BUSY|database is locked|no transaction is active/i;
 
 /** Attempts of a write transaction that the server aborted or found locked. */
-const RETRIES = 8;
+const RETRIES = 12;
 
 /** One open database: the handle for reads, the one for writes, and their shared state. */
 export class Database {
@@ -127,7 +127,7 @@ export class Database {
    * synchronously, so interleaved write transactions would wait on each
    * other's lock while blocking the event loop). On a server a transaction
    * aborted by its ~5 s limit or a busy lock is rolled back and run again
-   * (eight attempts, waiting 50 ms, 100 ms … 1 s between them).
+   * (twelve attempts, waiting 50 ms, 100 ms … 1 s between them: ~8 s).
    * In replica mode the replica is synced before this resolves, so the
    * writer reads what it wrote. Do slow async work (password hashing) first.
    * A `quiet` write changes nothing any page shows (a long write's staged
@@ -168,7 +168,7 @@ export class Database {
         } catch (e) {
           if (this.mode === "file" || attempt >= RETRIES || !RETRYABLE.test(errorText(e))) throw e;
           // Another instance's write may hold the primary's lock for a second or two (a long write's final
-          // transaction on a busy server): wait longer each time, about 5 s in all.
+          // transaction on a busy server): wait longer each time, about 8 s in all.
           await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** (attempt - 1), 1000)));
         }
       }
