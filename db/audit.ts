@@ -18,7 +18,8 @@ export interface AuditEntry {
   at: Date;
 }
 
-const row = (e: AuditEntry) => ({
+/** An entry as the `audit_log` row that stores it. */
+export const auditRow = (e: AuditEntry) => ({
   orgId: e.org.id,
   path: e.org.path,
   actorId: e.actorId,
@@ -30,14 +31,14 @@ const row = (e: AuditEntry) => ({
 
 /** Appends an entry (inside the caller's transaction). */
 export async function audit(tx: Conn, e: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values(row(e));
+  await tx.insert(auditLog).values(auditRow(e));
 }
 
 /** Appends many entries, 50 rows a statement, sent together in a write transaction (`runAll`). */
 export async function auditMany(tx: Conn, entries: AuditEntry[]): Promise<void> {
   const statements = [];
   for (let i = 0; i < entries.length; i += 50) {
-    statements.push(tx.insert(auditLog).values(entries.slice(i, i + 50).map(row)));
+    statements.push(tx.insert(auditLog).values(entries.slice(i, i + 50).map(auditRow)));
   }
   await runAll(tx, statements);
 }

@@ -85,6 +85,9 @@ const transactions = new WeakMap<object, Mode>();
 const RETRYABLE =
   /TRANSACTION_TIMEOUT|STREAM_EXPIRED|SQLITE_BUSY|database is locked|no transaction is active/i;
 
+/** Attempts of a write transaction that the server aborted or found locked. */
+const RETRIES = 12;
+
 /** One open database: the handle for reads, the one for writes, and their shared state. */
 export class Database {
   #tail: Promise<unknown> = Promise.resolve();
@@ -123,11 +126,14 @@ export class Database {
    * Writes are serialised inside the process (local libSQL runs statements
    * synchronously, so interleaved write transactions would wait on each
    * other's lock while blocking the event loop). On a server a transaction
-   * aborted by its ~5 s limit or a busy lock is rolled back and run again.
+   * aborted by its ~5 s limit or a busy lock is rolled back and run again
+   * (twelve attempts, waiting 50 ms, 100 ms … 1 s between them: ~8 s).
    * In replica mode the replica is synced before this resolves, so the
    * writer reads what it wrote. Do slow async work (password hashing) first.
+   * A `quiet` write changes nothing any page shows (a long write's staged
+   * rows, db/staging.ts): no version bump, no cache drop, no replica pull.
    */
-  writeTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  writeTx<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     const run = this.#tail.then(async () => {
       for (let attempt = 1;; attempt++) {
         try {
@@ -141,7 +147,7 @@ export class Database {
               transactions.set(tx, this.mode);
               const out = await fn(tx);
               changes = changesOf(tx);
-              await bump(tx);
+              if (!options.quiet) await bump(tx);
               return out;
             });
           } else {
@@ -149,18 +155,21 @@ export class Database {
               transactions.set(tx, this.mode);
               const out = await fn(tx);
               changes = changesOf(tx);
-              await bump(tx);
+              if (!options.quiet) await bump(tx);
               return out;
             }, { behavior: "immediate" });
           }
+          if (options.quiet) return result;
           this.#commits++;
           if (this.mode === "replica") await this.sync();
           // Once this instance reads what was written: the read cache drops what the write named.
           noteCommit(changes!);
           return result;
         } catch (e) {
-          if (this.mode === "file" || attempt >= 3 || !RETRYABLE.test(errorText(e))) throw e;
-          await new Promise((r) => setTimeout(r, 50 * attempt));
+          if (this.mode === "file" || attempt >= RETRIES || !RETRYABLE.test(errorText(e))) throw e;
+          // Another instance's write may hold the primary's lock for a second or two (a long write's final
+          // transaction on a busy server): wait longer each time, about 8 s in all.
+          await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** (attempt - 1), 1000)));
         }
       }
     });
@@ -283,6 +292,12 @@ export class Database {
   }
 }
 
+/** How `writeTx` treats a write. */
+export interface WriteOptions {
+  /** The write changes nothing a read shows: the data version, the read cache and the replica stay. */
+  quiet?: boolean;
+}
+
 /** Thrown when an instance's build and the database's migrations differ. */
 export class SchemaMismatch extends Error {}
 
@@ -340,8 +355,8 @@ export function closeDb(db: Db): void {
 }
 
 /** Runs `fn` in a write transaction of the database `db` belongs to (see `Database.writeTx`). */
-export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return databaseOf(db).writeTx(fn);
+export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T> {
+  return databaseOf(db).writeTx(fn, options);
 }
 
 /** A transaction handle (also accepted wherever a read-only `Db` is). */

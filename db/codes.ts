@@ -1,11 +1,12 @@
 /** 管理员注册码: issuing, looking up and redeeming. */
-import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { CODE_TTL_DAYS, codeExpiry, generateCode } from "../lib/codes.ts";
 import { beijingDate } from "../lib/time.ts";
-import { pace, runAll, type Tx } from "./client.ts";
+import { type Db, pace, runAll, type Tx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
-import { auditMany } from "./audit.ts";
-import { orgs, regCodes } from "./schema.ts";
+import { type AuditEntry, auditMany, auditRow } from "./audit.ts";
+import { auditLog, orgs, regCodes } from "./schema.ts";
+import { Restage, stagedWrite } from "./staging.ts";
 import { changedOrg, nothing } from "./changes.ts";
 
 /** A code as shown to the issuing admin. */
@@ -44,9 +45,87 @@ export async function validCodes(
   return out;
 }
 
+/** What issuing codes for some orgs writes: the orgs' valid codes, and the new codes with their audit entries. */
+interface Drawn {
+  /** Every org's code, the new ones included. */
+  codes: Map<number, IssuedCode>;
+  /** The orgs that get a new code, and their paths. */
+  paths: Map<number, string>;
+  rows: (typeof regCodes.$inferInsert)[];
+  audits: AuditEntry[];
+}
+
 /**
- * Returns each org's valid unused code, generating one where none is valid.
- * The issuing admin's org is audited once per generated code.
+ * Reads each org's valid unused code and draws one for each org without:
+ * codes are drawn and checked against those issued 500 at a time (with 56⁸
+ * codes a redraw almost never happens), `seen` spanning every chunk.
+ */
+async function drawCodes(
+  db: Conn,
+  orgIds: number[],
+  issuer: { accountId: number | null },
+  now: Date,
+): Promise<Drawn> {
+  const codes = await validCodes(db, orgIds, now);
+  const missing = orgIds.filter((id) => !codes.has(id));
+  const paths = new Map<number, string>();
+  for (let i = 0; i < missing.length; i += 500) {
+    await pace();
+    const rows = await db.select({ id: orgs.id, path: orgs.path }).from(orgs)
+      .where(inArray(orgs.id, missing.slice(i, i + 500)));
+    for (const r of rows) paths.set(r.id, r.path);
+  }
+  const expiresAt = codeExpiry(now);
+  const seen = new Set<string>();
+  const rows: Drawn["rows"] = [];
+  for (let i = 0; i < missing.length; i += 500) {
+    await pace();
+    const chunk = missing.slice(i, i + 500);
+    const drawn = chunk.map(() => generateCode());
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const taken = new Set(
+        (await db.select({ code: regCodes.code }).from(regCodes).where(inArray(regCodes.code, drawn))).map((
+          r,
+        ) => r.code),
+      );
+      const here = new Set<string>();
+      let redrawn = false;
+      drawn.forEach((code, k) => {
+        if (taken.has(code) || seen.has(code) || here.has(code)) {
+          drawn[k] = generateCode();
+          redrawn = true;
+        }
+        here.add(drawn[k]);
+      });
+      if (!redrawn) break;
+    }
+    chunk.forEach((orgId, k) => {
+      seen.add(drawn[k]);
+      rows.push({ orgId, code: drawn[k], issuedBy: issuer.accountId, createdAt: now, expiresAt });
+      codes.set(orgId, { orgId, code: drawn[k], expiresAt, fresh: true });
+    });
+  }
+  const audits = missing.map((orgId) => ({
+    org: { id: orgId, path: paths.get(orgId)! },
+    actorId: issuer.accountId,
+    action: "code.issued" as const,
+    detail: { expiresAt: expiresAt.toISOString() },
+    at: now,
+  }));
+  return { codes, paths, rows, audits };
+}
+
+// A child's code status shows on its parent's to-do list and in every ancestor's progress and problem rows
+// (lib/chasing.ts), so a new code changes the child's row as far as cached pages go.
+function noteNewCodes(tx: Tx, drawn: Drawn): void {
+  nothing(tx);
+  for (const path of drawn.paths.values()) changedOrg(tx, path);
+}
+
+/**
+ * Returns each org's valid unused code, generating one where none is valid,
+ * in the caller's transaction (a few orgs: a code for one child). The
+ * issuing admin's org is audited once per generated code.
  */
 export async function issueCodes(
   tx: Tx,
@@ -54,76 +133,53 @@ export async function issueCodes(
   issuer: { accountId: number | null },
   now: Date,
 ): Promise<IssuedCode[]> {
-  // A child's code status shows on its parent's to-do list and in every ancestor's progress and problem
-  // rows (lib/chasing.ts), so a new code changes the child's row as far as cached pages go.
-  nothing(tx);
-  const existing = await validCodes(tx, orgIds, now);
-  const missing = orgIds.filter((id) => !existing.has(id));
-  const paths = new Map<number, string>();
-  for (let i = 0; i < missing.length; i += 500) {
-    await pace();
-    const rows = await tx.select({ id: orgs.id, path: orgs.path }).from(orgs)
-      .where(
-        inArray(orgs.id, missing.slice(i, i + 500)),
-      );
-    for (const r of rows) paths.set(r.id, r.path);
-  }
-  for (const path of paths.values()) changedOrg(tx, path);
-  const expiresAt = codeExpiry(now);
-  // Codes are drawn and checked 500 at a time, and inserted together at the end (`runAll`: one round trip
-  // to a libSQL server), so `seen` spans every chunk.
-  const seen = new Set<string>();
+  const drawn = await drawCodes(tx, orgIds, issuer, now);
+  noteNewCodes(tx, drawn);
   const inserts = [];
-  for (let i = 0; i < missing.length; i += 500) {
-    await pace();
-    const chunk = missing.slice(i, i + 500);
-    const codes = chunk.map(() => generateCode());
-    // Redraw any code already issued (or drawn twice): with 56⁸ codes this almost never loops.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const taken = new Set(
-        (await tx.select({ code: regCodes.code }).from(regCodes).where(inArray(regCodes.code, codes))).map((
-          r,
-        ) => r.code),
-      );
-      const drawn = new Set<string>();
-      let redrawn = false;
-      codes.forEach((code, k) => {
-        if (taken.has(code) || seen.has(code) || drawn.has(code)) {
-          codes[k] = generateCode();
-          redrawn = true;
-        }
-        drawn.add(codes[k]);
-      });
-      if (!redrawn) break;
-    }
-    for (const code of codes) seen.add(code);
-    for (let j = 0; j < chunk.length; j += 250) {
-      inserts.push(
-        tx.insert(regCodes).values(
-          chunk.slice(j, j + 250).map((orgId, k) => ({
-            orgId,
-            code: codes[j + k],
-            issuedBy: issuer.accountId,
-            createdAt: now,
-            expiresAt,
-          })),
-        ),
-      );
-    }
-    chunk.forEach((orgId, k) => existing.set(orgId, { orgId, code: codes[k], expiresAt, fresh: true }));
+  for (let j = 0; j < drawn.rows.length; j += 250) {
+    inserts.push(tx.insert(regCodes).values(drawn.rows.slice(j, j + 250)));
   }
   await runAll(tx, inserts);
-  await auditMany(
-    tx,
-    missing.map((orgId) => ({
-      org: { id: orgId, path: paths.get(orgId)! },
-      actorId: issuer.accountId,
-      action: "code.issued" as const,
-      detail: { expiresAt: expiresAt.toISOString() },
-      at: now,
-    })),
-  );
-  return orgIds.map((id) => existing.get(id)!);
+  await auditMany(tx, drawn.audits);
+  return orgIds.map((id) => drawn.codes.get(id)!);
+}
+
+/**
+ * `issueCodes` for thousands of orgs (every child of a big parent), as a
+ * staged long write (db/staging.ts): codes are drawn and staged first; the
+ * short final transaction checks that no org got a code and no drawn code
+ * was issued meanwhile (otherwise all is drawn again), then copies them in.
+ */
+export async function issueManyCodes(
+  db: Db,
+  orgIds: number[],
+  issuer: { accountId: number | null },
+  now: Date,
+): Promise<IssuedCode[]> {
+  const drawn = await stagedWrite(db, async (stage, reader) => {
+    const drawn = await drawCodes(reader, orgIds, issuer, now);
+    await stage.rows(regCodes, drawn.rows);
+    await stage.rows(auditLog, drawn.audits.map(auditRow));
+    return drawn;
+  }, async (tx, stage, drawn) => {
+    noteNewCodes(tx, drawn);
+    if (drawn.rows.length === 0) return drawn;
+    const [{ taken }] = await tx.select({ taken: count() }).from(regCodes).where(
+      or(
+        sql`${regCodes.code} IN (${stage.column(regCodes, "code")})`,
+        and(
+          sql`${regCodes.orgId} IN (${stage.column(regCodes, "orgId")})`,
+          isNull(regCodes.usedAt),
+          gt(regCodes.expiresAt, now),
+        ),
+      ),
+    );
+    if (taken) throw new Restage("a code was issued for one of these orgs, or a drawn code, meanwhile");
+    await stage.copy(tx, regCodes);
+    await stage.copy(tx, auditLog);
+    return drawn;
+  });
+  return orgIds.map((id) => drawn.codes.get(id)!);
 }
 
 /** Why a code cannot be used. */

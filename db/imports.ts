@@ -1,17 +1,21 @@
 /**
  * Excel batches: the parent's existing children as the row checks need them,
  * stored uploads waiting for confirmation, and the confirmation itself (all
- * valid rows created in one transaction, counters moved once).
+ * valid rows staged, then created in one short transaction, counters moved
+ * once).
  */
-import { and, eq, lt } from "drizzle-orm";
-import { type CheckedRow, checkRows, countRows, type ExistingChild } from "../lib/import_rows.ts";
+import { and, count, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { type CheckedRow, countRows, type ExistingChild, rowChecker } from "../lib/import_rows.ts";
+import { add, zero } from "../lib/counters.ts";
 import { generateSecret } from "../lib/codes.ts";
-import { audit } from "./audit.ts";
-import { createChildren } from "./children.ts";
-import { breathe, type Db, pace, type Tx, writeTx } from "./client.ts";
-import { type Conn, getOrg } from "./orgs.ts";
-import { imports, orgs } from "./schema.ts";
-import { nothing } from "./changes.ts";
+import { audit, auditRow } from "./audit.ts";
+import { placeAt } from "./children.ts";
+import { type Db, pace, writeTx } from "./client.ts";
+import { applyChange, type Conn, getOrg, reserveIds } from "./orgs.ts";
+import { auditLog, imports, orgs } from "./schema.ts";
+import { createdOrgs, nothing } from "./changes.ts";
+import { Restage, stagedWrite } from "./staging.ts";
+import { childRows, gramRows, orgNameGrams } from "./staging_rows.ts";
 
 /** Largest stored batch (its rows as JSON): 10,000 full rows with messages take about 5 MB. */
 export const MAX_BATCH_BYTES = 12 * 1024 * 1024;
@@ -81,47 +85,124 @@ export async function loadImport<R = CheckedRow>(
 }
 
 /**
- * Confirms a batch in the caller's transaction: checks the rows again against
- * the children as they are now (rows created since the preview are skipped),
- * creates every valid row at once, stores the outcome and audits the counts.
- * Returns the number created, or null when the batch was already confirmed.
+ * Confirms a batch, a staged long write (db/staging.ts): the rows are checked
+ * again against the children as they are now on the primary (rows created
+ * since the preview are skipped) and every valid one is staged with its
+ * name-index and audit rows; one short transaction then checks that the
+ * parent did not move and no child took a staged name meanwhile (otherwise
+ * all is staged again), copies them into place after the last child (others
+ * may have added some), moves the counters once, stores the outcome and
+ * audits the counts. Returns the number created, or null when
+ * the batch was already confirmed.
  */
 export async function confirmImport(
-  tx: Tx,
+  db: Db,
   imp: StoredImport,
   actorId: number,
   now: Date,
 ): Promise<number | null> {
-  nothing(tx); // the batch row itself; new children name their parent (createChildren)
-  const [fresh] = await tx.select({ doneAt: imports.doneAt }).from(imports).where(eq(imports.id, imp.id));
-  if (!fresh || fresh.doneAt) return null;
-  const parent = (await getOrg(tx, imp.orgId))!;
-  const existing = await existingChildren(tx, parent.id);
-  await pace();
-  const rows = checkRows(parent, imp.rows, existing);
-  await breathe();
-  const valid = rows.filter((r) => r.status === "ok");
-  const created = valid.length
-    ? await createChildren(tx, parent.id, valid.map((r) => r.value!), actorId, now)
-    : [];
-  await pace();
-  const idOf = new Map(created.map((o) => [o.shortName, o.id]));
-  for (const r of valid) r.createdId = idOf.get(r.value!.shortName);
-  await tx.update(imports).set({ rows, doneAt: now }).where(eq(imports.id, imp.id));
-  await pace();
-  const counts = countRows(rows);
-  await audit(tx, {
-    org: parent,
-    actorId,
-    action: "import.confirmed",
-    detail: {
-      importId: imp.id,
-      rows: counts.total,
-      created: created.length,
-      skipped: counts.skip,
-      failed: counts.error,
-    },
-    at: now,
+  const lastSort = async (conn: Conn, parentId: number) => {
+    const [{ last }] = await conn.select({ last: sql<number>`coalesce(max(${orgs.sortOrder}), 0)` }).from(
+      orgs,
+    )
+      .where(eq(orgs.parentId, parentId));
+    return last;
+  };
+  const done = async (conn: Conn) => {
+    const [fresh] = await conn.select({ doneAt: imports.doneAt }).from(imports).where(eq(imports.id, imp.id));
+    return !fresh || fresh.doneAt !== null;
+  };
+  return await stagedWrite(db, async (stage, reader) => {
+    if (await done(reader)) return null;
+    const parent = (await getOrg(reader, imp.orgId))!;
+    const existing = await existingChildren(reader, parent.id);
+    const last = await lastSort(reader, parent.id);
+    // Checked, built and staged 500 rows at a time, breathing between (5,000 at once held the event loop).
+    const check = rowChecker(parent, existing);
+    const rows: CheckedRow[] = [];
+    for (let i = 0; i < imp.rows.length; i += 500) {
+      rows.push(...imp.rows.slice(i, i + 500).map(check));
+      await pace();
+    }
+    const valid = rows.filter((r) => r.status === "ok");
+    const firstId = valid.length
+      ? await writeTx(db, (tx) => reserveIds(tx, valid.length), { quiet: true })
+      : 0;
+    let delta = zero();
+    for (let i = 0; i < valid.length; i += 500) {
+      const chunk = valid.slice(i, i + 500);
+      const made = childRows(parent, chunk.map((r) => r.value!), firstId + i, last + i, now);
+      delta = add(delta, made.delta);
+      chunk.forEach((r, k) => r.createdId = made.rows[k].id);
+      await stage.rows(orgs, made.rows);
+      await stage.rows(orgNameGrams, gramRows(made.rows));
+      await stage.rows(
+        auditLog,
+        made.rows.map((r) =>
+          auditRow({
+            org: { id: r.id!, path: r.path },
+            actorId,
+            action: "org.created",
+            detail: { shortName: r.shortName, category: r.category, fullName: r.fullName },
+            at: now,
+          })
+        ),
+      );
+    }
+    await stage.json("imports.rows", rows);
+    return {
+      path: parent.path,
+      last,
+      firstId,
+      n: valid.length,
+      delta,
+      wanted: valid.map((r) => r.value!.sortOrder),
+      counts: countRows(rows),
+    };
+  }, async (tx, stage, p) => {
+    nothing(tx); // the batch row itself; the new children name their parent (createdOrgs, applyChange)
+    if (!p || await done(tx)) return null;
+    const parent = await getOrg(tx, imp.orgId);
+    if (!parent || parent.path !== p.path) throw new Restage("the parent moved since the rows were staged");
+    const { n, firstId } = p;
+    if (n) {
+      const [{ clash }] = await tx.select({ clash: count() }).from(orgs).where(
+        and(eq(orgs.parentId, parent.id), sql`${orgs.shortName} IN (${stage.column(orgs, "shortName")})`),
+      );
+      if (clash) throw new Restage("a child with a staged name was created or renamed meanwhile");
+      // Children added or removed meanwhile by others: the new ones still come after the last one.
+      const shift = await lastSort(tx, parent.id) - p.last;
+      await stage.copy(tx, orgs);
+      await stage.copy(tx, orgNameGrams, { orIgnore: true, orderBy: ["gram", "path"] });
+      await stage.copy(tx, auditLog);
+      createdOrgs(tx, Array.from({ length: n }, (_, i) => firstId + i));
+      if (shift) {
+        await tx.update(orgs).set({ sortOrder: sql`${orgs.sortOrder} + ${shift}` }).where(
+          and(gte(orgs.id, firstId), lte(orgs.id, firstId + n - 1)),
+        );
+      }
+      // Requested positions: move each such child into place (later siblings shift).
+      for (const [i, pos] of p.wanted.entries()) {
+        if (pos && pos < p.last + i + 1 + shift) await placeAt(tx, parent.id, firstId + i, pos);
+      }
+      await applyChange(tx, parent.id, {}, p.delta, n);
+    }
+    await tx.update(imports).set({ rows: stage.text("imports.rows"), doneAt: now }).where(
+      eq(imports.id, imp.id),
+    );
+    await audit(tx, {
+      org: parent,
+      actorId,
+      action: "import.confirmed",
+      detail: {
+        importId: imp.id,
+        rows: p.counts.total,
+        created: n,
+        skipped: p.counts.skip,
+        failed: p.counts.error,
+      },
+      at: now,
+    });
+    return n;
   });
-  return created.length;
 }

@@ -269,13 +269,13 @@ export async function clash(tx: Conn, v: Pick<MemberValue, "idNumber" | "memberN
 }
 
 /** What the audit log keeps of a member (personal data masked). */
-const audited = (v: Pick<MemberValue, "name" | "idNumber">) => ({
+export const audited = (v: Pick<MemberValue, "name" | "idNumber">) => ({
   name: v.name,
   idNumber: maskIdNumber(v.idNumber),
 });
 
 /** Columns of a new member row. */
-const rowOf = (orgId: number, v: MemberValue, day: number, now: Date) => ({
+export const rowOf = (orgId: number, v: MemberValue, day: number, now: Date) => ({
   orgId,
   ...v,
   due: isDueToLeave(v.leaveOn, v.position, day) ? 1 : 0,

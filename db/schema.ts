@@ -298,3 +298,21 @@ export const idSequences = sqliteTable("id_sequences", {
   name: text("name").primaryKey(),
   next: integer("next").notNull(),
 });
+
+/**
+ * Rows of a long write waiting for its short final transaction (db/staging.ts): each `body` is a JSON
+ * array of up to 500 rows for the table `target` (each row an array of column values), or a piece of a
+ * long text. Written in short transactions before the final one, which copies them into place with
+ * `INSERT … SELECT` and deletes them; a failed write deletes its stage, and stages older than a day
+ * (a process that died in between) are dropped by the next long write.
+ */
+export const stagedRows = sqliteTable("staged_rows", {
+  stage: text("stage").notNull(),
+  target: text("target").notNull(),
+  seq: integer("seq").notNull(),
+  body: text("body").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.stage, t.target, t.seq] }),
+  index("staged_rows_created_idx").on(t.createdAt),
+]);

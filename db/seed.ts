@@ -7,7 +7,8 @@ import type { Divisions } from "../lib/divisions.ts";
 import { recount } from "../lib/counters.ts";
 import { type Db, writeTx } from "./client.ts";
 import { getRoot, reserveIds } from "./orgs.ts";
-import { indexNames } from "./search.ts";
+import { stagedWrite } from "./staging.ts";
+import { gramRows, orgNameGrams } from "./staging_rows.ts";
 import { type NewOrg, orgs } from "./schema.ts";
 
 /** Loads the committed division data. */
@@ -24,15 +25,19 @@ export async function initialiseTree(
 ): Promise<number> {
   if (await getRoot(db)) return 0;
   const seed = buildInitialTree(divisions ?? await loadDivisions());
-  return await writeTx(db, async (tx) => {
-    if (await getRoot(tx)) return 0;
-    const first = await reserveIds(tx, seed.length);
+  // A staged long write (db/staging.ts): ~3,400 orgs and their index rows in one short final transaction,
+  // which stores nothing when another deploy initialised the tree meanwhile.
+  return await stagedWrite(db, async (stage) => {
+    const first = await writeTx(db, (tx) => reserveIds(tx, seed.length), { quiet: true });
     const rows = treeRows(seed, first);
-    for (let i = 0; i < rows.length; i += 200) {
-      await tx.insert(orgs).values(rows.slice(i, i + 200));
-    }
-    await indexNames(tx, rows.map((r) => ({ id: r.id!, path: r.path, shortName: r.shortName })));
+    await stage.rows(orgs, rows);
+    await stage.rows(orgNameGrams, gramRows(rows));
     return rows.length;
+  }, async (tx, stage, n) => {
+    if (await getRoot(tx)) return 0;
+    await stage.copy(tx, orgs);
+    await stage.copy(tx, orgNameGrams, { orIgnore: true, orderBy: ["gram", "path"] });
+    return n;
   });
 }
 

@@ -80,9 +80,20 @@ export function checkRows(
   rows: readonly RawRow[],
   existing: ReadonlyMap<string, ExistingChild>,
 ): CheckedRow[] {
+  return rows.map(rowChecker(parent, existing));
+}
+
+/**
+ * `checkRows` one row at a time, in file order (it remembers the names of
+ * the rows it saw): long work can check a few hundred rows between breaths.
+ */
+export function rowChecker(
+  parent: ParentInfo,
+  existing: ReadonlyMap<string, ExistingChild>,
+): (raw: RawRow) => CheckedRow {
   const siblings = new Map([...existing].map(([name, e]) => [name, e.category]));
   const firstRow = new Map<string, number>();
-  return rows.map((raw): CheckedRow => {
+  return (raw: RawRow): CheckedRow => {
     const base: RawRow = {
       row: raw.row,
       shortName: raw.shortName,
@@ -133,7 +144,7 @@ export function checkRows(
         sortOrder: checked.sortOrder,
       },
     };
-  });
+  };
 }
 
 /** Counts rows by status. */

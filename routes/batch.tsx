@@ -13,9 +13,8 @@ import { z } from "zod";
 import { type BatchWords, ImportView, type PreviewRow, SHOW, UploadForm } from "../components/Import.tsx";
 import type { OrgTab } from "../components/OrgNav.tsx";
 import { pageParam } from "../components/Pager.tsx";
-import { breathe, writeTx } from "../db/client.ts";
+import { breathe } from "../db/client.ts";
 import { loadImport, saveImport, type StoredImport } from "../db/imports.ts";
-import type { Tx } from "../db/client.ts";
 import { countRows } from "../lib/import_rows.ts";
 import type { Result } from "../lib/result.ts";
 import { MAX_BYTES } from "../lib/import_xlsx.ts";
@@ -57,8 +56,11 @@ export interface BatchKind<R extends PreviewRow> {
   template(c: Context<OrgEnv>, failed?: R[]): Promise<Response>;
   /** Reads an uploaded file and checks its rows: the rows, or the reason the file is refused. */
   check(c: Context<OrgEnv>, bytes: Uint8Array): Promise<Result<R[]>>;
-  /** Confirms a batch in the transaction (a batch already confirmed changes nothing). */
-  confirm(c: Context<OrgEnv>, tx: Tx, batch: Batch<R>): Promise<unknown>;
+  /**
+   * Confirms a batch, all or nothing (a batch already confirmed changes nothing). It runs its own
+   * transactions: long writes are staged first, then moved in by one short final transaction (db/staging.ts).
+   */
+  confirm(c: Context<OrgEnv>, batch: Batch<R>): Promise<unknown>;
   /** The preview's second column and its heading (default: a direct child's cells). */
   cells?(c: Context<OrgEnv>): (r: R) => unknown;
   cellsHeader?: string;
@@ -156,7 +158,7 @@ export function batchRoutes<R extends PreviewRow>(k: BatchKind<R>) {
       withBatch(c, async (batch) => {
         await breathe(); // reading back thousands of rows took a while
         // A second confirmation (double click, back button) finds the batch done and changes nothing.
-        await writeTx(c.var.db, (tx) => k.confirm(c, tx, batch));
+        await k.confirm(c, batch);
         return redirectAfterPost(c, `${k.words.url(c.var.org.id)}/${batch.id}`);
       }))
     .get(

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { CodeBox } from "../components/Codes.tsx";
 import { Csrf } from "../components/Form.tsx";
 import { pace, writeTx } from "../db/client.ts";
-import { issueCodes, validCodes } from "../db/codes.ts";
+import { issueCodes, issueManyCodes, validCodes } from "../db/codes.ts";
 import { childNames } from "../db/orgs.ts";
 import type { Org } from "../db/schema.ts";
 import { beijingDate, formatBeijing } from "../lib/time.ts";
@@ -74,9 +74,11 @@ export const codes = new Hono<OrgEnv>()
       return renderError(c, 409, "没有下级组织", "请先创建直属下级组织，再生成注册码。");
     }
     const site = siteOrigin(c);
-    const issued = await writeTx(
+    const issued = await issueManyCodes(
       db,
-      (tx) => issueCodes(tx, children.map((o) => o.id), { accountId: c.var.session.accountId }, now),
+      children.map((o) => o.id),
+      { accountId: c.var.session.accountId },
+      now,
     );
     const bytes = await c.var.sheets.tableToXlsx(
       "管理员注册码",

@@ -45,5 +45,5 @@ export const importRoutes = batchRoutes<CheckedRow>({
     if (!read.ok) return read;
     return ok(checkRows(c.var.org, read.value, await existingChildren(c.var.db, c.var.org.id)));
   },
-  confirm: (c, tx, batch) => confirmImport(tx, batch, c.var.session.accountId, c.var.now()),
+  confirm: (c, batch) => confirmImport(c.var.db, batch, c.var.session.accountId, c.var.now()),
 });

@@ -81,9 +81,9 @@ export const memberImport = batchRoutes<CheckedMemberRow>({
     if (!read.ok) return read;
     return ok(await checkAgainstStored(c.var.db, c.var.org, read.value.map(memberRowOf), await ctxOf(c)));
   },
-  async confirm(c, tx, batch) {
+  async confirm(c, batch) {
     const ctx = await ctxOf(c);
-    return confirmMemberImport(tx, batch, c.var.org, c.var.session.accountId, ctx, beijingDay(ctx.now));
+    return confirmMemberImport(c.var.db, batch, c.var.org, c.var.session.accountId, ctx, beijingDay(ctx.now));
   },
   cells(c) {
     const unmasked = roleOf(c).self;

@@ -76,3 +76,18 @@ export async function startPrimary() {
     },
   };
 }
+
+/**
+ * The delay proxy (bench/delay_proxy.ts) in its own thread in front of the
+ * primary's port `target`: every chunk held `oneWayMs` each way, an emulated
+ * WAN round trip of twice that.
+ */
+export async function delayProxy(target: number, oneWayMs: number) {
+  const worker = new Worker(new URL("../bench/delay_proxy.ts", import.meta.url).href, { type: "module" });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<{ port: number }>) => resolve(e.data.port);
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({ target, oneWayMs });
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => worker.terminate() };
+}

@@ -8,6 +8,7 @@ import {
   type ExistingChild,
   type RawRow,
   reasonText,
+  rowChecker,
 } from "../../lib/import_rows.ts";
 
 const TIANQIAO = {
@@ -118,4 +119,13 @@ Deno.test("import rows: category cells may be the label or the code", () => {
   assert.equal(categoryLabel("党委"), "党委");
   const r = only(checkRows(TIANQIAO, [row("机关团总支", "4")], new Map()));
   assert.equal(r.value?.category, 4);
+});
+
+Deno.test("import rows: checked a few at a time, a repeat across the pieces is still found", () => {
+  const rows = [row("一车间团支部", "团支部"), row("二车间团支部", "团支部"), row("一车间团支部", "团支部")];
+  const existing = new Map<string, ExistingChild>();
+  const check = rowChecker(TIANQIAO, existing);
+  const inPieces = [...rows.slice(0, 2).map(check), ...rows.slice(2).map(check)];
+  assert.deepEqual(inPieces, checkRows(TIANQIAO, rows, existing));
+  assert.deepEqual(inPieces.map((r) => r.status), ["ok", "ok", "error"]);
 });
