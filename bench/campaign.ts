@@ -54,6 +54,8 @@ const { values: opts } = parseArgs({
     "without-page-cache": { type: "boolean", default: false },
     /** Requests per second assumed when sizing the single-use parts of the list (codes, Excel files). */
     rate: { type: "string", default: "4000" },
+    /** Only the in-process server times (reads, then writes), on a list prepared for the first mix: no wrk. */
+    "server-only": { type: "boolean", default: false },
   },
 });
 const file = opts.db!;
@@ -479,19 +481,22 @@ async function smoke(url: string, list: string) {
 }
 
 // ---- the runs --------------------------------------------------------------------------------------------
+const serverOnly = opts["server-only"]!;
 const ceilings: number[] = [];
-const hello = await spawnServer("./hello_server.ts", []);
-ceilings.push(rps(await wrk(hello.url, 5)));
-log(`hello-world ceiling: ${ceilings[0].toFixed(0)} req/s`);
-
 const results: { share: number; run: Run; rss: number; uncached?: Run }[] = [];
 let clientCheck = 0;
-for (const share of mixes) {
+if (serverOnly) await prepareMix(mixes[0], String(Math.floor(Math.random() * 9000) + 1000));
+const hello = serverOnly ? undefined : await spawnServer("./hello_server.ts", []);
+if (hello) {
+  ceilings.push(rps(await wrk(hello.url, 5)));
+  log(`hello-world ceiling: ${ceilings[0].toFixed(0)} req/s`);
+}
+for (const share of hello ? mixes : []) {
   const tag = String(Math.floor(Math.random() * 9000) + 1000);
   const list = await prepareMix(share, tag);
   if (!clientCheck) {
     // The Lua script's own limit: the same list, replayed against the hello world.
-    clientCheck = rps(await wrk(hello.url, 5, [list, "0", String(threads), "1"]));
+    clientCheck = rps(await wrk(hello!.url, 5, [list, "0", String(threads), "1"]));
     log(`the request-list script against the hello world: ${clientCheck.toFixed(0)} req/s`);
   }
   const server = await spawnServer("./campaign_server.ts", [file]);
@@ -513,8 +518,10 @@ for (const share of mixes) {
   log(`mix ${share}%: ${rps(run).toFixed(0)} req/s, ${errors} errors, peak RSS ${(rss / 1e6).toFixed(0)} MB`);
   for (const s of run.samples.slice(0, 5)) log(`  error: ${s}`);
 }
-ceilings.push(rps(await wrk(hello.url, 5)));
-await hello.stop();
+if (hello) {
+  ceilings.push(rps(await wrk(hello.url, 5)));
+  await hello.stop();
+}
 const ceiling = Math.max(...ceilings);
 
 // ---- server time per page kind, in process, on the same tree -------------------------------------------
@@ -534,12 +541,14 @@ async function latestList() {
   return names.sort((a, b) => b.at - a.at)[0].name;
 }
 const byAction = new Map<string, string[][]>();
+const writeLines = new Map<string, string[][]>();
 for (const line of lastList) {
   const f = line.split("\t");
-  if (f[0] !== "r") continue;
-  const list = byAction.get(f[1]) ?? [];
-  if (list.length < 120) list.push(f);
-  byAction.set(f[1], list);
+  const to = f[0] === "r" ? byAction : f[0]?.startsWith("w") ? writeLines : undefined;
+  if (!to) continue;
+  const list = to.get(f[1]) ?? [];
+  if (list.length < (f[0] === "r" ? 120 : 40)) list.push(f);
+  to.set(f[1], list);
 }
 const serverTime = new Map<string, { p50: number; p99: number; gz: number; raw: number }>();
 for (const [action, list] of byAction) {
@@ -568,8 +577,48 @@ for (const [action, list] of byAction) {
     raw: med(raw),
   });
 }
+// Writes, one at a time (what each costs the serialised write path), after the reads: they change the tree.
+const writeTime = new Map<string, { p50: number; p99: number }>();
+for (const [action, list] of serverOnly ? writeLines : new Map<string, string[][]>()) {
+  const ms: number[] = [];
+  for (const [, , method, path, cookie, csrf, hx, ctype, body] of list) {
+    const headers: Record<string, string> = { Cookie: cookie, "X-CSRF-Token": csrf, "Content-Type": ctype };
+    if (hx === "1") headers["HX-Request"] = "true";
+    const payload = body.startsWith("@")
+      ? await Deno.readFile(body.slice(1))
+      : body.replaceAll("{n}", `${Math.floor(Math.random() * 1e9)}`);
+    await new Promise((r) => setTimeout(r, 0));
+    const t0 = performance.now();
+    const res = await app.request(path, { method, headers, body: payload });
+    await res.arrayBuffer();
+    ms.push(performance.now() - t0);
+    if (res.status >= 400) throw new Error(`${action} ${path}: ${res.status}`);
+  }
+  const s = [...ms].sort((a, b) => a - b);
+  writeTime.set(action, {
+    p50: s[Math.floor(s.length / 2)],
+    p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))],
+  });
+}
 closeDb(served);
 sheets.close();
+if (serverOnly) {
+  const out = [
+    `Server time on ${file} (${orgCount.toLocaleString()} orgs), in process, one request at a time`,
+    "",
+  ];
+  out.push("| action | p50 / p99 ms | gzip / raw KB |", "|---|---|---|");
+  for (const [a, t] of serverTime) {
+    out.push(
+      `| ${a} | ${t.p50.toFixed(2)} / ${t.p99.toFixed(2)} | ${(t.gz / 1024).toFixed(1)} / ${
+        (t.raw / 1024).toFixed(1)
+      } |`,
+    );
+  }
+  for (const [a, t] of writeTime) out.push(`| ${a} | ${t.p50.toFixed(2)} / ${t.p99.toFixed(2)} | |`);
+  console.log(out.join("\n"));
+  Deno.exit(0);
+}
 
 // ---- the report ----------------------------------------------------------------------------------------
 const order = [

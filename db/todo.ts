@@ -1,6 +1,8 @@
 /** The figures of an org's 待办清单 (lib/todo.ts): one aggregate over its direct children, no tree walk. */
-import { sql } from "drizzle-orm";
-import type { Org } from "./schema.ts";
+import { eq, sql } from "drizzle-orm";
+import { type Org, orgs, regCodes } from "./schema.ts";
+import { kept } from "./cache.ts";
+import { fast } from "./reader.ts";
 import type { Conn } from "./orgs.ts";
 import { infoOf } from "./org_info.ts";
 import { requiredFields, validateOrgInfo } from "../lib/org_info.ts";
@@ -17,12 +19,18 @@ const NO_BRANCH = sql.raw(flagSql("noBranch"));
 export async function todoInput(db: Conn, org: Org): Promise<TodoInput> {
   const required = requiredFields(org.category);
   const { errors } = validateOrgInfo(infoOf(org));
-  const [row] = await db.all<{ count: number; noBranch: number; withAdmin: number; withCode: number }>(sql`
-    SELECT count(*) AS count,
-      coalesce(sum(${NO_BRANCH}), 0) AS noBranch,
-      coalesce(sum(admin_count > 0), 0) AS withAdmin,
-      coalesce(sum(admin_count > 0 OR EXISTS (SELECT 1 FROM reg_codes r WHERE r.org_id = orgs.id)), 0) AS withCode
-    FROM orgs WHERE parent_id = ${org.id}`);
+  // Kept until a write names the org (a child's row, a code for a child: db/changes.ts).
+  const row = await kept(db, `todo:${org.id}`, [`org:${org.id}`], async () => {
+    const [r] = await fast(db).select({
+      count: sql<number>`count(*)`,
+      noBranch: sql<number>`coalesce(sum(${NO_BRANCH}), 0)`,
+      withAdmin: sql<number>`coalesce(sum(${orgs.adminCount} > 0), 0)`,
+      withCode: sql<
+        number
+      >`coalesce(sum(${orgs.adminCount} > 0 OR EXISTS (SELECT 1 FROM ${regCodes} r WHERE r.org_id = ${orgs.id})), 0)`,
+    }).from(orgs).where(eq(orgs.parentId, org.id));
+    return r;
+  });
   return {
     org: {
       id: org.id,
