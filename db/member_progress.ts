@@ -57,7 +57,7 @@ const WAVES_KEY = "member_waves";
 
 /** The per-wave deadlines (stored by 团中央, or the defaults for the current campaign). */
 export async function getWaveSchedule(db: Conn, now: Date): Promise<WaveSchedule> {
-  const [row] = await db.select().from(settings).where(eq(settings.key, WAVES_KEY));
+  const [row] = await fast(db).select().from(settings).where(eq(settings.key, WAVES_KEY));
   return (row?.value as WaveSchedule | undefined) ?? defaultWaveSchedule(now);
 }
 

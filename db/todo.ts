@@ -1,6 +1,6 @@
 /** The figures of an org's 待办清单 (lib/todo.ts): one aggregate over its direct children, no tree walk. */
 import { eq, sql } from "drizzle-orm";
-import { type Org, orgs, regCodes } from "./schema.ts";
+import { type Org, orgs } from "./schema.ts";
 import { kept } from "./cache.ts";
 import { fast } from "./reader.ts";
 import type { Conn } from "./orgs.ts";
@@ -10,6 +10,9 @@ import { flagSql } from "../lib/structure.ts";
 import type { TodoInput } from "../lib/todo.ts";
 
 const NO_BRANCH = sql.raw(flagSql("noBranch"));
+const WITH_CODE = sql.raw(
+  "orgs.admin_count > 0 OR EXISTS (SELECT 1 FROM reg_codes r WHERE r.org_id = orgs.id)",
+);
 
 /**
  * What the list needs: the org's own row, and over its children (the parent
@@ -25,9 +28,8 @@ export async function todoInput(db: Conn, org: Org): Promise<TodoInput> {
       count: sql<number>`count(*)`,
       noBranch: sql<number>`coalesce(sum(${NO_BRANCH}), 0)`,
       withAdmin: sql<number>`coalesce(sum(${orgs.adminCount} > 0), 0)`,
-      withCode: sql<
-        number
-      >`coalesce(sum(${orgs.adminCount} > 0 OR EXISTS (SELECT 1 FROM ${regCodes} r WHERE r.org_id = ${orgs.id})), 0)`,
+      // Qualified by hand: drizzle writes a lone table's columns unqualified, and reg_codes has an id too.
+      withCode: sql<number>`coalesce(sum(${WITH_CODE}), 0)`,
     }).from(orgs).where(eq(orgs.parentId, org.id));
     return r;
   });
