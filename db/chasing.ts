@@ -53,7 +53,11 @@ export async function chaseInfo(
     const part = ids.slice(i, i + 500);
     const withAdmin = rows.slice(i, i + 500).filter((r) => r.adminCount > 0).map((r) => r.id);
     if (withAdmin.length) {
-      const list = await fast(db).select({ orgId: orgAdmins.orgId, name: accounts.name, mobile: accounts.mobile })
+      const list = await fast(db).select({
+        orgId: orgAdmins.orgId,
+        name: accounts.name,
+        mobile: accounts.mobile,
+      })
         .from(orgAdmins).innerJoin(accounts, eq(accounts.id, orgAdmins.accountId))
         .where(inArray(orgAdmins.orgId, withAdmin)).orderBy(asc(orgAdmins.createdAt));
       for (const a of list) if (!admins.has(a.orgId)) admins.set(a.orgId, a);
