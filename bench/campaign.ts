@@ -53,6 +53,11 @@ const { values: opts } = parseArgs({
     admins: { type: "string", default: "360" },
     /** Also run every mix against a server without the page cache (AppDeps.pageCache false). */
     "without-page-cache": { type: "boolean", default: false },
+    /**
+     * Also run every mix, after this build's run, against the app of another checkout (its
+     * bench/campaign_server.ts, e.g. \`git archive <commit> | tar -x -C DIR\`): before/after in one run.
+     */
+    baseline: { type: "string" },
     /** Requests per second assumed when sizing the single-use parts of the list (codes, Excel files). */
     rate: { type: "string", default: "4000" },
     /** Only the in-process server times (reads, then writes), on a list prepared for the first mix: no wrk. */
@@ -484,7 +489,7 @@ async function smoke(url: string, list: string) {
 // ---- the runs --------------------------------------------------------------------------------------------
 const serverOnly = opts["server-only"]!;
 const ceilings: number[] = [];
-const results: { share: number; run: Run; rss: number; uncached?: Run }[] = [];
+const results: { share: number; run: Run; rss: number; uncached?: Run; base?: Run }[] = [];
 let clientCheck = 0;
 if (serverOnly) await prepareMix(mixes[0], String(Math.floor(Math.random() * 9000) + 1000));
 const hello = serverOnly ? undefined : await spawnServer("./hello_server.ts", []);
@@ -514,7 +519,15 @@ for (const share of hello ? mixes : []) {
     await bare.stop();
     log(`mix ${share}% without the page cache: ${rps(uncached).toFixed(0)} req/s`);
   }
-  results.push({ share, run, rss, uncached });
+  let base: Run | undefined;
+  if (opts.baseline) {
+    const other = await spawnServer(`file://${opts.baseline}/bench/campaign_server.ts`, [file]);
+    await wrk(other.url, WARM, [list, String(share), String(threads), "5"]);
+    base = await wrk(other.url, duration, [list, String(share), String(threads), "6"]);
+    await other.stop();
+    log(`mix ${share}% on ${opts.baseline}: ${rps(base).toFixed(0)} req/s`);
+  }
+  results.push({ share, run, rss, uncached, base });
   const errors = [...run.actions.values()].reduce((a, b) => a + b.errors, 0) + run.socketErrors;
   log(`mix ${share}%: ${rps(run).toFixed(0)} req/s, ${errors} errors, peak RSS ${(rss / 1e6).toFixed(0)} MB`);
   for (const s of run.samples.slice(0, 5)) log(`  error: ${s}`);
@@ -557,6 +570,11 @@ const cpuMs = (from: ReturnType<typeof process.cpuUsage>) => {
   return (d.user + d.system) / 1000;
 };
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+// Each bench session's first request writes its last-seen time (middleware/session.ts, then every few minutes):
+// that write is done here first, so a page's time is the page's.
+for (const cookie of new Set([...byAction.values()].flat().map((f) => f[4]))) {
+  await (await app.request("/guide", { headers: { Cookie: cookie } })).arrayBuffer();
+}
 const serverTime = new Map<string, { p50: number; p99: number; cpu: number; gz: number; raw: number }>();
 for (const [action, list] of byAction) {
   const ms: number[] = [];
@@ -694,6 +712,19 @@ if (results.some((r) => r.uncached)) {
           ? `${rps(r.uncached).toFixed(0)} req/s, p99 ${
             ms(r.uncached.actions.get("all requests")!.p99)
           } ms, ${[...r.uncached.actions.values()].reduce((a, b) => a + b.errors, 0)} errors`
+          : "–"
+      )
+    } | |`,
+  );
+}
+if (results.some((r) => r.base)) {
+  lines.push(
+    `| throughput of the baseline (${opts.baseline}; run after, so single-use codes were spent) | ${
+      all((r) =>
+        r.base
+          ? `${rps(r.base).toFixed(0)} req/s, p99 ${ms(r.base.actions.get("all requests")!.p99)} ms, ${
+            [...r.base.actions.values()].reduce((a, b) => a + b.errors, 0)
+          } errors`
           : "–"
       )
     } | |`,
