@@ -28,6 +28,7 @@
  * --db at a copy of the generated tree you can spare.
  */
 import { parseArgs } from "node:util";
+import process from "node:process";
 import { eq, inArray, sql } from "drizzle-orm";
 import { createApp } from "../app.ts";
 import { closeDb, openDb, writeTx } from "../db/client.ts";
@@ -52,8 +53,15 @@ const { values: opts } = parseArgs({
     admins: { type: "string", default: "360" },
     /** Also run every mix against a server without the page cache (AppDeps.pageCache false). */
     "without-page-cache": { type: "boolean", default: false },
+    /**
+     * Also run every mix, after this build's run, against the app of another checkout (its
+     * bench/campaign_server.ts, e.g. \`git archive <commit> | tar -x -C DIR\`): before/after in one run.
+     */
+    baseline: { type: "string" },
     /** Requests per second assumed when sizing the single-use parts of the list (codes, Excel files). */
     rate: { type: "string", default: "4000" },
+    /** Only the in-process server times (reads, then writes), on a list prepared for the first mix: no wrk. */
+    "server-only": { type: "boolean", default: false },
   },
 });
 const file = opts.db!;
@@ -479,19 +487,22 @@ async function smoke(url: string, list: string) {
 }
 
 // ---- the runs --------------------------------------------------------------------------------------------
+const serverOnly = opts["server-only"]!;
 const ceilings: number[] = [];
-const hello = await spawnServer("./hello_server.ts", []);
-ceilings.push(rps(await wrk(hello.url, 5)));
-log(`hello-world ceiling: ${ceilings[0].toFixed(0)} req/s`);
-
-const results: { share: number; run: Run; rss: number; uncached?: Run }[] = [];
+const results: { share: number; run: Run; rss: number; uncached?: Run; base?: Run }[] = [];
 let clientCheck = 0;
-for (const share of mixes) {
+if (serverOnly) await prepareMix(mixes[0], String(Math.floor(Math.random() * 9000) + 1000));
+const hello = serverOnly ? undefined : await spawnServer("./hello_server.ts", []);
+if (hello) {
+  ceilings.push(rps(await wrk(hello.url, 5)));
+  log(`hello-world ceiling: ${ceilings[0].toFixed(0)} req/s`);
+}
+for (const share of hello ? mixes : []) {
   const tag = String(Math.floor(Math.random() * 9000) + 1000);
   const list = await prepareMix(share, tag);
   if (!clientCheck) {
     // The Lua script's own limit: the same list, replayed against the hello world.
-    clientCheck = rps(await wrk(hello.url, 5, [list, "0", String(threads), "1"]));
+    clientCheck = rps(await wrk(hello!.url, 5, [list, "0", String(threads), "1"]));
     log(`the request-list script against the hello world: ${clientCheck.toFixed(0)} req/s`);
   }
   const server = await spawnServer("./campaign_server.ts", [file]);
@@ -508,13 +519,23 @@ for (const share of mixes) {
     await bare.stop();
     log(`mix ${share}% without the page cache: ${rps(uncached).toFixed(0)} req/s`);
   }
-  results.push({ share, run, rss, uncached });
+  let base: Run | undefined;
+  if (opts.baseline) {
+    const other = await spawnServer(`file://${opts.baseline}/bench/campaign_server.ts`, [file]);
+    await wrk(other.url, WARM, [list, String(share), String(threads), "5"]);
+    base = await wrk(other.url, duration, [list, String(share), String(threads), "6"]);
+    await other.stop();
+    log(`mix ${share}% on ${opts.baseline}: ${rps(base).toFixed(0)} req/s`);
+  }
+  results.push({ share, run, rss, uncached, base });
   const errors = [...run.actions.values()].reduce((a, b) => a + b.errors, 0) + run.socketErrors;
   log(`mix ${share}%: ${rps(run).toFixed(0)} req/s, ${errors} errors, peak RSS ${(rss / 1e6).toFixed(0)} MB`);
   for (const s of run.samples.slice(0, 5)) log(`  error: ${s}`);
 }
-ceilings.push(rps(await wrk(hello.url, 5)));
-await hello.stop();
+if (hello) {
+  ceilings.push(rps(await wrk(hello.url, 5)));
+  await hello.stop();
+}
 const ceiling = Math.max(...ceilings);
 
 // ---- server time per page kind, in process, on the same tree -------------------------------------------
@@ -534,16 +555,30 @@ async function latestList() {
   return names.sort((a, b) => b.at - a.at)[0].name;
 }
 const byAction = new Map<string, string[][]>();
+const writeLines = new Map<string, string[][]>();
 for (const line of lastList) {
   const f = line.split("\t");
-  if (f[0] !== "r") continue;
-  const list = byAction.get(f[1]) ?? [];
-  if (list.length < 120) list.push(f);
-  byAction.set(f[1], list);
+  const to = f[0] === "r" ? byAction : f[0]?.startsWith("w") ? writeLines : undefined;
+  if (!to) continue;
+  const list = to.get(f[1]) ?? [];
+  if (list.length < (f[0] === "r" ? 120 : 40)) list.push(f);
+  to.set(f[1], list);
 }
-const serverTime = new Map<string, { p50: number; p99: number; gz: number; raw: number }>();
+/** CPU time of this process since `from` (user + system, ms): on a shared machine, wall time also counts waiting. */
+const cpuMs = (from: ReturnType<typeof process.cpuUsage>) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+// Each bench session's first request writes its last-seen time (middleware/session.ts, then every few minutes):
+// that write is done here first, so a page's time is the page's.
+for (const cookie of new Set([...byAction.values()].flat().map((f) => f[4]))) {
+  await (await app.request("/guide", { headers: { Cookie: cookie } })).arrayBuffer();
+}
+const serverTime = new Map<string, { p50: number; p99: number; cpu: number; gz: number; raw: number }>();
 for (const [action, list] of byAction) {
   const ms: number[] = [];
+  const cpu: number[] = [];
   const gz: number[] = [];
   const raw: number[] = [];
   for (const [, , , path, cookie, , hx] of list) {
@@ -551,25 +586,73 @@ for (const [action, list] of byAction) {
     if (hx === "1") headers["HX-Request"] = "true";
     await new Promise((r) => setTimeout(r, 0));
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const res = await app.request(path, { headers });
     const body = new Uint8Array(await res.arrayBuffer());
     ms.push(performance.now() - t0);
+    cpu.push(cpuMs(c0));
     if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
     gz.push(body.length);
     const plain = await app.request(path, { headers: { ...headers, "Accept-Encoding": "identity" } });
     raw.push((await plain.arrayBuffer()).byteLength);
   }
   const s = [...ms].sort((a, b) => a - b);
-  const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   serverTime.set(action, {
     p50: s[Math.floor(s.length / 2)],
     p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))],
-    gz: med(gz),
-    raw: med(raw),
+    cpu: median(cpu),
+    gz: median(gz),
+    raw: median(raw),
+  });
+}
+// Writes, one at a time (what each costs the serialised write path), after the reads: they change the tree.
+const writeTime = new Map<string, { p50: number; p99: number; cpu: number }>();
+for (const [action, list] of serverOnly ? writeLines : new Map<string, string[][]>()) {
+  const ms: number[] = [];
+  const cpu: number[] = [];
+  for (const [, , method, path, cookie, csrf, hx, ctype, body] of list) {
+    const headers: Record<string, string> = { Cookie: cookie, "X-CSRF-Token": csrf, "Content-Type": ctype };
+    if (hx === "1") headers["HX-Request"] = "true";
+    const payload = body.startsWith("@")
+      ? await Deno.readFile(body.slice(1))
+      : body.replaceAll("{n}", `${Math.floor(Math.random() * 1e9)}`);
+    await new Promise((r) => setTimeout(r, 0));
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const res = await app.request(path, { method, headers, body: payload });
+    await res.arrayBuffer();
+    ms.push(performance.now() - t0);
+    cpu.push(cpuMs(c0));
+    if (res.status >= 400) throw new Error(`${action} ${path}: ${res.status}`);
+  }
+  const s = [...ms].sort((a, b) => a - b);
+  writeTime.set(action, {
+    p50: s[Math.floor(s.length / 2)],
+    p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))],
+    cpu: median(cpu),
   });
 }
 closeDb(served);
 sheets.close();
+if (serverOnly) {
+  const out = [
+    `Server time on ${file} (${orgCount.toLocaleString()} orgs), in process, one request at a time`,
+    "",
+  ];
+  out.push("| action | p50 / p99 ms | CPU p50 ms | gzip / raw KB |", "|---|---|---|---|");
+  for (const [a, t] of serverTime) {
+    out.push(
+      `| ${a} | ${t.p50.toFixed(2)} / ${t.p99.toFixed(2)} | ${t.cpu.toFixed(2)} | ${
+        (t.gz / 1024).toFixed(1)
+      } / ${(t.raw / 1024).toFixed(1)} |`,
+    );
+  }
+  for (const [a, t] of writeTime) {
+    out.push(`| ${a} | ${t.p50.toFixed(2)} / ${t.p99.toFixed(2)} | ${t.cpu.toFixed(2)} | |`);
+  }
+  console.log(out.join("\n"));
+  Deno.exit(0);
+}
 
 // ---- the report ----------------------------------------------------------------------------------------
 const order = [
@@ -599,7 +682,7 @@ const lines = [
   "",
   `| action | ${
     results.map((r) => `${r.share}% writes: n, p50 / p99 ms`).join(" | ")
-  } | server p50 / p99 ms, gzip / raw KB |`,
+  } | server p50 / p99 ms (CPU p50), gzip / raw KB |`,
   `|---|${results.map(() => "---|").join("")}---|`,
 ];
 for (const a of order) {
@@ -612,9 +695,9 @@ for (const a of order) {
   lines.push(
     `| ${a} | ${cells.join(" | ")} | ${
       st
-        ? `${st.p50.toFixed(2)} / ${st.p99.toFixed(2)}, ${(st.gz / 1024).toFixed(1)} / ${
-          (st.raw / 1024).toFixed(1)
-        }`
+        ? `${st.p50.toFixed(2)} / ${st.p99.toFixed(2)} (${st.cpu.toFixed(2)}), ${
+          (st.gz / 1024).toFixed(1)
+        } / ${(st.raw / 1024).toFixed(1)}`
         : ""
     } |`,
   );
@@ -629,6 +712,19 @@ if (results.some((r) => r.uncached)) {
           ? `${rps(r.uncached).toFixed(0)} req/s, p99 ${
             ms(r.uncached.actions.get("all requests")!.p99)
           } ms, ${[...r.uncached.actions.values()].reduce((a, b) => a + b.errors, 0)} errors`
+          : "–"
+      )
+    } | |`,
+  );
+}
+if (results.some((r) => r.base)) {
+  lines.push(
+    `| throughput of the baseline (${opts.baseline}; run after, so single-use codes were spent) | ${
+      all((r) =>
+        r.base
+          ? `${rps(r.base).toFixed(0)} req/s, p99 ${ms(r.base.actions.get("all requests")!.p99)} ms, ${
+            [...r.base.actions.values()].reduce((a, b) => a + b.errors, 0)
+          } errors`
           : "–"
       )
     } | |`,

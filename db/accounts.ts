@@ -6,6 +6,7 @@ import { applyChange, type Conn, getOrg } from "./orgs.ts";
 import { type Account, accounts, type Org, orgAdmins, orgs, resetCodes, sessions } from "./schema.ts";
 import { audit } from "./audit.ts";
 import { changedAccount, changedSession, nothing } from "./changes.ts";
+import { fast } from "./reader.ts";
 
 /** Session lifetime: at most 7 days from sign-in… */
 export const SESSION_DAYS = 7;
@@ -51,7 +52,7 @@ export function orgsOfAccount(db: Conn, accountId: number) {
 
 /** The admins of an org. */
 export function adminsOf(db: Conn, orgId: number) {
-  return db.select({
+  return fast(db).select({
     accountId: accounts.id,
     name: accounts.name,
     mobile: accounts.mobile,

@@ -16,6 +16,7 @@
  */
 import { databaseOf, type Db } from "./client.ts";
 import type { Changes } from "./changes.ts";
+import type { Conn } from "./orgs.ts";
 
 const SLOTS = 1 << 16;
 /** Sequence of the last local commit that named a tag hashed to each slot. */
@@ -123,4 +124,25 @@ export class VersionedCache {
     }
     return value;
   }
+}
+
+const aggregates = new WeakMap<object, VersionedCache>();
+
+/**
+ * A value read from `db` (the read handle of an open database) and kept
+ * until a write names one of `tags` or another instance writes: for
+ * aggregates over an org's direct children that several pages and viewers
+ * share (a 团委 of 5,000 团支部 sums 5,000 rows; every write to one of them
+ * names the parent, db/changes.ts). Inside a transaction it is just read.
+ */
+export async function kept<V>(db: Conn, key: string, tags: string[], load: () => Promise<V>): Promise<V> {
+  let database: ReturnType<typeof databaseOf>;
+  try {
+    database = databaseOf(db as Db);
+  } catch {
+    return await load(); // a transaction reads its own writes
+  }
+  let cache = aggregates.get(database);
+  if (!cache) aggregates.set(database, cache = new VersionedCache(4 * 1024 * 1024));
+  return await cache.get(await dataVersion(database.db), key, load, { tags: () => tags, weigh: () => 256 });
 }

@@ -9,6 +9,7 @@ import { and, asc, eq, gt, inArray, or } from "drizzle-orm";
 import { CODE_STATUS_LABEL, type CodeStatus, codeStatus, trailIds } from "../lib/chasing.ts";
 import { maskMobile } from "../lib/mobile.ts";
 import { pace } from "./client.ts";
+import { fast } from "./reader.ts";
 import { type Conn, subtreeOf } from "./orgs.ts";
 import { accounts, orgAdmins, orgs, regCodes } from "./schema.ts";
 
@@ -42,7 +43,7 @@ export async function chaseInfo(
   const ancestorIds = [...new Set([...trailOf.values()].flat())];
   const names = new Map<number, string>();
   for (let i = 0; i < ancestorIds.length; i += 500) {
-    const part = await db.select({ id: orgs.id, shortName: orgs.shortName }).from(orgs)
+    const part = await fast(db).select({ id: orgs.id, shortName: orgs.shortName }).from(orgs)
       .where(inArray(orgs.id, ancestorIds.slice(i, i + 500)));
     for (const r of part) names.set(r.id, r.shortName);
   }
@@ -52,12 +53,16 @@ export async function chaseInfo(
     const part = ids.slice(i, i + 500);
     const withAdmin = rows.slice(i, i + 500).filter((r) => r.adminCount > 0).map((r) => r.id);
     if (withAdmin.length) {
-      const list = await db.select({ orgId: orgAdmins.orgId, name: accounts.name, mobile: accounts.mobile })
+      const list = await fast(db).select({
+        orgId: orgAdmins.orgId,
+        name: accounts.name,
+        mobile: accounts.mobile,
+      })
         .from(orgAdmins).innerJoin(accounts, eq(accounts.id, orgAdmins.accountId))
         .where(inArray(orgAdmins.orgId, withAdmin)).orderBy(asc(orgAdmins.createdAt));
       for (const a of list) if (!admins.has(a.orgId)) admins.set(a.orgId, a);
     }
-    const issued = await db.select({
+    const issued = await fast(db).select({
       orgId: regCodes.orgId,
       expiresAt: regCodes.expiresAt,
       usedAt: regCodes.usedAt,

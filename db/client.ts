@@ -98,6 +98,9 @@ export class Database {
   #syncTimer?: ReturnType<typeof setInterval>;
   #syncing?: Promise<unknown>;
   #closed = false;
+  #closers: (() => void)[] = [];
+  /** The local file's path (file mode), for the prepared reads' own connection (db/reader.ts). */
+  file?: string;
 
   /** @internal use `openDb`. */
   constructor(
@@ -253,10 +256,16 @@ export class Database {
     }
   }
 
+  /** Runs `fn` when this database is closed (db/reader.ts closes its connection). */
+  onClose(fn: () => void): void {
+    this.#closers.push(fn);
+  }
+
   /** Stops the sync loop and the checkpointer and closes the clients. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const fn of this.#closers) fn();
     clearInterval(this.#syncTimer);
     this.#worker?.terminate();
     if (this.writer !== this.db) this.writer.$client.close();
@@ -330,6 +339,7 @@ export async function openDb(url: string, options: OpenOptions = {}): Promise<Da
     ? handle(createClient({ url: options.syncUrl!, authToken: options.authToken }))
     : db;
   const database = new Database(db, writer, mode);
+  if (mode === "file") database.file = url.slice(5);
   try {
     await database.init(url, options);
   } catch (e) {

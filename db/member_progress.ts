@@ -4,7 +4,9 @@
  * the same flag rule as the counters, and the per-wave deadlines.
  */
 import { count, eq, sql } from "drizzle-orm";
-import { madd, type MemberCounts, memberFlags, mzero } from "../lib/member_counters.ts";
+import { MEMBER_COUNTERS, type MemberCounts, memberFlags, mzero } from "../lib/member_counters.ts";
+import { kept } from "./cache.ts";
+import { fast } from "./reader.ts";
 import { defaultWaveSchedule, type WaveSchedule } from "../lib/waves.ts";
 import type { Conn } from "./orgs.ts";
 import { orgs, settings } from "./schema.ts";
@@ -13,8 +15,13 @@ import { orgs, settings } from "./schema.ts";
  * The direct children's own member flags, summed: the children grouped by
  * everything a flag depends on (a few dozen groups even for 5,000 children).
  */
-export async function directMemberCounts(db: Conn, orgId: number): Promise<MemberCounts> {
-  const groups = await db.select({
+export function directMemberCounts(db: Conn, orgId: number): Promise<MemberCounts> {
+  // Kept until a write names the org (any change to a child's row does: db/changes.ts).
+  return kept(db, `members:${orgId}`, [`org:${orgId}`], () => sumMembers(db, orgId));
+}
+
+async function sumMembers(db: Conn, orgId: number): Promise<MemberCounts> {
+  const groups = await fast(db).select({
     category: orgs.category,
     industry: orgs.industry,
     memberCount: orgs.memberCount,
@@ -26,17 +33,21 @@ export async function directMemberCounts(db: Conn, orgId: number): Promise<Membe
     orgs.memberCount,
     orgs.dueCount,
   );
-  let sum = mzero();
+  const sum = mzero();
   for (const g of groups) {
     const f = memberFlags(g);
-    for (let i = 0; i < g.n; i++) sum = madd(sum, f);
+    for (const k of MEMBER_COUNTERS) sum[k] += g.n * f[k];
   }
   return sum;
 }
 
 /** Direct children that are 团支部 (the 团支部 count the wave-less figures need). */
-export async function directBranches(db: Conn, orgId: number): Promise<number> {
-  const [{ n }] = await db.select({ n: sql<number>`count(*)` }).from(orgs).where(
+export function directBranches(db: Conn, orgId: number): Promise<number> {
+  return kept(db, `branches:${orgId}`, [`org:${orgId}`], () => countBranches(db, orgId));
+}
+
+async function countBranches(db: Conn, orgId: number): Promise<number> {
+  const [{ n }] = await fast(db).select({ n: sql<number>`count(*)` }).from(orgs).where(
     sql`${orgs.parentId} = ${orgId} AND ${orgs.category} = 5`,
   );
   return n;
@@ -46,7 +57,7 @@ const WAVES_KEY = "member_waves";
 
 /** The per-wave deadlines (stored by 团中央, or the defaults for the current campaign). */
 export async function getWaveSchedule(db: Conn, now: Date): Promise<WaveSchedule> {
-  const [row] = await db.select().from(settings).where(eq(settings.key, WAVES_KEY));
+  const [row] = await fast(db).select().from(settings).where(eq(settings.key, WAVES_KEY));
   return (row?.value as WaveSchedule | undefined) ?? defaultWaveSchedule(now);
 }
 

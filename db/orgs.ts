@@ -8,6 +8,7 @@ import { BRANCH } from "../lib/org_rules.ts";
 import type { Db, Tx } from "./client.ts";
 import { changedOrg } from "./changes.ts";
 import { carryMembers, memberDelta } from "./members.ts";
+import { fast, preparedQuery } from "./reader.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 
 /** Either the database or an open transaction. */
@@ -29,10 +30,14 @@ export const inSubtree = (rootPath: string, path: string): boolean => path.start
 export const subtreeOf = (rootPath: string) =>
   and(gte(orgs.path, rootPath), lt(orgs.path, pathEnd(rootPath)));
 
+const orgById = preparedQuery((db) =>
+  db.select().from(orgs).where(eq(orgs.id, sql.placeholder("id"))).prepare()
+);
+
 /** One org by id (undefined for no such org, or an id that is not a whole number, as from a bad URL). */
 export async function getOrg(db: Conn, id: number): Promise<Org | undefined> {
   if (!Number.isSafeInteger(id)) return undefined;
-  const [row] = await db.select().from(orgs).where(eq(orgs.id, id));
+  const [row] = await orgById(fast(db)).all({ id });
   return row;
 }
 
@@ -71,9 +76,16 @@ export function childrenPage(
   offset: number,
   limit: number,
 ): Promise<ChildListOrg[]> {
-  return db.select(childListColumns).from(orgs).where(eq(orgs.parentId, parentId))
-    .orderBy(asc(orgs.sortOrder), asc(orgs.id)).limit(limit).offset(offset);
+  return childListQuery(fast(db)).all({ parentId, offset, limit });
 }
+
+const childListQuery = preparedQuery((db) =>
+  db.select(childListColumns).from(orgs).where(eq(orgs.parentId, sql.placeholder("parentId")))
+    .orderBy(asc(orgs.sortOrder), asc(orgs.id)).limit(sql.placeholder("limit")).offset(
+      sql.placeholder("offset"),
+    )
+    .prepare()
+);
 
 /** Every direct child's id, position and names, in sibling order (the code sheet lists them all). */
 export function childNames(db: Conn, parentId: number) {
@@ -91,7 +103,7 @@ export async function siblingsBefore(
   db: Conn,
   child: Pick<Org, "id" | "parentId" | "sortOrder">,
 ): Promise<number> {
-  const [{ n }] = await db.select({ n: count() }).from(orgs).where(
+  const [{ n }] = await fast(db).select({ n: count() }).from(orgs).where(
     and(
       eq(orgs.parentId, child.parentId!),
       or(
@@ -105,7 +117,11 @@ export async function siblingsBefore(
 
 /** Direct children with just what a tree row shows, in sibling order (a page of them with `limit`). */
 export function treeItems(db: Conn, parentId: number, offset = 0, limit = -1) {
-  return db.select({
+  return treeQuery(fast(db)).all({ parentId, offset, limit });
+}
+
+const treeQuery = preparedQuery((db) =>
+  db.select({
     id: orgs.id,
     shortName: orgs.shortName,
     category: orgs.category,
@@ -114,9 +130,12 @@ export function treeItems(db: Conn, parentId: number, offset = 0, limit = -1) {
     subOrgs: orgs.subOrgs,
     subWithAdmin: orgs.subWithAdmin,
     subComplete: orgs.subComplete,
-  }).from(orgs).where(eq(orgs.parentId, parentId)).orderBy(asc(orgs.sortOrder), asc(orgs.id))
-    .limit(limit).offset(offset);
-}
+  }).from(orgs).where(eq(orgs.parentId, sql.placeholder("parentId"))).orderBy(
+    asc(orgs.sortOrder),
+    asc(orgs.id),
+  )
+    .limit(sql.placeholder("limit")).offset(sql.placeholder("offset")).prepare()
+);
 
 /** Ids, names and paths of an org's ancestors, root first, the org itself excluded (breadcrumbs). */
 export async function ancestorNames(
@@ -125,7 +144,7 @@ export async function ancestorNames(
 ): Promise<Pick<Org, "id" | "shortName" | "path">[]> {
   const ids = pathIds(org.path).filter((id) => id !== org.id);
   if (ids.length === 0) return [];
-  const rows = await db.select({ id: orgs.id, shortName: orgs.shortName, path: orgs.path }).from(orgs)
+  const rows = await fast(db).select({ id: orgs.id, shortName: orgs.shortName, path: orgs.path }).from(orgs)
     .where(inArray(orgs.id, ids));
   return rows.sort((a, b) => a.path.length - b.path.length);
 }

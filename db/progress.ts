@@ -12,6 +12,8 @@ import type { Conn } from "./orgs.ts";
 import { counterColumns, subtreeOf } from "./orgs.ts";
 import { type Org, orgs, settings } from "./schema.ts";
 import { everything } from "./changes.ts";
+import { fast, preparedQuery } from "./reader.ts";
+import { kept } from "./cache.ts";
 
 /** The figures of a set of orgs. */
 export interface Figures {
@@ -61,9 +63,16 @@ export function subtreeFigures(o: ProgressOrg): Figures {
 const NO_BRANCH = sql.raw(flagSql("noBranch"));
 const BAD_LEAF = sql.raw(flagSql("badLeaf"));
 
-/** The direct children themselves (their own flags), summed in one aggregate query. */
-export async function directFigures(db: Conn, orgId: number): Promise<Figures & { unfinished: number }> {
-  const [f] = await db.select({
+/**
+ * The direct children themselves (their own flags), summed in one aggregate
+ * query; kept until a write names the org (db/cache.ts `kept`).
+ */
+export function directFigures(db: Conn, orgId: number): Promise<Figures & { unfinished: number }> {
+  return kept(db, `direct:${orgId}`, [`org:${orgId}`], () => sumDirect(db, orgId));
+}
+
+async function sumDirect(db: Conn, orgId: number): Promise<Figures & { unfinished: number }> {
+  const [f] = await fast(db).select({
     created: sql<number>`count(*)`,
     withAdmin: sql<number>`coalesce(sum(${orgs.adminCount} > 0), 0)`,
     complete: sql<number>`coalesce(sum(${orgs.infoComplete}), 0)`,
@@ -103,7 +112,7 @@ const byName = new Intl.Collator("zh-CN");
 
 /** Ids of all direct children in pinyin order of their names (SQLite has no Chinese collation). */
 async function idsByName(db: Conn, orgId: number): Promise<number[]> {
-  const names = await db.select({ id: orgs.id, shortName: orgs.shortName }).from(orgs)
+  const names = await fast(db).select({ id: orgs.id, shortName: orgs.shortName }).from(orgs)
     .where(eq(orgs.parentId, orgId));
   await pace();
   return names.sort((a, b) => byName.compare(a.shortName, b.shortName)).map((r) => r.id);
@@ -112,7 +121,7 @@ async function idsByName(db: Conn, orgId: number): Promise<number[]> {
 /** The progress rows of `ids`, in that order. */
 async function rowsInOrder(db: Conn, ids: number[]): Promise<ProgressOrg[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select(PROGRESS_COLUMNS).from(orgs).where(inArray(orgs.id, ids));
+  const rows = await fast(db).select(PROGRESS_COLUMNS).from(orgs).where(inArray(orgs.id, ids));
   const at = new Map(ids.map((id, i) => [id, i]));
   return rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
 }
@@ -132,12 +141,21 @@ export async function progressChildren(
 ): Promise<ProgressOrg[]> {
   const offset = (page - 1) * perPage;
   if (sort === "name") return rowsInOrder(db, (await idsByName(db, orgId)).slice(offset, offset + perPage));
-  const order = sort === "rate"
-    ? [sql`round(${orgs.subComplete} * 1000.0 / ${orgs.subOrgs}) DESC`, asc(orgs.sortOrder), asc(orgs.id)]
-    : [asc(orgs.sortOrder), asc(orgs.id)];
-  return await db.select(PROGRESS_COLUMNS).from(orgs).where(eq(orgs.parentId, orgId)).orderBy(...order)
-    .limit(perPage).offset(offset);
+  const query = sort === "rate" ? byRate : inOrder;
+  return await query(fast(db)).all({ orgId, limit: perPage, offset });
 }
+
+const progressQuery = (db: Conn, order: SQL[]) =>
+  db.select(PROGRESS_COLUMNS).from(orgs).where(eq(orgs.parentId, sql.placeholder("orgId"))).orderBy(...order)
+    .limit(sql.placeholder("limit")).offset(sql.placeholder("offset")).prepare();
+const inOrder = preparedQuery((db) => progressQuery(db, [asc(orgs.sortOrder), asc(orgs.id)]));
+const byRate = preparedQuery((db) =>
+  progressQuery(db, [
+    sql`round(${orgs.subComplete} * 1000.0 / ${orgs.subOrgs}) DESC`,
+    asc(orgs.sortOrder),
+    asc(orgs.id),
+  ])
+);
 
 /** Every direct child, sorted as {@link progressChildren}, read 1,000 at a time (for the spreadsheet). */
 export async function allProgressChildren(db: Conn, orgId: number, sort: ChildSort): Promise<ProgressOrg[]> {
@@ -200,7 +218,7 @@ export function problemCounts(o: ProgressOrg): Record<StructuralKind, { label: s
 
 /** One page of problem orgs in a subtree (the root itself included), keyset-paged by path; what the lists show. */
 export function problemPage(db: Conn, rootPath: string, kind: ProblemKind, after?: string, limit = 50) {
-  return db.select({
+  return fast(db).select({
     id: orgs.id,
     path: orgs.path,
     shortName: orgs.shortName,
@@ -216,10 +234,13 @@ export function problemPage(db: Conn, rootPath: string, kind: ProblemKind, after
 }
 
 const SCHEDULE_KEY = "deadlines";
+const scheduleQuery = preparedQuery((db) =>
+  db.select().from(settings).where(eq(settings.key, SCHEDULE_KEY)).prepare()
+);
 
 /** The campaign schedule (stored, or the notice's dates for the current campaign). */
 export async function getSchedule(db: Conn, now: Date): Promise<Schedule> {
-  const [row] = await db.select().from(settings).where(eq(settings.key, SCHEDULE_KEY));
+  const [row] = await scheduleQuery(fast(db)).all();
   return (row?.value as Schedule | undefined) ?? defaultSchedule(now);
 }
 

@@ -1,6 +1,8 @@
 /** The figures of an org's 待办清单 (lib/todo.ts): one aggregate over its direct children, no tree walk. */
-import { sql } from "drizzle-orm";
-import type { Org } from "./schema.ts";
+import { eq, sql } from "drizzle-orm";
+import { type Org, orgs } from "./schema.ts";
+import { kept } from "./cache.ts";
+import { fast } from "./reader.ts";
 import type { Conn } from "./orgs.ts";
 import { infoOf } from "./org_info.ts";
 import { requiredFields, validateOrgInfo } from "../lib/org_info.ts";
@@ -8,6 +10,9 @@ import { flagSql } from "../lib/structure.ts";
 import type { TodoInput } from "../lib/todo.ts";
 
 const NO_BRANCH = sql.raw(flagSql("noBranch"));
+const WITH_CODE = sql.raw(
+  "orgs.admin_count > 0 OR EXISTS (SELECT 1 FROM reg_codes r WHERE r.org_id = orgs.id)",
+);
 
 /**
  * What the list needs: the org's own row, and over its children (the parent
@@ -17,12 +22,17 @@ const NO_BRANCH = sql.raw(flagSql("noBranch"));
 export async function todoInput(db: Conn, org: Org): Promise<TodoInput> {
   const required = requiredFields(org.category);
   const { errors } = validateOrgInfo(infoOf(org));
-  const [row] = await db.all<{ count: number; noBranch: number; withAdmin: number; withCode: number }>(sql`
-    SELECT count(*) AS count,
-      coalesce(sum(${NO_BRANCH}), 0) AS noBranch,
-      coalesce(sum(admin_count > 0), 0) AS withAdmin,
-      coalesce(sum(admin_count > 0 OR EXISTS (SELECT 1 FROM reg_codes r WHERE r.org_id = orgs.id)), 0) AS withCode
-    FROM orgs WHERE parent_id = ${org.id}`);
+  // Kept until a write names the org (a child's row, a code for a child: db/changes.ts).
+  const row = await kept(db, `todo:${org.id}`, [`org:${org.id}`], async () => {
+    const [r] = await fast(db).select({
+      count: sql<number>`count(*)`,
+      noBranch: sql<number>`coalesce(sum(${NO_BRANCH}), 0)`,
+      withAdmin: sql<number>`coalesce(sum(${orgs.adminCount} > 0), 0)`,
+      // Qualified by hand: drizzle writes a lone table's columns unqualified, and reg_codes has an id too.
+      withCode: sql<number>`coalesce(sum(${WITH_CODE}), 0)`,
+    }).from(orgs).where(eq(orgs.parentId, org.id));
+    return r;
+  });
   return {
     org: {
       id: org.id,

@@ -18,7 +18,6 @@
  * audit, search, export) are not listed. `AppDeps.pageCache: false` turns the
  * per-viewer pages off (the campaign bench measures both).
  */
-import { gzipSync } from "node:zlib";
 import type { Context } from "hono";
 import { accepts } from "hono/accepts";
 import { getCookie } from "hono/cookie";
@@ -26,6 +25,7 @@ import { createMiddleware } from "hono/factory";
 import { sha256 } from "../db/accounts.ts";
 import type { OrgEnv } from "./env.ts";
 import { wantsFragment } from "./render.tsx";
+import { gzipBytes } from "./gzip.ts";
 
 /** The cached screens: `/orgs/:id`, its info, child list, progress and problems, and `/tree/:id`. */
 const CACHED = /^\/(?:orgs\/\d+(?:\/(?:info|children|progress|problems))?|tree\/\d+)$/;
@@ -53,7 +53,7 @@ async function keep(res: Response, gzip: boolean): Promise<Kept | null> {
   const headers = new Headers(res.headers);
   let body = raw;
   if (gzip) {
-    body = new Uint8Array(gzipSync(raw));
+    body = gzipBytes(raw);
     headers.set("Content-Encoding", "gzip");
   }
   const vary = headers.get("Vary");

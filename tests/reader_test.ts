@@ -1,0 +1,53 @@
+/**
+ * The prepared reads of a local file (db/reader.ts) run on their own
+ * connection: what a write committed is read right after it, a transaction
+ * reads its own writes, and the kept direct-children figures follow writes.
+ */
+import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { writeTx } from "../db/client.ts";
+import { createChildren } from "../db/children.ts";
+import { childrenPage, getOrg, treeItems } from "../db/orgs.ts";
+import { directFigures } from "../db/progress.ts";
+import { fast } from "../db/reader.ts";
+import { orgs } from "../db/schema.ts";
+import { todoInput } from "../db/todo.ts";
+import { MINI, testDb } from "./helpers.ts";
+
+Deno.test("a page read right after a write shows it, a transaction reads its own writes", async () => {
+  await using t = await testDb();
+  const { db } = t;
+  assert.notEqual(fast(db), db, "a local file reads through its prepared connection");
+  const before = (await childrenPage(db, MINI.shandong, 0, 1000)).length;
+  // A statement that stops early (LIMIT 1 of many rows) must not keep an old snapshot.
+  assert.equal((await childrenPage(db, MINI.shandong, 0, 1)).length, 1);
+  const figures = await directFigures(db, MINI.shandong);
+  const todo = await todoInput(db, (await getOrg(db, MINI.shandong))!);
+  await writeTx(db, async (tx) => {
+    assert.equal(fast(tx), tx, "a transaction reads on its own connection");
+    await createChildren(
+      tx,
+      MINI.shandong,
+      [{ shortName: "团读写测试委", category: 2, fullName: "" }],
+      0,
+      new Date(),
+    );
+    const inside = await childrenPage(tx, MINI.shandong, 0, 1000);
+    assert.equal(inside.length, before + 1, "the transaction sees the child it created");
+  });
+  const after = await childrenPage(db, MINI.shandong, 0, 1000);
+  assert.equal(after.length, before + 1);
+  assert.ok(after.some((c) => c.shortName === "团读写测试委"));
+  assert.ok((await treeItems(db, MINI.shandong)).some((c) => c.shortName === "团读写测试委"));
+  assert.equal((await getOrg(db, MINI.shandong))!.childCount, before + 1);
+  assert.equal((await directFigures(db, MINI.shandong)).created, figures.created + 1);
+  assert.equal(
+    (await todoInput(db, (await getOrg(db, MINI.shandong))!)).children.count,
+    todo.children.count + 1,
+  );
+
+  // A renamed child shows at once in a read of it by id.
+  const child = after.find((c) => c.shortName === "团读写测试委")!;
+  await writeTx(db, (tx) => tx.update(orgs).set({ shortName: "团读写改名委" }).where(eq(orgs.id, child.id)));
+  assert.equal((await getOrg(db, child.id))!.shortName, "团读写改名委");
+});
