@@ -1,13 +1,13 @@
 /** Writing an org's direct children: bulk creation, reordering, corrections. */
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
-import { add, ownFlags, zero } from "../lib/counters.ts";
-import { BRANCH, type Category, checkShortName } from "../lib/org_rules.ts";
+import type { Category } from "../lib/org_rules.ts";
 import { type Db, pace, runAll, type Tx, writeTx } from "./client.ts";
 import { auditMany } from "./audit.ts";
 import { changedChildrenOf, createdOrgs, nothing } from "./changes.ts";
-import { applyChange, childPath, getOrg, reserveIds } from "./orgs.ts";
-import { type NewOrg, type Org, orgs } from "./schema.ts";
+import { applyChange, getOrg, reserveIds } from "./orgs.ts";
+import { type Org, orgs } from "./schema.ts";
 import { indexNames } from "./search.ts";
+import { childRows } from "./staging_rows.ts";
 
 /** A checked child ready to insert. */
 export interface ChildToCreate {
@@ -58,34 +58,8 @@ export async function createChildren(
     orgs,
   )
     .where(eq(orgs.parentId, parentId));
-  let delta = zero();
-  let next = maxSort;
   await pace();
-  const rows: NewOrg[] = children.map((c, i) => {
-    const id = firstId + i;
-    const own = ownFlags({
-      category: c.category,
-      infoComplete: 0,
-      badName: 0,
-      adminCount: 0,
-      childCount: 0,
-      subBranches: c.category === BRANCH ? 1 : 0,
-    });
-    delta = add(delta, own);
-    return {
-      id,
-      parentId,
-      level: parent.level + 1,
-      path: childPath(parent.path, id),
-      sortOrder: ++next,
-      shortName: c.shortName,
-      fullName: c.fullName,
-      category: c.category,
-      badName: checkShortName(c.shortName, c.category).ok ? 0 : 1,
-      createdAt: now,
-      ...own,
-    };
-  });
+  const { rows, delta } = childRows(parent, children, firstId, maxSort, now);
   // 25 rows (about 500 values) a statement: drizzle takes ~10 ms to build one of that size, which runAll
   // runs between breaths (one of 100 rows held the event loop for 50 ms and more on a busy machine).
   const inserts = [];
