@@ -1,6 +1,6 @@
 /** The audit log: who changed what, when. */
 import { and, desc, eq, lt } from "drizzle-orm";
-import { runAll } from "./client.ts";
+import { type Db, runAll, type Tx, writeTx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { accounts, auditLog } from "./schema.ts";
 
@@ -32,6 +32,22 @@ export const auditRow = (e: AuditEntry) => ({
 /** Appends an entry (inside the caller's transaction). */
 export async function audit(tx: Conn, e: AuditEntry): Promise<void> {
   await tx.insert(auditLog).values(auditRow(e));
+}
+
+/**
+ * Replaces a setting (团中央's deadlines) in one write transaction, with an
+ * audit entry holding the value before and after.
+ */
+export function changeSetting<T>(
+  db: Db,
+  s: { read: (tx: Tx) => Promise<T>; write: (tx: Tx, value: T) => Promise<void>; value: T },
+  e: Omit<AuditEntry, "detail">,
+): Promise<void> {
+  return writeTx(db, async (tx) => {
+    const before = await s.read(tx);
+    await s.write(tx, s.value);
+    await audit(tx, { ...e, detail: { before, after: s.value } });
+  });
 }
 
 /** Appends many entries, 50 rows a statement, sent together in a write transaction (`runAll`). */

@@ -6,8 +6,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { MemberProgress, WaveDeadlineForm } from "../components/MemberProgress.tsx";
-import { audit } from "../db/audit.ts";
-import { writeTx } from "../db/client.ts";
+import { changeSetting } from "../db/audit.ts";
 import {
   directBranches,
   directMemberCounts,
@@ -82,16 +81,10 @@ export const memberDeadlines = new Hono<OrgEnv>()
       });
     }
     const now = c.get("now")();
-    await writeTx(c.get("db"), async (tx) => {
-      const before = await getWaveSchedule(tx, now);
-      await setWaveSchedule(tx, parsed.value);
-      await audit(tx, {
-        org,
-        actorId: c.var.session.accountId,
-        action: "settings.waves",
-        detail: { before, after: parsed.value },
-        at: now,
-      });
-    });
+    await changeSetting(
+      c.var.db,
+      { read: (tx) => getWaveSchedule(tx, now), write: setWaveSchedule, value: parsed.value },
+      { org, actorId: c.var.session.accountId, action: "settings.waves", at: now },
+    );
     return redirectAfterPost(c, "/orgs/1/member-deadlines?saved=1");
   });

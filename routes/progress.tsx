@@ -16,8 +16,8 @@ import {
   WelcomeBox,
 } from "../components/Progress.tsx";
 import { listPage } from "../components/Pager.tsx";
-import { audit } from "../db/audit.ts";
-import { pace, writeTx } from "../db/client.ts";
+import { changeSetting } from "../db/audit.ts";
+import { pace } from "../db/client.ts";
 import { type ChaseInfo, chaseInfo, chasePage } from "../db/chasing.ts";
 import type { Conn } from "../db/orgs.ts";
 import { beijingDate } from "../lib/time.ts";
@@ -294,16 +294,10 @@ export const progress = new Hono<OrgEnv>()
       });
     }
     const now = c.var.now();
-    await writeTx(c.var.db, async (tx) => {
-      const before = await getSchedule(tx, now);
-      await setSchedule(tx, parsed.value);
-      await audit(tx, {
-        org,
-        actorId: c.var.session.accountId,
-        action: "settings.deadlines",
-        detail: { before, after: parsed.value },
-        at: now,
-      });
-    });
+    await changeSetting(
+      c.var.db,
+      { read: (tx) => getSchedule(tx, now), write: setSchedule, value: parsed.value },
+      { org, actorId: c.var.session.accountId, action: "settings.deadlines", at: now },
+    );
     return redirectAfterPost(c, "/orgs/1/deadlines?saved=1");
   });
