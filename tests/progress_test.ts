@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { writeTx } from "../db/client.ts";
 import { applyChange } from "../db/orgs.ts";
 import { createChildren } from "../db/children.ts";
-import { orgs } from "../db/schema.ts";
+import { auditLog, orgs } from "../db/schema.ts";
 import { bulkAppend } from "../db/bulk.ts";
 import { fieldValue, linksOf, MINI, setup, textOf } from "./helpers.ts";
 
@@ -135,6 +135,15 @@ Deno.test("deadlines: only 团中央's admin edits them; bad dates are refused; 
   const html = await (await sd.get(`/orgs/${MINI.shandong}/progress`)).text();
   assert.match(html, /2 个直属下级已逾期/);
   assert.match(html, /逾期，截止 2026-12-14/);
+  // The change is in 团中央's audit log with the schedule before and after; the refused one is not.
+  const log = await t.db.select().from(auditLog).where(eq(auditLog.action, "settings.deadlines"));
+  assert.equal(log.length, 1);
+  const detail = log[0].detail as {
+    before: { levels: Record<string, string> };
+    after: { levels: Record<string, string> };
+  };
+  assert.equal(detail.before.levels["3"], "12-20");
+  assert.equal(detail.after.levels["3"], "12-14");
 });
 
 Deno.test("progress downloads: the child table and a problem list as .xlsx", async () => {
