@@ -57,7 +57,7 @@ const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 
 const existing = await Deno.stat(out).then((s) => s.size > 0, () => false);
 if (opts.members !== undefined && existing) {
   const db = (await openDb(`file:${out}`)).db;
-  const r = await runMemberGeneration(db, Number(opts.members), Number(opts.seed), out);
+  const r = await runMemberGeneration(out, Number(opts.members), Number(opts.seed));
   db.$client.close();
   Deno.exit(r.problems.length ? 1 : 0);
 }
@@ -348,6 +348,6 @@ console.log(
     : "  counters: exact (streaming recount)",
 );
 console.log(`  total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-const membersRun = await runMemberGeneration(db, Number(opts.members ?? 0), Number(opts.seed), out);
+const membersRun = await runMemberGeneration(out, Number(opts.members ?? 0), Number(opts.seed));
 db.$client.close();
 if (problems.length || membersRun.problems.length) Deno.exit(1);
