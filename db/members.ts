@@ -20,6 +20,7 @@ import { audit, auditMany } from "./audit.ts";
 import { pace, type Tx } from "./client.ts";
 import { changedOrg, nothing } from "./changes.ts";
 import { type Conn, getOrg, pathIds } from "./orgs.ts";
+import { fast } from "./reader.ts";
 import { type Member, members, type Org, orgs, settings } from "./schema.ts";
 
 /** The member counter columns of `orgs`, by counter name. */
@@ -188,14 +189,16 @@ export const MEMBERS_PER_PAGE = 100;
 
 /** One page of a branch's members, in entry order. */
 export function membersPage(db: Conn, orgId: number, offset: number, limit = MEMBERS_PER_PAGE) {
-  return db.select().from(members).where(eq(members.orgId, orgId)).orderBy(asc(members.id)).limit(limit)
+  return fast(db).select().from(members).where(eq(members.orgId, orgId)).orderBy(asc(members.id)).limit(limit)
     .offset(offset);
 }
 
 /** One member of a branch. */
 export async function getMember(db: Conn, orgId: number, id: number): Promise<Member | undefined> {
   if (!Number.isSafeInteger(id)) return undefined;
-  const [row] = await db.select().from(members).where(and(eq(members.id, id), eq(members.orgId, orgId)));
+  const [row] = await fast(db).select().from(members).where(
+    and(eq(members.id, id), eq(members.orgId, orgId)),
+  );
   return row;
 }
 
@@ -316,6 +319,7 @@ export async function updateMember(
   const day = await rolledDay(tx, today);
   const due = isDueToLeave(v.leaveOn, v.position, day) ? 1 : 0;
   await tx.update(members).set({ ...v, due, updatedAt: now }).where(eq(members.id, before.id));
+  changedOrg(tx, org.path); // the branch's member list shows the row (db/changes.ts)
   if (due !== before.due) await changeMemberCount(tx, org.id, 0, due - before.due);
   const changed = (Object.keys(v) as (keyof MemberValue)[]).filter((k) =>
     k !== "leaveOn" && (before[k] ?? null) !== (v[k] ?? null)

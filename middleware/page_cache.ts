@@ -5,7 +5,7 @@
  *
  * - `pageCache` (org app and tree, after `loadOrg`): the overview, info, child
  *   list, progress and problem screens of an org and its tree page, per
- *   viewer: the key holds the session, the CSRF token the page carries, the
+ *   viewer (and a 团支部's member list): the key holds the session, the CSRF token the page carries, the
  *   URL with its query, fragment or page, gzip or not. What it shows is the
  *   org (tag `org:<id>`, which every write at or below the org names) and the
  *   viewer (`acct:`/`sid:`); see db/changes.ts. A page is kept at most a
@@ -27,8 +27,11 @@ import type { OrgEnv } from "./env.ts";
 import { wantsFragment } from "./render.tsx";
 import { gzipBytes } from "./gzip.ts";
 
-/** The cached screens: `/orgs/:id`, its info, child list, progress and problems, and `/tree/:id`. */
-const CACHED = /^\/(?:orgs\/\d+(?:\/(?:info|children|progress|problems))?|tree\/\d+)$/;
+/**
+ * The cached screens: `/orgs/:id`, its info, child list, progress, problems and member list (every member
+ * write names its branch: db/members.ts), and `/tree/:id`.
+ */
+const CACHED = /^\/(?:orgs\/\d+(?:\/(?:info|children|progress|problems|members))?|tree\/\d+)$/;
 
 /** How long a page may be kept at most. */
 export const PAGE_MAX_AGE_MS = 60_000;

@@ -107,6 +107,14 @@ Deno.test("members: the branch admin adds, sees in full, edits and removes; othe
   assert.equal(edited.mobile, "13800001234", "a blank mobile keeps the stored one");
   assert.equal(edited.position, "组织委员");
 
+  // The list the branch admin saw before (kept by the page cache) shows the edit at once.
+  html = await (await w.branch.get(`/orgs/${w.a}/members`)).text();
+  assert.match(html, /组织委员/);
+  res = await w.branch.post(`/orgs/${w.a}/members/${m.id}`, form({ name: "张三丰", position: "组织委员" }));
+  assert.equal(res.status, 303);
+  html = await (await w.branch.get(`/orgs/${w.a}/members`)).text();
+  assert.match(html, /张三丰/);
+
   // The branch admin's own form shows everything; edits are checked as on add.
   html = await (await w.branch.get(`/orgs/${w.a}/members/${m.id}`)).text();
   assert.ok(html.includes(idFor(2005, 6, 15)));
@@ -135,7 +143,13 @@ Deno.test("members: the branch admin adds, sees in full, edits and removes; othe
   await exact(t);
 
   const actions = (await t.db.select().from(auditLog).where(eq(auditLog.orgId, w.a))).map((r) => r.action);
-  assert.deepEqual(actions, ["member.added", "member.updated", "export.unmasked", "member.removed"]);
+  assert.deepEqual(actions, [
+    "member.added",
+    "member.updated",
+    "member.updated",
+    "export.unmasked",
+    "member.removed",
+  ]);
   const logged = JSON.stringify(await t.db.select().from(auditLog).where(eq(auditLog.orgId, w.a)));
   assert.ok(!logged.includes(idFor(2005, 6, 15)) && !logged.includes("13800001234"), "the log is masked");
 });
