@@ -12,6 +12,7 @@ import { dataVersion, VersionedCache } from "./db/cache.ts";
 import { csrf } from "./middleware/csrf.ts";
 import { session } from "./middleware/session.ts";
 import { renderError } from "./middleware/render.tsx";
+import { isBusy } from "./db/client.ts";
 import { gzip } from "./middleware/gzip.ts";
 import { tree } from "./routes/tree.tsx";
 import { auth } from "./routes/auth.tsx";
@@ -123,6 +124,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.notFound((c) => renderError(c, 404, "页面不存在", "您访问的页面不存在或已被移除。"));
   app.onError((e, c) => {
+    if (isBusy(e)) {
+      // Another instance held the primary's lock for longer than the retries wait (db/client.ts): nothing
+      // was written, and the same submit will go through in a moment.
+      console.error(`busy database: ${c.req.method} ${c.req.path}`);
+      c.header("Retry-After", "5");
+      return renderError(
+        c as Context<AppEnv>,
+        503,
+        "系统繁忙",
+        "数据库正忙，这次提交没有保存，也没有做任何修改。请稍等几秒后返回上一页重新提交。",
+      );
+    }
     console.error(e);
     return c.html(
       "<!DOCTYPE html><meta charset=utf-8><title>出错了</title><p>服务器出错了，请稍后重试。</p>",

@@ -85,8 +85,13 @@ const transactions = new WeakMap<object, Mode>();
 const RETRYABLE =
   /TRANSACTION_TIMEOUT|STREAM_EXPIRED|SQLITE_BUSY|database is locked|no transaction is active/i;
 
-/** Attempts of a write transaction that the server aborted or found locked. */
-const RETRIES = 12;
+/**
+ * How long a write transaction that the server aborted or found locked is run
+ * again (waiting 50 ms doubling to 1 s between attempts). Another instance's
+ * long write holds the primary's lock for up to its ~5 s limit, and may be
+ * aborted and run again itself on a loaded server: 8 s was seen to run out.
+ */
+const RETRY_FOR_MS = 20_000;
 
 /** One open database: the handle for reads, the one for writes, and their shared state. */
 export class Database {
@@ -130,7 +135,8 @@ export class Database {
    * synchronously, so interleaved write transactions would wait on each
    * other's lock while blocking the event loop). On a server a transaction
    * aborted by its ~5 s limit or a busy lock is rolled back and run again
-   * (twelve attempts, waiting 50 ms, 100 ms … 1 s between them: ~8 s).
+   * for up to 20 s (waiting 50 ms, 100 ms … 1 s between attempts); after
+   * that the error is thrown and `isBusy` tells the app to answer 503.
    * In replica mode the replica is synced before this resolves, so the
    * writer reads what it wrote. Do slow async work (password hashing) first.
    * A `quiet` write changes nothing any page shows (a long write's staged
@@ -138,6 +144,7 @@ export class Database {
    */
   writeTx<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     const run = this.#tail.then(async () => {
+      const until = performance.now() + RETRY_FOR_MS;
       for (let attempt = 1;; attempt++) {
         try {
           let result!: T;
@@ -169,7 +176,7 @@ export class Database {
           noteCommit(changes!);
           return result;
         } catch (e) {
-          if (this.mode === "file" || attempt >= RETRIES || !RETRYABLE.test(errorText(e))) throw e;
+          if (this.mode === "file" || !isBusy(e) || performance.now() >= until) throw e;
           // Another instance's write may hold the primary's lock for a second or two (a long write's final
           // transaction on a busy server): wait longer each time, about 8 s in all.
           await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** (attempt - 1), 1000)));
@@ -313,8 +320,18 @@ export class SchemaMismatch extends Error {}
 /** Every write transaction moves the data version row (db/cache.ts; other instances sample it). */
 const bump = (tx: Tx) => tx.run(sql`UPDATE data_version SET version = version + 1 WHERE id = 1`);
 
-const errorText = (e: unknown) =>
-  e instanceof LibsqlError ? `${e.code} ${e.message}` : e instanceof Error ? e.message : String(e);
+/** Whether `e` says the database was busy or aborted the transaction (nothing was written; try later). */
+export const isBusy = (e: unknown): boolean => RETRYABLE.test(errorText(e));
+
+/** The message of `e` and of its causes (drizzle wraps the driver's error as the cause of its own). */
+const errorText = (e: unknown): string => {
+  const own = e instanceof LibsqlError
+    ? `${e.code} ${e.message}`
+    : e instanceof Error
+    ? e.message
+    : String(e);
+  return e instanceof Error && e.cause !== undefined && e.cause !== e ? `${own} ${errorText(e.cause)}` : own;
+};
 
 /**
  * Opens the database at `url` (`file:…`, or a libSQL server URL), as an

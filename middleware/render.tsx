@@ -34,7 +34,7 @@ declare module "hono" {
 }
 
 /** Statuses a page or fragment is sent with. */
-export type PageStatus = 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429;
+export type PageStatus = 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
 
 /** True when the client wants a fragment rather than a page. */
 export function wantsFragment(c: Context): boolean {
@@ -96,10 +96,10 @@ export function redirectAfterPost(c: Context, url: string, fragment?: () => Resp
   return c.redirect(url, 303);
 }
 
-/** An error screen with its status (403, 404, 429…), as fragment or page. */
+/** An error screen with its status (403, 404, 429, 503…), as fragment or page. */
 export function renderError(
   c: Context,
-  status: 400 | 403 | 404 | 409 | 413 | 422 | 429,
+  status: 400 | 403 | 404 | 409 | 413 | 422 | 429 | 503,
   title: string,
   message: string,
   back?: { href: string; label: string },

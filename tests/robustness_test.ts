@@ -1,6 +1,10 @@
 /** Malformed addresses and forms never make a server error: every route answers with a page that explains. */
 import assert from "node:assert/strict";
-import { MINI, PEOPLE, setup } from "./helpers.ts";
+import SyncConnection from "libsql";
+import { eq } from "drizzle-orm";
+import { MINI, PEOPLE, setup, textOf } from "./helpers.ts";
+import { databaseOf } from "../db/client.ts";
+import { orgs } from "../db/schema.ts";
 import { assertListsEveryRoute, fillRoute } from "./routes.ts";
 
 const JINAN = 11, LIXIA = 15;
@@ -273,4 +277,28 @@ Deno.test("robustness: the inputs that made a 500 each get their own 4xx and a C
   const refused = all.filter((r) => r.status === 422);
   assert.equal(refused.length, 29);
   for (const r of refused) assert.match(await r.text(), /简称不能重复/);
+});
+
+Deno.test("robustness: a database locked elsewhere past the wait is a 503 with a Chinese message, nothing written", async () => {
+  await using t = await setup();
+  const admin = await t.adminOf(JINAN, 0);
+  // Another process holds the write lock (here a second connection to the file) past the 5 s busy wait.
+  const other = new SyncConnection(databaseOf(t.db).file!);
+  other.exec("BEGIN IMMEDIATE");
+  try {
+    const form = {
+      shortName: "济南二中团委",
+      category: "2",
+      fullName: "中国共产主义青年团济南第二中学委员会",
+    };
+    const res = await admin.post(`/orgs/${JINAN}/children/new`, form);
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get("Retry-After"), "5");
+    assert.match(textOf(await res.text()), /数据库正忙，这次提交没有保存/);
+  } finally {
+    other.exec("ROLLBACK");
+    other.close();
+  }
+  const [row] = await t.db.select({ id: orgs.id }).from(orgs).where(eq(orgs.shortName, "济南二中团委"));
+  assert.equal(row, undefined);
 });
