@@ -15,7 +15,8 @@ import { createChildren } from "../db/children.ts";
 import { closeDb, openDb, writeTx } from "../db/client.ts";
 import { beijingDay } from "../lib/member_rules.ts";
 import { directMemberCounts } from "../db/member_progress.ts";
-import { holderOfId, MEMBER_COLUMNS, memberCountsOf, rollDue, verifyMemberCounters } from "../db/members.ts";
+import { holderOfId, memberCountsOf, rollDue, verifyMemberCounters } from "../db/members.ts";
+import { getOrg } from "../db/orgs.ts";
 import { members, orgs } from "../db/schema.ts";
 import { SheetThread } from "../lib/sheet_thread.ts";
 import { uploadForm } from "../tests/import_files.ts";
@@ -40,37 +41,33 @@ console.log(`${file}: ${root.subOrgs.toLocaleString()} orgs, ${total.toLocaleStr
 
 // ---- member figures at any node -------------------------------------------------------------------------
 const [{ maxLevel }] = await db.select({ maxLevel: sql<number>`max(${orgs.level})` }).from(orgs);
+// As the progress page reads them: the org's row through the prepared reader (db/orgs.ts getOrg, which the org
+// app's guard runs on every page) folded by memberCountsOf, and the direct children's grouped query (kept per
+// org until a write names it: only its first, cold read is timed). 团中央 is one node, read 200 times.
 for (let level = 1; level <= maxLevel; level++) {
-  const ids = (await db.all<{ id: number }>(
+  const ids = level === 1 ? Array<number>(200).fill(1) : (await db.all<{ id: number }>(
     sql`SELECT id FROM orgs WHERE level = ${level} ORDER BY random() LIMIT 200`,
   )).map((r) => r.id);
   const own: number[] = [], direct: number[] = [];
+  const seen = new Set<number>();
   for (const id of ids) {
     let t0 = performance.now();
-    const [o] = await db.select(MEMBER_COLUMNS).from(orgs).where(eq(orgs.id, id));
-    memberCountsOf({
-      subMembers: o.members,
-      subFilled: o.filled,
-      subSmall: o.small,
-      subLarge: o.large,
-      subDue: o.due,
-      subMembersW1: o.membersW1,
-      subMembersW2: o.membersW2,
-      subFilledW1: o.filledW1,
-      subFilledW2: o.filledW2,
-      subBranchesW1: o.branchesW1,
-      subBranchesW2: o.branchesW2,
-    });
+    memberCountsOf((await getOrg(db, id))!);
     own.push(performance.now() - t0);
-    t0 = performance.now();
-    await directMemberCounts(db, id);
-    direct.push(performance.now() - t0);
+    if (!seen.has(id)) {
+      seen.add(id);
+      t0 = performance.now();
+      await directMemberCounts(db, id);
+      direct.push(performance.now() - t0);
+    }
     await yieldNow();
   }
   const s = stats(own), d = stats(direct);
   row(
-    `member figures at level ${level} (${ids.length} nodes)`,
-    `subtree ${fmt(s.p50)} p50 / ${fmt(s.p99)} p99; direct children ${fmt(d.p50)} / ${fmt(d.p99)}`,
+    `member figures at level ${level} (${level === 1 ? "团中央, 200 reads" : `${ids.length} nodes`})`,
+    `subtree ${fmt(s.p50)} p50 / ${fmt(s.p99)} p99; direct children (first read) ${fmt(d.p50)}${
+      direct.length > 1 ? ` / ${fmt(d.p99)}` : ""
+    }`,
     level === 1 ? "≤ 1 ms" : "",
   );
 }

@@ -5,11 +5,11 @@
  * indexed lookups (org ids, org_admins by org, reg_codes by org), never by
  * walking the tree.
  */
-import { and, asc, eq, gt, inArray, or } from "drizzle-orm";
+import { and, asc, eq, gt, or, sql, type SQLWrapper } from "drizzle-orm";
 import { CODE_STATUS_LABEL, type CodeStatus, codeStatus, trailIds } from "../lib/chasing.ts";
 import { maskMobile } from "../lib/mobile.ts";
 import { pace } from "./client.ts";
-import { fast } from "./reader.ts";
+import { fast, preparedQuery } from "./reader.ts";
 import { type Conn, subtreeOf } from "./orgs.ts";
 import { accounts, orgAdmins, orgs, regCodes } from "./schema.ts";
 
@@ -29,6 +29,28 @@ export interface ChaseInfo {
 /** The org fields chasing reads. */
 export type ChaseOrg = { id: number; path: string; adminCount: number; phone: string | null };
 
+/**
+ * Rows whose `column` is one of the ids passed as one JSON array in the
+ * `ids` placeholder: one prepared statement for any number of ids (an
+ * `IN (?, ?, …)` list is a new statement, and new SQL to build, for every
+ * length).
+ */
+const inIds = (column: SQLWrapper) =>
+  sql`${column} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`;
+
+const namesOf = preparedQuery((db) =>
+  db.select({ id: orgs.id, shortName: orgs.shortName }).from(orgs).where(inIds(orgs.id)).prepare()
+);
+const adminsOf = preparedQuery((db) =>
+  db.select({ orgId: orgAdmins.orgId, name: accounts.name, mobile: accounts.mobile })
+    .from(orgAdmins).innerJoin(accounts, eq(accounts.id, orgAdmins.accountId))
+    .where(inIds(orgAdmins.orgId)).orderBy(asc(orgAdmins.createdAt)).prepare()
+);
+const codesOf = preparedQuery((db) =>
+  db.select({ orgId: regCodes.orgId, expiresAt: regCodes.expiresAt, usedAt: regCodes.usedAt })
+    .from(regCodes).where(inIds(regCodes.orgId)).prepare()
+);
+
 /** Chase details of `rows` (one page, ≤ 1,000 rows), keyed by org id; `viewerPath` is the viewer's org. */
 export async function chaseInfo(
   db: Conn,
@@ -38,39 +60,27 @@ export async function chaseInfo(
 ): Promise<Map<number, ChaseInfo>> {
   const out = new Map<number, ChaseInfo>();
   if (rows.length === 0) return out;
-  const ids = rows.map((r) => r.id);
+  const read = fast(db);
   const trailOf = new Map(rows.map((r) => [r.id, trailIds(r.path, viewerPath)]));
   const ancestorIds = [...new Set([...trailOf.values()].flat())];
   const names = new Map<number, string>();
-  for (let i = 0; i < ancestorIds.length; i += 500) {
-    const part = await fast(db).select({ id: orgs.id, shortName: orgs.shortName }).from(orgs)
-      .where(inArray(orgs.id, ancestorIds.slice(i, i + 500)));
-    for (const r of part) names.set(r.id, r.shortName);
+  if (ancestorIds.length) {
+    for (const r of await namesOf(read).all({ ids: JSON.stringify(ancestorIds) })) {
+      names.set(r.id, r.shortName);
+    }
   }
   const admins = new Map<number, { name: string; mobile: string }>();
-  const codes = new Map<number, { expiresAt: Date; usedAt: Date | null }[]>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    const withAdmin = rows.slice(i, i + 500).filter((r) => r.adminCount > 0).map((r) => r.id);
-    if (withAdmin.length) {
-      const list = await fast(db).select({
-        orgId: orgAdmins.orgId,
-        name: accounts.name,
-        mobile: accounts.mobile,
-      })
-        .from(orgAdmins).innerJoin(accounts, eq(accounts.id, orgAdmins.accountId))
-        .where(inArray(orgAdmins.orgId, withAdmin)).orderBy(asc(orgAdmins.createdAt));
-      for (const a of list) if (!admins.has(a.orgId)) admins.set(a.orgId, a);
+  const withAdmin = rows.filter((r) => r.adminCount > 0).map((r) => r.id);
+  if (withAdmin.length) {
+    for (const a of await adminsOf(read).all({ ids: JSON.stringify(withAdmin) })) {
+      if (!admins.has(a.orgId)) admins.set(a.orgId, a);
     }
-    const issued = await fast(db).select({
-      orgId: regCodes.orgId,
-      expiresAt: regCodes.expiresAt,
-      usedAt: regCodes.usedAt,
-    })
-      .from(regCodes).where(inArray(regCodes.orgId, part));
-    for (const c of issued) codes.set(c.orgId, [...(codes.get(c.orgId) ?? []), c]);
-    await pace();
   }
+  const codes = new Map<number, { expiresAt: Date; usedAt: Date | null }[]>();
+  for (const c of await codesOf(read).all({ ids: JSON.stringify(rows.map((r) => r.id)) })) {
+    codes.set(c.orgId, [...(codes.get(c.orgId) ?? []), c]);
+  }
+  await pace();
   for (const r of rows) {
     const admin = admins.get(r.id);
     const code = codeStatus(r.adminCount, codes.get(r.id) ?? [], now);

@@ -1,63 +1,35 @@
 /**
  * Member figures for the progress views (SPEC §6 + §9): the subtree from an
- * org's own counters, the direct children from one grouped query folded with
- * the same flag rule as the counters, and the per-wave deadlines.
+ * org's own counters, the direct children from the grouped pass of
+ * db/progress.ts `directSums` folded with the same flag rule as the
+ * counters, and the per-wave deadlines.
  */
-import { count, eq, sql } from "drizzle-orm";
-import { MEMBER_COUNTERS, type MemberCounts, memberFlags, mzero } from "../lib/member_counters.ts";
-import { kept } from "./cache.ts";
-import { fast } from "./reader.ts";
+import { eq } from "drizzle-orm";
+import type { MemberCounts } from "../lib/member_counters.ts";
+import { directSums } from "./progress.ts";
+import { fast, preparedQuery } from "./reader.ts";
 import { defaultWaveSchedule, type WaveSchedule } from "../lib/waves.ts";
 import type { Conn } from "./orgs.ts";
-import { orgs, settings } from "./schema.ts";
+import { settings } from "./schema.ts";
 
-/**
- * The direct children's own member flags, summed: the children grouped by
- * everything a flag depends on (a few dozen groups even for 5,000 children).
- */
-export function directMemberCounts(db: Conn, orgId: number): Promise<MemberCounts> {
-  // Kept until a write names the org (any change to a child's row does: db/changes.ts).
-  return kept(db, `members:${orgId}`, [`org:${orgId}`], () => sumMembers(db, orgId));
-}
-
-async function sumMembers(db: Conn, orgId: number): Promise<MemberCounts> {
-  const groups = await fast(db).select({
-    category: orgs.category,
-    industry: orgs.industry,
-    memberCount: orgs.memberCount,
-    dueCount: orgs.dueCount,
-    n: count(),
-  }).from(orgs).where(eq(orgs.parentId, orgId)).groupBy(
-    orgs.category,
-    orgs.industry,
-    orgs.memberCount,
-    orgs.dueCount,
-  );
-  const sum = mzero();
-  for (const g of groups) {
-    const f = memberFlags(g);
-    for (const k of MEMBER_COUNTERS) sum[k] += g.n * f[k];
-  }
-  return sum;
+/** The direct children's own member flags, summed (one grouped pass, kept: db/progress.ts `directSums`). */
+export async function directMemberCounts(db: Conn, orgId: number): Promise<MemberCounts> {
+  return (await directSums(db, orgId)).members;
 }
 
 /** Direct children that are 团支部 (the 团支部 count the wave-less figures need). */
-export function directBranches(db: Conn, orgId: number): Promise<number> {
-  return kept(db, `branches:${orgId}`, [`org:${orgId}`], () => countBranches(db, orgId));
-}
-
-async function countBranches(db: Conn, orgId: number): Promise<number> {
-  const [{ n }] = await fast(db).select({ n: sql<number>`count(*)` }).from(orgs).where(
-    sql`${orgs.parentId} = ${orgId} AND ${orgs.category} = 5`,
-  );
-  return n;
+export async function directBranches(db: Conn, orgId: number): Promise<number> {
+  return (await directSums(db, orgId)).branches;
 }
 
 const WAVES_KEY = "member_waves";
+const wavesQuery = preparedQuery((db) =>
+  db.select().from(settings).where(eq(settings.key, WAVES_KEY)).prepare()
+);
 
 /** The per-wave deadlines (stored by 团中央, or the defaults for the current campaign). */
 export async function getWaveSchedule(db: Conn, now: Date): Promise<WaveSchedule> {
-  const [row] = await fast(db).select().from(settings).where(eq(settings.key, WAVES_KEY));
+  const [row] = await wavesQuery(fast(db)).all();
   return (row?.value as WaveSchedule | undefined) ?? defaultWaveSchedule(now);
 }
 

@@ -14,6 +14,7 @@ import { type Org, orgs, settings } from "./schema.ts";
 import { everything } from "./changes.ts";
 import { fast, preparedQuery } from "./reader.ts";
 import { kept } from "./cache.ts";
+import { MEMBER_COUNTERS, type MemberCounts, memberFlags, mzero } from "../lib/member_counters.ts";
 
 /** The figures of a set of orgs. */
 export interface Figures {
@@ -63,26 +64,69 @@ export function subtreeFigures(o: ProgressOrg): Figures {
 const NO_BRANCH = sql.raw(flagSql("noBranch"));
 const BAD_LEAF = sql.raw(flagSql("badLeaf"));
 
+/** What the progress page sums over an org's direct children. */
+export interface DirectSums {
+  /** Their own figures, and how many would be overdue once their deadline passes. */
+  figures: Figures & { unfinished: number };
+  /** Their own member flags, summed (lib/member_counters.ts `memberFlags`). */
+  members: MemberCounts;
+  /** How many are 团支部. */
+  branches: number;
+}
+
 /**
- * The direct children themselves (their own flags), summed in one aggregate
- * query; kept until a write names the org (db/cache.ts `kept`).
+ * The direct children's own figures, member flags and 团支部 count, from one
+ * grouped pass over the children (a prepared statement; grouped by what the
+ * member flags depend on, a few dozen groups even for 5,000 children), kept
+ * until a write names the org (db/cache.ts `kept`; a change to a child's row
+ * names its parent, db/changes.ts).
  */
-export function directFigures(db: Conn, orgId: number): Promise<Figures & { unfinished: number }> {
+export function directSums(db: Conn, orgId: number): Promise<DirectSums> {
   return kept(db, `direct:${orgId}`, [`org:${orgId}`], () => sumDirect(db, orgId));
 }
 
-async function sumDirect(db: Conn, orgId: number): Promise<Figures & { unfinished: number }> {
-  const [f] = await fast(db).select({
+/** The direct children's own figures (see {@link directSums}). */
+export async function directFigures(db: Conn, orgId: number): Promise<Figures & { unfinished: number }> {
+  return (await directSums(db, orgId)).figures;
+}
+
+const directGroups = preparedQuery((db) =>
+  db.select({
+    category: orgs.category,
+    industry: orgs.industry,
+    memberCount: orgs.memberCount,
+    dueCount: orgs.dueCount,
     created: sql<number>`count(*)`,
-    withAdmin: sql<number>`coalesce(sum(${orgs.adminCount} > 0), 0)`,
-    complete: sql<number>`coalesce(sum(${orgs.infoComplete}), 0)`,
-    noBranch: sql<number>`coalesce(sum(${NO_BRANCH}), 0)`,
-    badLeaf: sql<number>`coalesce(sum(${BAD_LEAF}), 0)`,
-    badName: sql<number>`coalesce(sum(${orgs.badName}), 0)`,
+    withAdmin: sql<number>`sum(${orgs.adminCount} > 0)`,
+    complete: sql<number>`sum(${orgs.infoComplete})`,
+    noBranch: sql<number>`sum(${NO_BRANCH})`,
+    badLeaf: sql<number>`sum(${BAD_LEAF})`,
+    badName: sql<number>`sum(${orgs.badName})`,
     // What makes an org overdue once its level's deadline has passed (lib/deadlines.ts isOverdue).
-    unfinished: sql<number>`coalesce(sum(${orgs.infoComplete} = 0 OR (${BAD_LEAF})), 0)`,
-  }).from(orgs).where(eq(orgs.parentId, orgId));
-  return f;
+    unfinished: sql<number>`sum(${orgs.infoComplete} = 0 OR (${BAD_LEAF}))`,
+  }).from(orgs).where(eq(orgs.parentId, sql.placeholder("orgId")))
+    .groupBy(orgs.category, orgs.industry, orgs.memberCount, orgs.dueCount).prepare()
+);
+
+async function sumDirect(db: Conn, orgId: number): Promise<DirectSums> {
+  const figures = {
+    created: 0,
+    withAdmin: 0,
+    complete: 0,
+    noBranch: 0,
+    badLeaf: 0,
+    badName: 0,
+    unfinished: 0,
+  };
+  const members = mzero();
+  let branches = 0;
+  for (const g of await directGroups(fast(db)).all({ orgId })) {
+    for (const k of Object.keys(figures) as (keyof typeof figures)[]) figures[k] += g[k];
+    const f = memberFlags(g);
+    for (const k of MEMBER_COUNTERS) members[k] += g.created * f[k];
+    if (g.category === BRANCH) branches += g.created;
+  }
+  return { figures, members, branches };
 }
 
 /** The columns a progress row needs. */
