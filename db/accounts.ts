@@ -6,7 +6,7 @@ import { applyChange, type Conn, getOrg } from "./orgs.ts";
 import { type Account, accounts, type Org, orgAdmins, orgs, resetCodes, sessions } from "./schema.ts";
 import { audit } from "./audit.ts";
 import { changedAccount, changedSession, nothing } from "./changes.ts";
-import { fast } from "./reader.ts";
+import { fast, preparedQuery } from "./reader.ts";
 
 /** Session lifetime: at most 7 days from sign-in… */
 export const SESSION_DAYS = 7;
@@ -52,15 +52,19 @@ export function orgsOfAccount(db: Conn, accountId: number) {
 
 /** The admins of an org. */
 export function adminsOf(db: Conn, orgId: number) {
-  return fast(db).select({
+  return adminsQuery(fast(db)).all({ orgId });
+}
+
+const adminsQuery = preparedQuery((db) =>
+  db.select({
     accountId: accounts.id,
     name: accounts.name,
     mobile: accounts.mobile,
     position: orgAdmins.position,
     since: orgAdmins.createdAt,
   }).from(orgAdmins).innerJoin(accounts, eq(accounts.id, orgAdmins.accountId))
-    .where(eq(orgAdmins.orgId, orgId)).orderBy(asc(orgAdmins.createdAt));
-}
+    .where(eq(orgAdmins.orgId, sql.placeholder("orgId"))).orderBy(asc(orgAdmins.createdAt)).prepare()
+);
 
 /** True when the account administers the org. */
 export async function isAdminOf(

@@ -20,7 +20,7 @@ import { audit, auditMany } from "./audit.ts";
 import { pace, type Tx } from "./client.ts";
 import { changedOrg, nothing } from "./changes.ts";
 import { type Conn, getOrg, pathIds } from "./orgs.ts";
-import { fast } from "./reader.ts";
+import { fast, preparedQuery } from "./reader.ts";
 import { type Member, members, type Org, orgs, settings } from "./schema.ts";
 
 /** The member counter columns of `orgs`, by counter name. */
@@ -189,16 +189,23 @@ export const MEMBERS_PER_PAGE = 100;
 
 /** One page of a branch's members, in entry order. */
 export function membersPage(db: Conn, orgId: number, offset: number, limit = MEMBERS_PER_PAGE) {
-  return fast(db).select().from(members).where(eq(members.orgId, orgId)).orderBy(asc(members.id)).limit(limit)
-    .offset(offset);
+  return membersQuery(fast(db)).all({ orgId, offset, limit });
 }
+
+const membersQuery = preparedQuery((db) =>
+  db.select().from(members).where(eq(members.orgId, sql.placeholder("orgId"))).orderBy(asc(members.id))
+    .limit(sql.placeholder("limit")).offset(sql.placeholder("offset")).prepare()
+);
+const memberById = preparedQuery((db) =>
+  db.select().from(members).where(
+    and(eq(members.id, sql.placeholder("id")), eq(members.orgId, sql.placeholder("orgId"))),
+  ).prepare()
+);
 
 /** One member of a branch. */
 export async function getMember(db: Conn, orgId: number, id: number): Promise<Member | undefined> {
   if (!Number.isSafeInteger(id)) return undefined;
-  const [row] = await fast(db).select().from(members).where(
-    and(eq(members.id, id), eq(members.orgId, orgId)),
-  );
+  const [row] = await memberById(fast(db)).all({ id, orgId });
   return row;
 }
 

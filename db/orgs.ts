@@ -137,6 +137,11 @@ const treeQuery = preparedQuery((db) =>
     .limit(sql.placeholder("limit")).offset(sql.placeholder("offset")).prepare()
 );
 
+const namesByIds = preparedQuery((db) =>
+  db.select({ id: orgs.id, shortName: orgs.shortName, path: orgs.path }).from(orgs)
+    .where(sql`${orgs.id} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`).prepare()
+);
+
 /** Ids, names and paths of an org's ancestors, root first, the org itself excluded (breadcrumbs). */
 export async function ancestorNames(
   db: Conn,
@@ -144,8 +149,7 @@ export async function ancestorNames(
 ): Promise<Pick<Org, "id" | "shortName" | "path">[]> {
   const ids = pathIds(org.path).filter((id) => id !== org.id);
   if (ids.length === 0) return [];
-  const rows = await fast(db).select({ id: orgs.id, shortName: orgs.shortName, path: orgs.path }).from(orgs)
-    .where(inArray(orgs.id, ids));
+  const rows = await namesByIds(fast(db)).all({ ids: JSON.stringify(ids) });
   return rows.sort((a, b) => a.path.length - b.path.length);
 }
 

@@ -3,13 +3,13 @@
  * row for its subtree, its direct children's rows for the per-child table,
  * and partial indexes for the problem lists. Nothing walks the tree.
  */
-import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { pace } from "./client.ts";
 import { defaultSchedule, type Schedule } from "../lib/deadlines.ts";
 import { flagSql, hasFlag, STRUCTURAL_FLAGS } from "../lib/structure.ts";
 import { BRANCH } from "../lib/org_rules.ts";
 import type { Conn } from "./orgs.ts";
-import { counterColumns, subtreeOf } from "./orgs.ts";
+import { counterColumns, pathEnd } from "./orgs.ts";
 import { type Org, orgs, settings } from "./schema.ts";
 import { everything } from "./changes.ts";
 import { fast, preparedQuery } from "./reader.ts";
@@ -262,20 +262,43 @@ export function problemCounts(o: ProgressOrg): Record<StructuralKind, { label: s
 
 /** One page of problem orgs in a subtree (the root itself included), keyset-paged by path; what the lists show. */
 export function problemPage(db: Conn, rootPath: string, kind: ProblemKind, after?: string, limit = 50) {
-  return fast(db).select({
-    id: orgs.id,
-    path: orgs.path,
-    shortName: orgs.shortName,
-    fullName: orgs.fullName,
-    level: orgs.level,
-    category: orgs.category,
-    // For the chasing columns (lib/chasing.ts): whom to call.
-    adminCount: orgs.adminCount,
-    phone: orgs.phone,
-  }).from(orgs).where(
-    and(subtreeOf(rootPath), PROBLEMS[kind].where, after ? gt(orgs.path, after) : undefined),
-  ).orderBy(asc(orgs.path)).limit(limit);
+  // One lower bound per statement, so SQLite seeks the partial index there (with two it may pick the other).
+  return problemQuery[kind][after === undefined ? 0 : 1](fast(db)).all({
+    from: after ?? rootPath,
+    to: pathEnd(rootPath),
+    limit,
+  });
 }
+
+/**
+ * The problem list of one kind, a prepared statement: from the root's path
+ * (the first page) or after the last path shown (the next ones).
+ */
+const problemQueryOf = (kind: ProblemKind, next: boolean) =>
+  preparedQuery((db) =>
+    db.select({
+      id: orgs.id,
+      path: orgs.path,
+      shortName: orgs.shortName,
+      fullName: orgs.fullName,
+      level: orgs.level,
+      category: orgs.category,
+      // For the chasing columns (lib/chasing.ts): whom to call.
+      adminCount: orgs.adminCount,
+      phone: orgs.phone,
+    }).from(orgs).where(
+      and(
+        (next ? gt : gte)(orgs.path, sql.placeholder("from")),
+        lt(orgs.path, sql.placeholder("to")),
+        PROBLEMS[kind].where,
+      ),
+    ).orderBy(asc(orgs.path)).limit(sql.placeholder("limit")).prepare()
+  );
+const problemQuery = Object.fromEntries(
+  (Object.keys(PROBLEMS) as ProblemKind[]).map((
+    kind,
+  ) => [kind, [problemQueryOf(kind, false), problemQueryOf(kind, true)]]),
+) as Record<ProblemKind, ReturnType<typeof problemQueryOf>[]>;
 
 const SCHEDULE_KEY = "deadlines";
 const scheduleQuery = preparedQuery((db) =>

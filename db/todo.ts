@@ -2,7 +2,7 @@
 import { eq, sql } from "drizzle-orm";
 import { type Org, orgs } from "./schema.ts";
 import { kept } from "./cache.ts";
-import { fast } from "./reader.ts";
+import { fast, preparedQuery } from "./reader.ts";
 import type { Conn } from "./orgs.ts";
 import { infoOf } from "./org_info.ts";
 import { requiredFields, validateOrgInfo } from "../lib/org_info.ts";
@@ -12,6 +12,16 @@ import type { TodoInput } from "../lib/todo.ts";
 const NO_BRANCH = sql.raw(flagSql("noBranch"));
 const WITH_CODE = sql.raw(
   "orgs.admin_count > 0 OR EXISTS (SELECT 1 FROM reg_codes r WHERE r.org_id = orgs.id)",
+);
+
+const childSums = preparedQuery((db) =>
+  db.select({
+    count: sql<number>`count(*)`,
+    noBranch: sql<number>`coalesce(sum(${NO_BRANCH}), 0)`,
+    withAdmin: sql<number>`coalesce(sum(${orgs.adminCount} > 0), 0)`,
+    // Qualified by hand: drizzle writes a lone table's columns unqualified, and reg_codes has an id too.
+    withCode: sql<number>`coalesce(sum(${WITH_CODE}), 0)`,
+  }).from(orgs).where(eq(orgs.parentId, sql.placeholder("orgId"))).prepare()
 );
 
 /**
@@ -24,13 +34,7 @@ export async function todoInput(db: Conn, org: Org): Promise<TodoInput> {
   const { errors } = validateOrgInfo(infoOf(org));
   // Kept until a write names the org (a child's row, a code for a child: db/changes.ts).
   const row = await kept(db, `todo:${org.id}`, [`org:${org.id}`], async () => {
-    const [r] = await fast(db).select({
-      count: sql<number>`count(*)`,
-      noBranch: sql<number>`coalesce(sum(${NO_BRANCH}), 0)`,
-      withAdmin: sql<number>`coalesce(sum(${orgs.adminCount} > 0), 0)`,
-      // Qualified by hand: drizzle writes a lone table's columns unqualified, and reg_codes has an id too.
-      withCode: sql<number>`coalesce(sum(${WITH_CODE}), 0)`,
-    }).from(orgs).where(eq(orgs.parentId, org.id));
+    const [r] = await childSums(fast(db)).all({ orgId: org.id });
     return r;
   });
   return {
