@@ -99,6 +99,8 @@ export class Database {
   #commits = 0;
   #sampled = { at: -Infinity, value: "", others: "" };
   #pragmas: string[] = [];
+  /** Settings for the writer's connection not yet applied to it (file mode). */
+  #pragmasDue: string[] = [];
   #worker?: Worker;
   #syncTimer?: ReturnType<typeof setInterval>;
   #syncing?: Promise<unknown>;
@@ -111,12 +113,25 @@ export class Database {
   constructor(
     /** Reads: the local file, the server, or the embedded replica. */
     readonly db: Db,
-    /** Writes: `db` itself, except in replica mode (an async client to the primary). */
+    /**
+     * Writes: in file mode a second client on the file with a single connection
+     * (only `writeTx` uses it, one write at a time); in replica mode an async
+     * client to the primary; a server's is `db`.
+     */
     readonly writer: Db,
     readonly mode: Mode,
   ) {
     databases.set(db, this);
     databases.set(writer, this);
+  }
+
+  /**
+   * The handle that reads the primary's state as committed now, outside a
+   * transaction: the writer in replica mode (the replica may lag), the read
+   * handle otherwise (a file's writer may be inside another write).
+   */
+  get primary(): Db {
+    return this.mode === "replica" ? this.writer : this.db;
   }
 
   /** Write transactions committed through this object. */
@@ -150,10 +165,11 @@ export class Database {
           let result!: T;
           let changes: Changes | undefined;
           if (this.mode === "file") {
-            // A local client hands its connection to each transaction and opens a fresh one afterwards,
-            // so the per-connection settings are applied to the connection about to become this one.
-            for (const p of this.#pragmas) await this.db.$client.execute(p);
-            result = await this.db.transaction(async (tx) => {
+            // The writer has one connection, set up once (the read client's pool may open new ones, which
+            // is why the settings used to be sent before every write); a setting changed since the last
+            // write (the checkpointer's fallback) is applied to it first.
+            for (const p of this.#pragmasDue.splice(0)) await this.writer.$client.execute(p);
+            result = await this.writer.transaction(async (tx) => {
               transactions.set(tx, this.mode);
               const out = await fn(tx);
               changes = changesOf(tx);
@@ -286,8 +302,11 @@ export class Database {
       this.#pragmas = [...PRAGMAS];
       if (options.backgroundCheckpoints) this.#pragmas.push("PRAGMA wal_autocheckpoint=0");
       for (const p of this.#pragmas) await this.db.$client.execute(p);
+      for (const p of this.#pragmas) await this.writer.$client.execute(p);
     }
-    if (options.migrate ?? true) await migrate(this.writer, { migrationsFolder: MIGRATIONS });
+    if (options.migrate ?? true) {
+      await migrate(this.mode === "file" ? this.db : this.writer, { migrationsFolder: MIGRATIONS });
+    }
     if (this.mode === "replica") {
       await this.sync();
       this.#syncTimer = setInterval(() => {
@@ -301,6 +320,7 @@ export class Database {
         e.preventDefault();
         console.error(`background checkpoints stopped (${e.message}); SQLite checkpoints on commit again`);
         this.#pragmas = [...PRAGMAS, "PRAGMA wal_autocheckpoint=1000"];
+        this.#pragmasDue.push("PRAGMA wal_autocheckpoint=1000");
       };
       worker.postMessage({ url, everyMs: 250 });
       this.#worker = worker;
@@ -354,6 +374,8 @@ export async function openDb(url: string, options: OpenOptions = {}): Promise<Da
   );
   const writer = mode === "replica"
     ? handle(createClient({ url: options.syncUrl!, authToken: options.authToken }))
+    : mode === "file"
+    ? handle(createClient({ url, concurrency: 1 }))
     : db;
   const database = new Database(db, writer, mode);
   if (mode === "file") database.file = url.slice(5);

@@ -177,7 +177,7 @@ export async function stagedWrite<P, T>(
   prepare: (stage: Stage, reader: Conn) => Promise<P>,
   finish: (tx: Tx, stage: Stage, prepared: P) => Promise<T>,
 ): Promise<T> {
-  const reader = databaseOf(db).writer;
+  const reader = databaseOf(db).primary;
   for (let attempt = 1;; attempt++) {
     const stage = new Stage(db, new Date());
     try {

@@ -1,7 +1,15 @@
 /** The server's write-ahead log is checkpointed by a worker, not inside a request's commit. */
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
-import { checkpointer, closeDb, type Db, openDb, type OpenOptions, writeTx } from "../db/client.ts";
+import {
+  checkpointer,
+  closeDb,
+  databaseOf,
+  type Db,
+  openDb,
+  type OpenOptions,
+  writeTx,
+} from "../db/client.ts";
 
 /** A database in a fresh temporary file, closed and removed after `fn`. */
 async function withDb(options: OpenOptions, fn: (db: Db, file: string) => Promise<void>) {
@@ -16,7 +24,9 @@ async function withDb(options: OpenOptions, fn: (db: Db, file: string) => Promis
 }
 
 /** The connection's automatic checkpoint threshold (0: off). */
-const autoCheckpoint = async (db: Db) => (await db.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0];
+/** The automatic checkpoint threshold of the connection that commits the writes (db/client.ts `writer`). */
+const autoCheckpoint = async (db: Db) =>
+  (await databaseOf(db).writer.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0];
 
 Deno.test("background checkpoints: commits leave the log to the worker, which copies it into the file", () =>
   withDb({ backgroundCheckpoints: true }, async (db, file) => {
