@@ -211,17 +211,24 @@ export async function getMember(db: Conn, orgId: number, id: number): Promise<Me
 
 /** Who already holds an ID number nationally: the member id, branch id and branch name. */
 export async function holderOfId(db: Conn, idNumber: string) {
-  const [row] = await db.select({ id: members.id, orgId: members.orgId, shortName: orgs.shortName })
-    .from(members).innerJoin(orgs, eq(orgs.id, members.orgId)).where(eq(members.idNumber, idNumber));
+  const [row] = await holderBy.idNumber(fast(db)).all({ key: idNumber });
   return row;
 }
 
 /** The same for a 团员编号. */
 export async function holderOfNo(db: Conn, memberNo: string) {
-  const [row] = await db.select({ id: members.id, orgId: members.orgId, shortName: orgs.shortName })
-    .from(members).innerJoin(orgs, eq(orgs.id, members.orgId)).where(eq(members.memberNo, memberNo));
+  const [row] = await holderBy.memberNo(fast(db)).all({ key: memberNo });
   return row;
 }
+
+/** The holder lookups, prepared: by ID number and by 团员编号 (each a unique index). */
+const holderQuery = (column: typeof members.idNumber | typeof members.memberNo) =>
+  preparedQuery((db) =>
+    db.select({ id: members.id, orgId: members.orgId, shortName: orgs.shortName })
+      .from(members).innerJoin(orgs, eq(orgs.id, members.orgId)).where(eq(column, sql.placeholder("key")))
+      .prepare()
+  );
+const holderBy = { idNumber: holderQuery(members.idNumber), memberNo: holderQuery(members.memberNo) };
 
 /** A holder of an ID number or 团员编号. */
 export interface Holder {
