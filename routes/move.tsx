@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { Csrf, Field, FormErrors, Notice } from "../components/Form.tsx";
-import { writeTx } from "../db/client.ts";
+import { isBusy, writeTx } from "../db/client.ts";
 import { moveRefusal, moveSubtree } from "../db/move.ts";
 import { getOrg, inSubtree } from "../db/orgs.ts";
 import { searchOrgs, tooShort, withTrails } from "../db/search.ts";
@@ -91,11 +91,29 @@ export const move = new Hono<OrgEnv>()
   .post("/move", guard("self"), form(moveForm), async (c) => {
     const { org: acting } = c.var;
     const { org: movedId = NaN, target: targetId = NaN, reason } = c.req.valid("form");
-    const refusal = await writeTx(
-      c.var.db,
-      (tx) =>
-        moveSubtree(tx, acting, movedId, targetId, c.var.session.accountId, c.var.now(), reason || null),
-    );
+    let refusal: string | null;
+    try {
+      refusal = await writeTx(
+        c.var.db,
+        (tx) =>
+          moveSubtree(tx, acting, movedId, targetId, c.var.session.accountId, c.var.now(), reason || null),
+      );
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+      // One transaction that rewrites every path of the subtree: a big one may not finish while other
+      // regions write (README "Regional deployment"). Nothing was moved.
+      const moved = await getOrg(c.var.db, movedId);
+      c.header("Retry-After", "60");
+      return renderError(
+        c,
+        503,
+        "暂时无法移动",
+        `移动“${moved?.shortName ?? ""}”（含 ${
+          (moved?.subOrgs ?? 1) - 1
+        } 个下级组织）需要较长时间，而数据库正忙，本次没有移动，也没有做任何修改。请稍后在业务较少的时段重试。`,
+        { href: `/orgs/${acting.id}/move?org=${movedId}`, label: "返回" },
+      );
+    }
     if (refusal) {
       return renderError(c, 409, "不能移动", refusal, {
         href: `/orgs/${acting.id}/move?org=${movedId}`,

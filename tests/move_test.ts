@@ -2,13 +2,14 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { bulkAppend, type BulkNode } from "../db/bulk.ts";
-import { writeTx } from "../db/client.ts";
+import SyncConnection from "libsql";
+import { databaseOf, writeTx } from "../db/client.ts";
 import { moveSubtree } from "../db/move.ts";
 import { getOrg } from "../db/orgs.ts";
 import { verifyCounters } from "../db/recount.ts";
 import { searchOrgs } from "../db/search.ts";
 import { auditLog, orgs } from "../db/schema.ts";
-import { MINI, setup } from "./helpers.ts";
+import { MINI, setup, textOf } from "./helpers.ts";
 
 const JINAN = 11, QINGDAO = 12, LIXIA = 15, SHINAN = 19;
 
@@ -131,4 +132,27 @@ Deno.test("move: 10,000-org tree, many random moves, counters, paths and levels 
   for (const [p, orders] of byParent) {
     assert.deepEqual(orders.sort((a, b) => a - b), orders.map((_, i) => i + 1), `order under ${p}`);
   }
+});
+
+Deno.test("move: a database kept busy past the wait says the move was not made, and why, nothing changed", async () => {
+  await using t = await setup();
+  const sd = await t.adminOf(MINI.shandong, 0);
+  // The day's first org request writes (the 应离团 roll): made before the lock is taken.
+  await (await sd.get("/orgs/3")).body?.cancel();
+  // Another writer holds the lock past the busy wait (on a server: other regions writing during a big move).
+  const other = new SyncConnection(databaseOf(t.db).file!);
+  other.exec("BEGIN IMMEDIATE");
+  try {
+    const res = await sd.post("/orgs/3/move", { org: String(LIXIA), target: String(QINGDAO) });
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get("Retry-After"), "60");
+    const text = textOf(await res.text());
+    assert.match(text, /移动“团历下区委”（含 \d+ 个下级组织）需要较长时间/);
+    assert.match(text, /本次没有移动，也没有做任何修改/);
+  } finally {
+    other.exec("ROLLBACK");
+    other.close();
+  }
+  assert.equal((await getOrg(t.db, LIXIA))!.parentId, JINAN);
+  assert.deepEqual(await verifyCounters(t.db), []);
 });
