@@ -98,7 +98,6 @@ export class Database {
   #tail: Promise<unknown> = Promise.resolve();
   #commits = 0;
   #sampled = { at: -Infinity, value: "", others: "" };
-  #pragmas: string[] = [];
   /** Settings for the writer's connection not yet applied to it (file mode). */
   #pragmasDue: string[] = [];
   #worker?: Worker;
@@ -194,7 +193,7 @@ export class Database {
         } catch (e) {
           if (this.mode === "file" || !isBusy(e) || performance.now() >= until) throw e;
           // Another instance's write may hold the primary's lock for a second or two (a long write's final
-          // transaction on a busy server): wait longer each time, about 8 s in all.
+          // transaction on a busy server): wait longer each time, for up to RETRY_FOR_MS in all.
           await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** (attempt - 1), 1000)));
         }
       }
@@ -299,10 +298,9 @@ export class Database {
   async init(url: string, options: OpenOptions): Promise<void> {
     if (this.mode === "file") {
       await this.db.$client.execute("PRAGMA journal_mode=WAL");
-      this.#pragmas = [...PRAGMAS];
-      if (options.backgroundCheckpoints) this.#pragmas.push("PRAGMA wal_autocheckpoint=0");
-      for (const p of this.#pragmas) await this.db.$client.execute(p);
-      for (const p of this.#pragmas) await this.writer.$client.execute(p);
+      const pragmas = options.backgroundCheckpoints ? [...PRAGMAS, "PRAGMA wal_autocheckpoint=0"] : PRAGMAS;
+      for (const p of pragmas) await this.db.$client.execute(p);
+      for (const p of pragmas) await this.writer.$client.execute(p);
     }
     if (options.migrate ?? true) {
       await migrate(this.mode === "file" ? this.db : this.writer, { migrationsFolder: MIGRATIONS });
@@ -319,7 +317,6 @@ export class Database {
         // Never take the server down for this: fall back to SQLite's own checkpoints from the next write on.
         e.preventDefault();
         console.error(`background checkpoints stopped (${e.message}); SQLite checkpoints on commit again`);
-        this.#pragmas = [...PRAGMAS, "PRAGMA wal_autocheckpoint=1000"];
         this.#pragmasDue.push("PRAGMA wal_autocheckpoint=1000");
       };
       worker.postMessage({ url, everyMs: 250 });
