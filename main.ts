@@ -32,7 +32,7 @@ Deno.serve(
   { port, hostname: Deno.env.get("HOST") ?? "0.0.0.0" },
   createApp({
     db: database.db,
-    sheets: new SheetThread(),
+    sheets: new SheetThread({ spareReader: true }),
     secureCookies: Deno.env.get("SECURE_COOKIES") === "1",
     trustProxy: parseTrustProxy(Deno.env.get("TRUST_PROXY")),
     publicUrl: Deno.env.get("PUBLIC_URL") || undefined,

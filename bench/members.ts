@@ -24,7 +24,7 @@ import { adminCookie, fmt, stats } from "./common.ts";
 
 const file = Deno.env.get("BENCH_DB") ?? "data/national.db";
 const db = (await openDb(`file:${file}`, { backgroundCheckpoints: true })).db;
-const sheets = new SheetThread();
+const sheets = new SheetThread({ spareReader: true });
 const app = createApp({ db, sheets });
 let peakRss = 0;
 const rss = setInterval(() => (peakRss = Math.max(peakRss, Deno.memoryUsage().rss)), 20);

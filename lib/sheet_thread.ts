@@ -5,8 +5,10 @@
  * Uploads are untrusted: a worker shares the server's process, and a worker
  * isolate running out of heap aborts the whole process (Deno 2.9 has no heap
  * limit per worker). So an upload is read by a short-lived `deno` subprocess
- * with its own small heap (sheet_reader.ts), one at a time; if it dies, the
- * upload is refused with a message and the server carries on.
+ * with its own small heap (sheet_reader.ts), one process per file and one file
+ * at a time; if it dies, the upload is refused with a message and the server
+ * carries on. The server keeps the next reader started and warmed (see the
+ * constructor), so the upload does not wait for deno and exceljs to load.
  *
  * One worker rather than one per file: loading exceljs into a fresh isolate
  * costs ~70 MB (which V8 keeps pooled after the worker ends) and ~0.3 s, so
@@ -19,8 +21,13 @@ import type { SheetRow } from "./import_xlsx.ts";
 /** The reading subprocess's V8 heap (MB) and its time limit. */
 export const READER_HEAP_MB = 160;
 const READER_TIMEOUT_MS = 60_000;
+/** A spare reader is started this long after a read, so it does not compete with the import it follows. */
+const SPARE_DELAY_MS = 2_000;
 const ROOT = new URL("..", import.meta.url).pathname;
 const READER = new URL("./sheet_reader.ts", import.meta.url).pathname;
+/** The first byte on the reader's stdin: a member batch; any other value, a batch of direct children. */
+export const READ_MEMBERS = 1;
+const READ_CHILDREN = 0;
 
 /** What the thread is asked to do. */
 export type SheetRequest = {
@@ -32,8 +39,11 @@ export type SheetRequest = {
 
 type Reply = { id: number; value?: unknown; error?: string };
 
-/** Runs the reader subprocess on `bytes` with a V8 heap of `heapMb`. */
-async function runReader<T>(bytes: Uint8Array, heapMb: number, mode: string[] = []): Promise<Result<T>> {
+/** A started reader subprocess, waiting for its one file on stdin. */
+type Reader = { child: Deno.ChildProcess; ended: boolean; done: Promise<unknown> };
+
+/** Starts a reader subprocess with a V8 heap of `heapMb`; `warm` has it read samples first (see sheet_reader.ts). */
+function startReader(heapMb: number, warm: boolean): Reader {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -44,7 +54,7 @@ async function runReader<T>(bytes: Uint8Array, heapMb: number, mode: string[] = 
       "--allow-sys",
       "--allow-read",
       READER,
-      ...mode,
+      ...(warm ? ["--warm"] : []),
     ],
     cwd: ROOT,
     env: { MALLOC_ARENA_MAX: "2", NO_COLOR: "1" },
@@ -52,6 +62,14 @@ async function runReader<T>(bytes: Uint8Array, heapMb: number, mode: string[] = 
     stdout: "piped",
     stderr: "null",
   }).spawn();
+  const reader: Reader = { child, ended: false, done: Promise.resolve() };
+  reader.done = child.status.then(() => (reader.ended = true), () => (reader.ended = true));
+  return reader;
+}
+
+/** Hands `bytes` (after the kind byte) to `reader` and returns what it read, or the refusal if it died. */
+async function runReader<T>(reader: Reader, kind: number, bytes: Uint8Array): Promise<Result<T>> {
+  const { child } = reader;
   const timer = setTimeout(() => {
     try {
       child.kill("SIGKILL");
@@ -59,6 +77,7 @@ async function runReader<T>(bytes: Uint8Array, heapMb: number, mode: string[] = 
   }, READER_TIMEOUT_MS);
   try {
     const writer = child.stdin.getWriter();
+    await writer.write(Uint8Array.of(kind)).catch(() => {});
     await writer.write(bytes).catch(() => {});
     await writer.close().catch(() => {});
     const { code, stdout } = await child.output();
@@ -83,6 +102,20 @@ export class SheetThread {
   #lastId = 0;
   #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #readerQueue: Promise<unknown> = Promise.resolve();
+  #keepSpare: boolean;
+  #spare?: Reader;
+  #spareTimer?: ReturnType<typeof setTimeout>;
+
+  /**
+   * With `spareReader` (the server's choice, main.ts), a warmed reader
+   * subprocess is kept waiting for the next upload, so an upload costs the
+   * reading only, not starting deno and exceljs (about 0.4 s) and compiling
+   * exceljs's hot paths. Without it (tests), each upload starts its own.
+   */
+  constructor(opts: { spareReader?: boolean } = {}) {
+    this.#keepSpare = opts.spareReader ?? false;
+    if (this.#keepSpare) this.#spare = startReader(READER_HEAP_MB, true);
+  }
 
   /** Fails every request still waiting, with `message`. */
   #failAll(message: string) {
@@ -117,14 +150,51 @@ export class SheetThread {
     });
   }
 
+  /** The process id of the spare reader waiting for the next upload, if one is (for tests and monitoring). */
+  get sparePid(): number | undefined {
+    return this.#spare && !this.#spare.ended ? this.#spare.child.pid : undefined;
+  }
+
+  /** Reads one file in a reader subprocess (the spare if one is waiting), one file at a time. */
+  #read<T>(kind: number, bytes: Uint8Array, heapMb: number): Promise<Result<T>> {
+    const turn = this.#readerQueue.then(() => {
+      let reader = this.#spare;
+      this.#spare = undefined;
+      if (!reader || reader.ended || heapMb !== READER_HEAP_MB) {
+        if (reader) void this.#stop(reader);
+        reader = startReader(heapMb, false);
+      }
+      return runReader<T>(reader, kind, bytes).finally(() => this.#planSpare());
+    });
+    this.#readerQueue = turn.catch(() => {});
+    return turn;
+  }
+
+  /** Starts the next spare reader a moment after a read, when the server keeps one. */
+  #planSpare() {
+    if (!this.#keepSpare || this.#spareTimer !== undefined) return;
+    this.#spareTimer = setTimeout(() => {
+      this.#spareTimer = undefined;
+      if (!this.#spare || this.#spare.ended) this.#spare = startReader(READER_HEAP_MB, true);
+    }, SPARE_DELAY_MS);
+  }
+
+  /** Ends an unused reader and releases its pipes. */
+  async #stop(reader: Reader) {
+    try {
+      reader.child.kill("SIGKILL");
+    } catch { /* already ended */ }
+    await reader.child.stdin.abort().catch(() => {});
+    await reader.child.stdout.cancel().catch(() => {});
+    await reader.done;
+  }
+
   /**
    * Reads the rows of an uploaded batch-create file (see readChildRows) in a
    * subprocess with its own heap of `heapMb`, one file at a time.
    */
   readChildRows(bytes: Uint8Array, heapMb = READER_HEAP_MB): Promise<Result<RawRow[]>> {
-    const turn = this.#readerQueue.then(() => runReader<RawRow[]>(bytes, heapMb));
-    this.#readerQueue = turn.catch(() => {});
-    return turn;
+    return this.#read<RawRow[]>(READ_CHILDREN, bytes, heapMb);
   }
 
   /**
@@ -132,9 +202,7 @@ export class SheetThread {
    * in the same kind of subprocess, one file at a time.
    */
   readMemberRows(bytes: Uint8Array, heapMb = READER_HEAP_MB): Promise<Result<SheetRow[]>> {
-    const turn = this.#readerQueue.then(() => runReader<SheetRow[]>(bytes, heapMb, ["members"]));
-    this.#readerQueue = turn.catch(() => {});
-    return turn;
+    return this.#read<SheetRow[]>(READ_MEMBERS, bytes, heapMb);
   }
 
   /** Writes a one-sheet table (see tableToXlsx) on the spreadsheet thread. */
@@ -146,10 +214,18 @@ export class SheetThread {
     return this.#ask({ kind: "write", sheet, headers, rows });
   }
 
-  /** Ends the thread; requests still waiting fail, a later request starts a new one. */
-  close(): void {
+  /**
+   * Ends the thread and the spare reader; requests still waiting fail, a
+   * later request starts a new one. Resolves when the spare has exited.
+   */
+  close(): Promise<void> {
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#failAll("spreadsheet thread stopped");
+    clearTimeout(this.#spareTimer);
+    this.#spareTimer = undefined;
+    const spare = this.#spare;
+    this.#spare = undefined;
+    return spare ? this.#stop(spare) : Promise.resolve();
   }
 }

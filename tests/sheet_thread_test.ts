@@ -50,3 +50,40 @@ Deno.test("sheet reader: a file that exhausts the reader's heap ends only the re
   const next = await sheets.readChildRows(await xlsxFile(branchRows(3)));
   assert.equal(next.ok && next.value.length, 3);
 });
+
+Deno.test("sheet reader: the server's spare reader reads the next upload, is replaced, and survives being killed", async () => {
+  const sheets = new SheetThread({ spareReader: true });
+  const waitForSpare = async () => {
+    for (let i = 0; i < 200 && sheets.sparePid === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return sheets.sparePid;
+  };
+  try {
+    const first = sheets.sparePid;
+    assert.ok(first, "a spare reader is started with the thread");
+    const read = await sheets.readChildRows(await xlsxFile(branchRows(3)));
+    assert.deepEqual(read.ok && read.value.map((r) => r.shortName), [
+      "第1车间团支部",
+      "第2车间团支部",
+      "第3车间团支部",
+    ]);
+    assert.equal(sheets.sparePid, undefined, "the spare was used for that upload");
+    const second = await waitForSpare();
+    assert.ok(second && second !== first, "a new spare is started after the read");
+    // A spare that died while waiting (killed here) is not handed the next file: that upload still reads.
+    Deno.kill(second!, "SIGKILL");
+    for (let i = 0; i < 100 && sheets.sparePid !== undefined; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const after = await sheets.readChildRows(await xlsxFile(branchRows(2)));
+    assert.equal(after.ok && after.value.length, 2);
+    // A bad file through the spare is refused with the same message as before.
+    await waitForSpare();
+    const bad = await sheets.readChildRows(new TextEncoder().encode("名称,类别\n"));
+    assert.match(!bad.ok ? bad.error : "", /不是 Excel（.xlsx）格式/);
+  } finally {
+    await sheets.close();
+  }
+  assert.equal(sheets.sparePid, undefined);
+});
