@@ -6,6 +6,7 @@
  */
 import { createApp } from "./app.ts";
 import { openDb, SchemaMismatch } from "./db/client.ts";
+import { startNameCatchUp } from "./db/search.ts";
 import { startDailySnapshots } from "./db/snapshots.ts";
 import { SheetThread } from "./lib/sheet_thread.ts";
 import { parseTrustProxy } from "./middleware/client.ts";
@@ -27,6 +28,8 @@ try {
 }
 // The 通报's daily progress snapshot: taken once per Beijing date by whichever instance gets there first.
 startDailySnapshots(database.db);
+// Moved subtrees whose name index a restart left behind (db/search.ts).
+startNameCatchUp(database.db);
 const port = Number(Deno.env.get("PORT") ?? 8000);
 Deno.serve(
   { port, hostname: Deno.env.get("HOST") ?? "0.0.0.0" },

@@ -316,3 +316,17 @@ export const stagedRows = sqliteTable("staged_rows", {
   primaryKey({ columns: [t.stage, t.target, t.seq] }),
   index("staged_rows_created_idx").on(t.createdAt),
 ]);
+
+/**
+ * Moved subtrees whose name-index rows (org_name_grams, keyed by path) still
+ * carry the paths from before the move: a move commits the tree in one short
+ * transaction and queues its root here; db/search.ts `catchUpNames` then
+ * rewrites the index in short transactions of its own and removes the row.
+ * `generation` grows when the same subtree moves again before that finishes,
+ * so a catch-up that started earlier does not remove the newer move's row.
+ */
+export const nameIndexDue = sqliteTable("name_index_due", {
+  orgId: integer("org_id").primaryKey(),
+  generation: integer("generation").notNull().default(0),
+  queuedAt: integer("queued_at", { mode: "timestamp_ms" }).notNull(),
+});

@@ -6,12 +6,20 @@
  * its rarest bigram within the subtree's path range, each candidate checked
  * against the whole query. One-character queries, and 全称-only matches in
  * small subtrees, scan the subtree's path range directly.
+ *
+ * A move does not rewrite the index in its own transaction (a subtree of
+ * 50,000 orgs carries about 450,000 index rows: seconds of the primary's
+ * lock, past the ~5 s a libSQL server allows while others wait). It queues
+ * the subtree (`queueReindex`), and `catchUpNames` rewrites the rows in short
+ * transactions right after. Meanwhile a search checks each candidate's
+ * current path, so a moved org is never shown under its old parent; it is
+ * found under its new one once the catch-up has passed it (seconds).
  */
-import { and, asc, gt, inArray, type SQL, sql } from "drizzle-orm";
-import { runAll } from "./client.ts";
+import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
+import { breathe, type Db, runAll, writeTx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
-import { pathEnd, pathIds, subtreeOf } from "./orgs.ts";
-import { type Org, orgs } from "./schema.ts";
+import { getOrg, pathEnd, pathIds, subtreeOf } from "./orgs.ts";
+import { nameIndexDue, type Org, orgs } from "./schema.ts";
 
 /** Distinct lower-cased character bigrams of a name. */
 export function bigrams(name: string): string[] {
@@ -48,10 +56,84 @@ export async function indexNames(
   await runAll(db, statements);
 }
 
-/** Rewrites the path prefix of a moved subtree's index entries. */
-export async function moveIndexed(db: Conn, oldPath: string, newPath: string): Promise<void> {
-  await db.run(sql`UPDATE org_name_grams SET path = ${newPath} || substr(path, ${oldPath.length + 1})
-    WHERE org_id IN (SELECT id FROM orgs WHERE path >= ${newPath} AND path < ${pathEnd(newPath)})`);
+/** Queues the moved subtree of `orgId` for `catchUpNames` (in the move's transaction). */
+export async function queueReindex(tx: Conn, orgId: number, now: Date): Promise<void> {
+  await tx.insert(nameIndexDue).values({ orgId, queuedAt: now }).onConflictDoUpdate({
+    target: nameIndexDue.orgId,
+    set: { generation: sql`${nameIndexDue.generation} + 1`, queuedAt: now },
+  });
+}
+
+/**
+ * Orgs per catch-up transaction: about 9 index rows each, 25–40 ms of a
+ * local writer (the event loop's budget is 50 ms) and a short hold of a
+ * server's lock.
+ */
+export const REINDEX_BATCH = 500;
+
+/**
+ * Rewrites the name-index rows of every queued moved subtree to the orgs'
+ * current paths, `REINDEX_BATCH` orgs per short write transaction, and
+ * removes each queue row when its subtree is done (unless it moved again
+ * meanwhile). Idempotent: any instance may run it, at any time, again after
+ * a crash. Returns the number of orgs whose rows were checked.
+ */
+export async function catchUpNames(db: Db): Promise<number> {
+  let checked = 0;
+  const busy = new Set<number>();
+  for (;;) {
+    const [due] = await writeTx(db, (tx) =>
+      tx.select().from(nameIndexDue).where(
+        busy.size
+          ? sql`${nameIndexDue.orgId} NOT IN (${sql.join([...busy].map((id) => sql`${id}`), sql`, `)})`
+          : undefined,
+      ).orderBy(asc(nameIndexDue.queuedAt)).limit(1));
+    if (!due) return checked;
+    busy.add(due.orgId);
+    // The cursor is the path below the subtree's root, so it stays valid if the root moves again meanwhile.
+    let after = "", first = true;
+    for (;;) {
+      const n = await writeTx(db, async (tx) => {
+        const root = await getOrg(tx, due.orgId);
+        const batch = root
+          ? await tx.all<{ id: number; path: string }>(sql`SELECT id, path FROM orgs
+              WHERE path > ${root.path + after} AND path < ${
+            pathEnd(root.path)
+          } ORDER BY path LIMIT ${REINDEX_BATCH}`)
+          : [];
+        if (first && root) batch.unshift({ id: root.id, path: root.path });
+        if (!batch.length) {
+          await tx.delete(nameIndexDue).where(
+            and(eq(nameIndexDue.orgId, due.orgId), eq(nameIndexDue.generation, due.generation)),
+          );
+          return 0;
+        }
+        await tx.run(
+          sql`UPDATE org_name_grams SET path = (SELECT o.path FROM orgs o WHERE o.id = org_name_grams.org_id)
+          WHERE org_id IN (SELECT value FROM json_each(${JSON.stringify(batch.map((b) => b.id))}))
+            AND path <> (SELECT o.path FROM orgs o WHERE o.id = org_name_grams.org_id)`,
+        );
+        after = batch.at(-1)!.path.slice(root!.path.length);
+        first = false;
+        return batch.length;
+      });
+      if (!n) break;
+      checked += n;
+      await breathe();
+    }
+  }
+}
+
+/**
+ * Runs `catchUpNames` now and every `everyMs` (a move's own catch-up may have
+ * been cut short by a restart); returns a stopper.
+ */
+export function startNameCatchUp(db: Db, everyMs = 10 * 60_000): () => void {
+  const run = () => catchUpNames(db).catch((e) => console.error(`name index catch-up failed: ${e}`));
+  run();
+  const timer = setInterval(run, everyMs);
+  Deno.unrefTimer(timer);
+  return () => clearInterval(timer);
 }
 
 /** Escapes LIKE wildcards in user input. */
@@ -103,7 +185,7 @@ export async function searchOrgs(db: Conn, q: string, opts: SearchOptions = {}):
   const lower = opts.after && opts.after >= from ? sql`g.path > ${opts.after}` : sql`g.path >= ${from}`;
   const found = await db.all<{ id: number }>(
     sql`SELECT g.org_id AS id FROM org_name_grams g JOIN orgs o ON o.id = g.org_id
-    WHERE g.gram = ${best} AND ${lower} AND g.path < ${to}
+    WHERE g.gram = ${best} AND ${lower} AND g.path < ${to} AND o.path >= ${from} AND o.path < ${to}
       AND (lower(o.short_name) LIKE ${pattern} ESCAPE '\\' OR lower(o.full_name) LIKE ${pattern} ESCAPE '\\')
     ORDER BY g.path LIMIT ${limit}`,
   );

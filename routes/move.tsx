@@ -5,7 +5,7 @@ import { Csrf, Field, FormErrors, Notice } from "../components/Form.tsx";
 import { isBusy, writeTx } from "../db/client.ts";
 import { moveRefusal, moveSubtree } from "../db/move.ts";
 import { getOrg, inSubtree } from "../db/orgs.ts";
-import { searchOrgs, tooShort, withTrails } from "../db/search.ts";
+import { catchUpNames, searchOrgs, tooShort, withTrails } from "../db/search.ts";
 import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, renderError } from "../middleware/render.tsx";
@@ -120,5 +120,8 @@ export const move = new Hono<OrgEnv>()
         label: "返回",
       });
     }
+    // The name index follows in short transactions of its own; one cut short is finished by the next run
+    // (main.ts runs it every 10 minutes), and search checks current paths meanwhile.
+    await catchUpNames(c.var.db).catch((e) => console.error(`name index catch-up after a move: ${e}`));
     return redirectAfterPost(c, `/orgs/${movedId}?moved=1#result`);
   });

@@ -1,14 +1,14 @@
 /** Moving subtrees (SPEC §7): refusals, the HTTP flow, and exact counters after many moves. */
 import assert from "node:assert/strict";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { bulkAppend, type BulkNode } from "../db/bulk.ts";
 import SyncConnection from "libsql";
 import { databaseOf, writeTx } from "../db/client.ts";
 import { moveSubtree } from "../db/move.ts";
 import { getOrg } from "../db/orgs.ts";
 import { verifyCounters } from "../db/recount.ts";
-import { searchOrgs } from "../db/search.ts";
-import { auditLog, orgs } from "../db/schema.ts";
+import { catchUpNames, REINDEX_BATCH, searchOrgs } from "../db/search.ts";
+import { auditLog, nameIndexDue, orgs } from "../db/schema.ts";
 import { MINI, setup, textOf } from "./helpers.ts";
 
 const JINAN = 11, QINGDAO = 12, LIXIA = 15, SHINAN = 19;
@@ -132,6 +132,68 @@ Deno.test("move: 10,000-org tree, many random moves, counters, paths and levels 
   for (const [p, orders] of byParent) {
     assert.deepEqual(orders.sort((a, b) => a - b), orders.map((_, i) => i + 1), `order under ${p}`);
   }
+  // The name index is behind until its catch-up; search never shows an org outside the subtree meanwhile.
+  for (const county of counties) {
+    const path = byId.get(county)!.path;
+    for (const o of await searchOrgs(t.db, "团支部", { rootPath: path, limit: 200 })) {
+      assert.ok(o.path.startsWith(path), `${o.id} found under ${county}`);
+    }
+  }
+  assert.ok(await catchUpNames(t.db) > 0);
+  assert.deepEqual(await t.db.select().from(nameIndexDue), []);
+  assert.deepEqual(
+    await t.db.all(sql`SELECT g.org_id FROM org_name_grams g JOIN orgs o ON o.id = g.org_id
+      WHERE g.path <> o.path LIMIT 5`),
+    [],
+    "every index row carries its org's current path",
+  );
+});
+
+Deno.test("move: the name index catches up in short transactions, after a restart too", async () => {
+  await using t = await setup();
+  const ids = await bulkAppend(
+    t.db,
+    Array.from(
+      { length: 1_200 },
+      (_, i) => ({ parentId: LIXIA, shortName: `第${i + 1}机关团支部`, category: 5 }),
+    ),
+  );
+  const root = (await getOrg(t.db, 1))!;
+  const move = (moved: number, target: number) =>
+    writeTx(t.db, (tx) => moveSubtree(tx, root, moved, target, 1, new Date(), null));
+  // Moved twice (济南 → 青岛 → back under 山东's other city) with no catch-up in between: a process that stopped.
+  assert.equal(await move(LIXIA, QINGDAO), null);
+  assert.equal(await move(LIXIA, SHINAN), null);
+  const [due] = await t.db.select().from(nameIndexDue);
+  assert.equal(due.orgId, LIXIA);
+  assert.equal(due.generation, 1, "the second move of the same subtree re-queued it");
+  const qingdao = (await getOrg(t.db, QINGDAO))!.path, jinan = (await getOrg(t.db, JINAN))!.path;
+  assert.deepEqual(
+    await searchOrgs(t.db, "第7机关团支部", { rootPath: jinan }),
+    [],
+    "not shown where it was",
+  );
+  // What a restarted instance runs: the whole subtree (1,201 orgs) in batches of REINDEX_BATCH.
+  assert.equal(await catchUpNames(t.db), 1_201);
+  assert.deepEqual(await t.db.select().from(nameIndexDue), []);
+  const found = await searchOrgs(t.db, "第7机关团支部", { rootPath: qingdao });
+  assert.deepEqual(found.map((o) => o.id), [ids[6]]);
+  assert.equal(found[0].path, `${qingdao}${SHINAN}/${LIXIA}/${ids[6]}/`);
+  assert.equal(await catchUpNames(t.db), 0, "nothing left to do");
+  assert.ok(REINDEX_BATCH < 1_201);
+});
+
+Deno.test("move: through the page, the moved subtree is found under its new parent at once", async () => {
+  await using t = await setup();
+  await bulkAppend(t.db, [{ parentId: LIXIA, shortName: "机关团支部", category: 5 }]);
+  const sd = await t.adminOf(MINI.shandong, 0);
+  const res = await sd.post("/orgs/3/move", { org: String(LIXIA), target: String(QINGDAO) });
+  assert.equal(res.status, 303);
+  assert.deepEqual(await t.db.select().from(nameIndexDue), []);
+  const qingdao = (await getOrg(t.db, QINGDAO))!.path;
+  assert.equal((await searchOrgs(t.db, "机关团支部", { rootPath: qingdao })).length, 1);
+  const page = textOf(await (await sd.get(`/orgs/3/search?q=${encodeURIComponent("机关团支部")}`)).text());
+  assert.match(page, /团青岛市委 \/ 团历下区委/);
 });
 
 Deno.test("move: a database kept busy past the wait says the move was not made, and why, nothing changed", async () => {
