@@ -11,13 +11,14 @@ import { initialiseTree } from "../db/seed.ts";
 import { issueCodes, issueManyCodes } from "../db/codes.ts";
 import { getOrg } from "../db/orgs.ts";
 import { verifyCounters } from "../db/recount.ts";
-import { auditLog, orgAdmins, orgs, regCodes, stagedRows } from "../db/schema.ts";
+import { auditLog, nameIndexDue, orgAdmins, orgs, regCodes, stagedRows } from "../db/schema.ts";
 import { auditRow } from "../db/audit.ts";
 import { applyChange, reserveIds } from "../db/orgs.ts";
 import { stagedWrite } from "../db/staging.ts";
 import { childRows, gramRows, orgNameGrams } from "../db/staging_rows.ts";
 import { BRANCH } from "../lib/org_rules.ts";
 import { moveSubtree } from "../db/move.ts";
+import { catchUpNames } from "../db/search.ts";
 import { SheetThread } from "../lib/sheet_thread.ts";
 import { addBranches, Client, idNumberFor, MINI, MINI_DIVISIONS, PASSWORD, PEOPLE } from "./helpers.ts";
 import { makeAdmin } from "./helpers.ts";
@@ -360,8 +361,17 @@ Deno.test({
     const root = (await getOrg(r.b.db, MINI.root))!;
     const refusal = await writeTx(r.b.db, (tx) => moveSubtree(tx, root, tianqiao.id, lixia.id, 1, now, null));
     assert.equal(refusal, null);
+    // The name index follows in short transactions while the other instance goes on writing.
+    assert.ok(await catchUpNames(r.b.db) >= 5001);
     writing = false;
     await writer;
+    assert.deepEqual(
+      await r.a.db.all(sql`SELECT g.org_id FROM org_name_grams g JOIN orgs o ON o.id = g.org_id
+        WHERE g.path <> o.path LIMIT 1`),
+      [],
+      "every index row carries its org's current path",
+    );
+    assert.deepEqual(await r.a.db.select().from(nameIndexDue), []);
     assert.ok(written > 0, "the other instance wrote meanwhile");
     // Read-your-writes on the replica, and the primary agrees.
     assert.equal((await getOrg(r.b.db, tianqiao.id))!.parentId, lixia.id);
