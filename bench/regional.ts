@@ -16,6 +16,7 @@ import { initialiseTree } from "../db/seed.ts";
 import { confirmImport, existingChildren, loadImport, saveImport } from "../db/imports.ts";
 import { issueManyCodes } from "../db/codes.ts";
 import { moveSubtree } from "../db/move.ts";
+import { catchUpNames } from "../db/search.ts";
 import { getOrg } from "../db/orgs.ts";
 import { verifyCounters } from "../db/recount.ts";
 import { verifyMemberCounters } from "../db/members.ts";
@@ -207,6 +208,8 @@ await timed(
         }),
     ),
 );
+// What the move page runs next: the name index in short transactions (db/search.ts).
+await timed(`name index catch-up of the moved ${made.length + 1} orgs`, () => catchUpNames(replica.db));
 writing = false;
 await busy;
 clearInterval(lagTimer);
