@@ -4,7 +4,7 @@
  * valid rows staged, then created in one short transaction, counters moved
  * once).
  */
-import { and, count, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, lt, lte, sql } from "drizzle-orm";
 import { type CheckedRow, countRows, type ExistingChild, rowChecker } from "../lib/import_rows.ts";
 import { add, zero } from "../lib/counters.ts";
 import { generateSecret } from "../lib/codes.ts";
@@ -33,17 +33,31 @@ export interface StoredImport {
   doneAt: Date | null;
 }
 
+/** Children read per statement: a libSQL server refuses a response of more than about 10 MB. */
+const CHILDREN_PAGE = 10_000;
+
 /** The direct children of `parentId` by 简称. */
 export async function existingChildren(db: Conn, parentId: number): Promise<Map<string, ExistingChild>> {
-  const rows = await db.select({
-    id: orgs.id,
-    shortName: orgs.shortName,
-    category: orgs.category,
-    initialised: orgs.initialised,
-  }).from(orgs).where(eq(orgs.parentId, parentId));
-  return new Map(
-    rows.map((r) => [r.shortName, { id: r.id, category: r.category, initialised: r.initialised }]),
-  );
+  const out = new Map<string, ExistingChild>();
+  // In sibling order (the parent's index), a page at a time.
+  let after: number | undefined;
+  for (;;) {
+    const rows = await db.select({
+      id: orgs.id,
+      shortName: orgs.shortName,
+      category: orgs.category,
+      initialised: orgs.initialised,
+      sortOrder: orgs.sortOrder,
+    }).from(orgs).where(
+      and(eq(orgs.parentId, parentId), after === undefined ? undefined : gt(orgs.sortOrder, after)),
+    ).orderBy(asc(orgs.sortOrder))
+      .limit(CHILDREN_PAGE);
+    for (const r of rows) {
+      out.set(r.shortName, { id: r.id, category: r.category, initialised: r.initialised });
+    }
+    if (rows.length < CHILDREN_PAGE) return out;
+    after = rows[rows.length - 1].sortOrder;
+  }
 }
 
 /** Rows a piece when a batch is written or read (a 5,000-row batch is about 3 MB of JSON). */

@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { orgs } from "../db/schema.ts";
+import { bulkAppend } from "../db/bulk.ts";
+import { existingChildren } from "../db/imports.ts";
 import { getOrg } from "../db/orgs.ts";
 import { verifyCounters } from "../db/recount.ts";
 import { branchRows, uploadForm, xlsxFile } from "./import_files.ts";
@@ -52,3 +54,20 @@ Deno.test("import scale: 5,000 rows upload, preview and confirm, counters exact"
       `verifyCounters over ${root.subOrgs} orgs: ${((performance.now() - t4) / 1000).toFixed(2)} s`,
     );
   }));
+
+Deno.test("import scale: a parent's existing children are read a page at a time, all of them", async () => {
+  await using t = await setup();
+  const [tianqiao] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团天桥区委"));
+  // More than one page (CHILDREN_PAGE, 10,000): a libSQL server refuses one response that large.
+  await bulkAppend(
+    t.db,
+    Array.from(
+      { length: 10_050 },
+      (_, i) => ({ parentId: tianqiao.id, shortName: `第${i + 1}团支部`, category: 5 }),
+    ),
+  );
+  const existing = await existingChildren(t.db, tianqiao.id);
+  assert.equal(existing.size, 10_050);
+  assert.ok(existing.has("第1团支部") && existing.has("第10050团支部"));
+  assert.equal(existing.get("第10050团支部")!.category, 5);
+});
