@@ -11,6 +11,9 @@ import { guard } from "../middleware/guard.ts";
 import { redirectAfterPost, renderError } from "../middleware/render.tsx";
 import { form, optionalId, query, trimmed } from "../middleware/validate.ts";
 
+/** How long a move's answer waits for the name index to catch up (db/search.ts). */
+const CATCH_UP_WAIT_MS = 2_000;
+
 /** The chooser's query: the org to move, the words searched for a new parent, the parent picked. */
 const chooseQuery = z.object({
   org: z.string().optional().catch(undefined),
@@ -120,8 +123,15 @@ export const move = new Hono<OrgEnv>()
         label: "返回",
       });
     }
-    // The name index follows in short transactions of its own; one cut short is finished by the next run
-    // (main.ts runs it every 10 minutes), and search checks current paths meanwhile.
-    await catchUpNames(c.var.db).catch((e) => console.error(`name index catch-up after a move: ${e}`));
-    return redirectAfterPost(c, `/orgs/${movedId}?moved=1#result`);
+    // The name index follows in short transactions of its own (search checks current paths meanwhile). The
+    // answer waits for it up to CATCH_UP_WAIT_MS; a bigger subtree's carries on after the answer, and one cut
+    // short by a restart is finished by the next run (main.ts runs it every 10 minutes).
+    const catchUp = catchUpNames(c.var.db).then(
+      () => true,
+      (e) => console.error(`name index catch-up after a move: ${e}`),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = await Promise.race([catchUp, new Promise((r) => timer = setTimeout(r, CATCH_UP_WAIT_MS))]);
+    clearTimeout(timer);
+    return redirectAfterPost(c, `/orgs/${movedId}?moved=1${done ? "" : "&indexing=1"}#result`);
   });

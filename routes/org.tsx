@@ -68,6 +68,9 @@ const overview = new Hono<OrgEnv>()
           ? (
             <Notice id="result" focus>
               已将“{org.shortName}”（含 {org.subOrgs - 1} 个下级组织）移到“{parent.shortName}”之下。
+              {c.req.query("indexing") === "1"
+                ? "组织较多，搜索中按新的上级查找这些组织还需等待几十秒到几分钟；组织树、列表和统计已是新的。"
+                : null}
             </Notice>
           )
           : null}

@@ -189,7 +189,16 @@ Deno.test("move: through the page, the moved subtree is found under its new pare
   const sd = await t.adminOf(MINI.shandong, 0);
   const res = await sd.post("/orgs/3/move", { org: String(LIXIA), target: String(QINGDAO) });
   assert.equal(res.status, 303);
+  assert.equal(
+    res.headers.get("Location"),
+    `/orgs/${LIXIA}?moved=1#result`,
+    "the index caught up before the answer",
+  );
   assert.deepEqual(await t.db.select().from(nameIndexDue), []);
+  // A subtree too big to catch up within the answer's wait says so on the result.
+  const big = textOf(await (await sd.get(`/orgs/${LIXIA}?moved=1&indexing=1`)).text());
+  assert.match(big, /已将“团历下区委”（含 \d+ 个下级组织）移到“团青岛市委”之下/);
+  assert.match(big, /搜索中按新的上级查找这些组织还需等待/);
   const qingdao = (await getOrg(t.db, QINGDAO))!.path;
   assert.equal((await searchOrgs(t.db, "机关团支部", { rootPath: qingdao })).length, 1);
   const page = textOf(await (await sd.get(`/orgs/3/search?q=${encodeURIComponent("机关团支部")}`)).text());
