@@ -12,7 +12,11 @@ import { SheetThread } from "../lib/sheet_thread.ts";
 
 const [file, port] = Deno.args;
 const db = (await openDb(`file:${file}`, { backgroundCheckpoints: true, migrate: false })).db;
-const app = createApp({ db, sheets: new SheetThread(), pageCache: Deno.env.get("PAGE_CACHE") !== "0" });
+const app = createApp({
+  db,
+  sheets: new SheetThread({ spareReader: true }),
+  pageCache: Deno.env.get("PAGE_CACHE") !== "0",
+});
 Deno.serve({ hostname: "127.0.0.1", port: Number(port), onListen() {} }, async (req) => {
   const id = req.headers.get("X-Bench");
   const res = await app.fetch(req);
