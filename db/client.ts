@@ -24,6 +24,7 @@ import { sql, type SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema.ts";
 import { type Changes, changesOf } from "./changes.ts";
 import { noteCommit } from "./cache.ts";
+import { preparedWriter } from "./writer.ts";
 import SyncConnection from "libsql";
 import AsyncConnection from "libsql/promise";
 
@@ -372,7 +373,7 @@ export async function openDb(url: string, options: OpenOptions = {}): Promise<Da
   const writer = mode === "replica"
     ? handle(createClient({ url: options.syncUrl!, authToken: options.authToken }))
     : mode === "file"
-    ? handle(createClient({ url, concurrency: 1 }))
+    ? handle(preparedWriter(url.slice(5)))
     : db;
   const database = new Database(db, writer, mode);
   if (mode === "file") database.file = url.slice(5);

@@ -28,6 +28,7 @@ import type { Client } from "@libsql/client";
 import { databaseOf, type Db } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import * as schema from "./schema.ts";
+import { toSql } from "./writer.ts";
 
 /** Statements kept per connection (each distinct SQL text; our reads have a few dozen shapes). */
 const MAX_STATEMENTS = 256;
@@ -68,13 +69,6 @@ class PreparedClient {
     this.#statements.clear();
     this.#conn.close();
   }
-}
-
-/** Values as the binding takes them (what `@libsql/client` converts: booleans and dates). */
-function toSql(v: unknown): unknown {
-  if (typeof v === "boolean") return v ? 1 : 0;
-  if (v instanceof Date) return v.getTime();
-  return v;
 }
 
 const handles = new WeakMap<object, Db | null>();

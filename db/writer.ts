@@ -1,0 +1,211 @@
+/**
+ * The writer's client for a local file (issue 14): what drizzle calls on a
+ * `@libsql/client` `Client` (execute, batch, transaction), on one libsql
+ * connection whose statements are prepared once and reused.
+ *
+ * Through `@libsql/client` every statement is prepared anew (the binding
+ * never frees it: README "Known problem: native memory per query") and every
+ * value of every row is defined on an object one property at a time: an org
+ * row read inside a write transaction cost 0.5–0.65 ms there. Here a row is an
+ * object made from a per-statement prototype: its columns by name (what
+ * drizzle's raw `all()` reads) and by index (what its selects read).
+ *
+ * Semantics kept from `@libsql/client`: booleans and dates as numbers, `BEGIN
+ * IMMEDIATE` for a write transaction, errors as the binding raises them (code
+ * and message: "database is locked", "UNIQUE constraint failed: …").
+ */
+import SyncConnection from "libsql";
+import type { Client, InStatement, ResultSet, Transaction, TransactionMode } from "@libsql/client";
+
+/** Values as the binding takes them (what `@libsql/client` converts: booleans and dates; the prepared reads too). */
+export function toSql(v: unknown): unknown {
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (v instanceof Date) return v.getTime();
+  return v;
+}
+
+type Connection = InstanceType<typeof SyncConnection>;
+type Statement = ReturnType<Connection["prepare"]>;
+
+/** Statements kept (each distinct SQL text); multi-row inserts come in a bounded number of lengths. */
+const MAX_STATEMENTS = 256;
+
+const VALUES = Symbol("values");
+
+/** A prepared statement with what its results need. */
+interface Prepared {
+  stmt: Statement;
+  /** For a statement that returns rows: its columns and its row maker. */
+  columns?: string[];
+  row?: (values: unknown[]) => Record<string, unknown>;
+}
+
+/** Rows of one column list: own enumerable properties by name, and by index through the prototype. */
+function rowMaker(columns: string[]): (values: unknown[]) => Record<string, unknown> {
+  const proto = {};
+  Object.defineProperty(proto, "length", { value: columns.length });
+  columns.forEach((_, i) =>
+    Object.defineProperty(proto, i, {
+      get(this: { [VALUES]: unknown[] }) {
+        return this[VALUES][i];
+      },
+    })
+  );
+  // The first of two columns with the same name gives the named value, as in `@libsql/client`.
+  const names = columns.map((c, i) => (columns.indexOf(c) === i ? c : null));
+  return (values) => {
+    const row = Object.create(proto);
+    row[VALUES] = values;
+    for (let i = 0; i < names.length; i++) if (names[i] !== null) row[names[i]!] = values[i];
+    return row;
+  };
+}
+
+function resultSet(
+  columns: string[],
+  rows: Record<string, unknown>[],
+  rowsAffected: number,
+  lastInsertRowid?: bigint,
+) {
+  return {
+    columns,
+    columnTypes: columns.map(() => ""),
+    rows,
+    rowsAffected,
+    lastInsertRowid,
+    toJSON: () => ({ columns, rows, rowsAffected, lastInsertRowid: lastInsertRowid?.toString() }),
+  } as unknown as ResultSet;
+}
+
+const BEGIN: Record<TransactionMode, string> = {
+  write: "BEGIN IMMEDIATE",
+  read: "BEGIN TRANSACTION READONLY",
+  deferred: "BEGIN DEFERRED",
+};
+
+/** A `Client` over one connection with prepared, reused statements (see the module note). */
+export class PreparedWriter {
+  #conn: Connection;
+  #statements = new Map<string, Prepared>();
+  readonly protocol = "file";
+
+  constructor(path: string) {
+    this.#conn = new SyncConnection(path);
+  }
+
+  get closed(): boolean {
+    return !this.#conn.open;
+  }
+
+  #prepared(sql: string): Prepared {
+    let p = this.#statements.get(sql);
+    if (!p) {
+      const stmt = this.#conn.prepare(sql);
+      p = { stmt };
+      if (stmt.reader) {
+        stmt.raw(true);
+        p.columns = stmt.columns().map((c: { name: string }) => c.name);
+        p.row = rowMaker(p.columns);
+      }
+      if (this.#statements.size >= MAX_STATEMENTS) {
+        this.#statements.delete(this.#statements.keys().next().value!);
+      }
+      this.#statements.set(sql, p);
+    }
+    return p;
+  }
+
+  /** Runs one statement now (the binding is synchronous). */
+  run(stmt: InStatement): ResultSet {
+    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+    const args = typeof stmt === "string" ? [] : stmt.args ?? [];
+    const bound = Array.isArray(args)
+      ? args.map(toSql)
+      : Object.fromEntries(Object.entries(args).map(([k, v]) => [k.replace(/^[@$:]/, ""), toSql(v)]));
+    const p = this.#prepared(sql);
+    if (p.row) return resultSet(p.columns!, (p.stmt.all(bound) as unknown[][]).map(p.row), 0);
+    const info = p.stmt.run(bound) as { changes: number; lastInsertRowid: number | bigint };
+    return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
+  }
+
+  execute(stmt: InStatement): Promise<ResultSet> {
+    try {
+      return Promise.resolve(this.run(stmt));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  batch(stmts: InStatement[]): Promise<ResultSet[]> {
+    try {
+      return Promise.resolve(stmts.map((s) => this.run(s)));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  executeMultiple(sql: string): Promise<void> {
+    try {
+      this.#conn.exec(sql);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** A transaction on the one connection (the caller runs one at a time: `Database.writeTx`). */
+  transaction(mode: TransactionMode = "write"): Promise<Transaction> {
+    try {
+      this.#conn.exec(BEGIN[mode]);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const conn = this.#conn;
+    let done = false;
+    const end = (sql: string) => {
+      if (done) return;
+      done = true;
+      if (conn.open && conn.inTransaction) conn.exec(sql);
+    };
+    const tx = {
+      execute: (s: InStatement) => this.execute(s),
+      batch: (s: InStatement[]) => this.batch(s),
+      executeMultiple: (sql: string) => this.executeMultiple(sql),
+      commit: () => {
+        try {
+          end("COMMIT");
+          return Promise.resolve();
+        } catch (e) {
+          // A failed COMMIT (SQLITE_BUSY) leaves the transaction open: roll it back so the next write can begin.
+          if (conn.open && conn.inTransaction) conn.exec("ROLLBACK");
+          return Promise.reject(e);
+        }
+      },
+      rollback: () => {
+        try {
+          end("ROLLBACK");
+          return Promise.resolve();
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      },
+      close: () => end("ROLLBACK"),
+      get closed() {
+        return done;
+      },
+    };
+    return Promise.resolve(tx as unknown as Transaction);
+  }
+
+  sync(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  close(): void {
+    this.#statements.clear();
+    if (this.#conn.open) this.#conn.close();
+  }
+}
+
+/** The writer client of a local file at `path`, in the shape drizzle takes. */
+export const preparedWriter = (path: string): Client => new PreparedWriter(path) as unknown as Client;
