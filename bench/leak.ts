@@ -2,22 +2,23 @@
  * Native memory per query, by read path (found while fixing the member
  * generator's growth, issue 16): `deno task bench:leak [N]`.
  *
- * Runs N reads of one org row on a temp database three ways — the prepared
+ * Runs N reads of one org row on a temp database four ways — the prepared
  * second connection (`fast`, db/reader.ts), a drizzle select through
- * `@libsql/client`, and a raw `execute` through `@libsql/client` — each in
+ * `@libsql/client`, a raw `execute` through `@libsql/client`, and a write
+ * transaction that reads it on the file's writer (db/writer.ts) — each in
  * its own process with the server's 256 MB heap and a forced GC every 5,000
  * reads, and prints the RSS growth per read. Under Deno 2.9 with libsql
  * 0.5.x, statements prepared by `@libsql/client` are never freed.
  */
 import { eq } from "drizzle-orm";
-import { openDb } from "../db/client.ts";
+import { openDb, writeTx } from "../db/client.ts";
 import { getOrg } from "../db/orgs.ts";
 import { orgs } from "../db/schema.ts";
 
 const [mode, count] = Deno.args;
 const N = Number(count ?? 100_000);
 
-if (mode === "fast" || mode === "client" || mode === "raw") {
+if (mode === "fast" || mode === "client" || mode === "raw" || mode === "writer") {
   const dir = await Deno.makeTempDir({ prefix: "zhtj-leak-" });
   const { db } = await openDb(`file:${dir}/t.db`);
   await db.insert(orgs).values({
@@ -37,6 +38,7 @@ if (mode === "fast" || mode === "client" || mode === "raw") {
   for (let i = 1; i <= N; i++) {
     if (mode === "fast") await getOrg(db, 1);
     else if (mode === "client") await db.select().from(orgs).where(eq(orgs.id, 1));
+    else if (mode === "writer") await writeTx(db, (tx) => getOrg(tx, 1));
     else await db.$client.execute({ sql: "SELECT id FROM orgs WHERE id = ?", args: [1] });
     if (i % 5_000 === 0) gc();
   }
@@ -49,7 +51,7 @@ if (mode === "fast" || mode === "client" || mode === "raw") {
 }
 
 const rows = [];
-for (const m of ["fast", "client", "raw"]) {
+for (const m of ["fast", "client", "raw", "writer"]) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -69,5 +71,6 @@ const label: Record<string, string> = {
   fast: "prepared second connection (`fast`, db/reader.ts)",
   client: "drizzle select through `@libsql/client`",
   raw: "raw `execute` through `@libsql/client`",
+  writer: "a write transaction reading it (the writer's prepared client, db/writer.ts)",
 };
 for (const r of rows) console.log(`| ${label[r.mode]} | ${r.mb} MB | ${r.bytesPerRead} bytes |`);
