@@ -28,38 +28,32 @@ import type { Client } from "@libsql/client";
 import { databaseOf, type Db } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import * as schema from "./schema.ts";
-import { toSql } from "./writer.ts";
+import { Statements, toSql } from "./writer.ts";
 
 /** Statements kept per connection (each distinct SQL text; our reads have a few dozen shapes). */
 const MAX_STATEMENTS = 256;
 
 type Connection = InstanceType<typeof SyncConnection>;
-type Statement = ReturnType<Connection["prepare"]>;
 
 /** The part of `@libsql/client`'s `Client` that drizzle's select queries call, on prepared statements. */
 class PreparedClient {
   #conn: Connection;
-  #statements = new Map<string, Statement>();
+  #statements: Statements;
 
   constructor(path: string) {
     this.#conn = new SyncConnection(path);
     this.#conn.exec("PRAGMA busy_timeout=5000");
     this.#conn.exec("PRAGMA query_only=ON");
+    this.#statements = new Statements(this.#conn, MAX_STATEMENTS);
   }
 
   execute(stmt: string | { sql: string; args?: unknown[] }): Promise<{ rows: unknown[][] }> {
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     const args = typeof stmt === "string" ? [] : stmt.args ?? [];
     try {
-      let s = this.#statements.get(sql);
-      if (!s) {
-        s = this.#conn.prepare(sql).raw(true);
-        if (this.#statements.size >= MAX_STATEMENTS) {
-          this.#statements.delete(this.#statements.keys().next().value!);
-        }
-        this.#statements.set(sql, s);
-      }
-      return Promise.resolve({ rows: s.all(args.map(toSql)) as unknown[][] });
+      const p = this.#statements.get(sql);
+      if (!p.columns) throw new Error("only queries that return rows run on the prepared reads");
+      return Promise.resolve({ rows: this.#statements.rows(p, args.map(toSql)) });
     } catch (e) {
       return Promise.reject(e);
     }
