@@ -3,12 +3,14 @@
  * generator's growth, issue 16): `deno task bench:leak [N]`.
  *
  * Runs N reads of one org row on a temp database four ways — the prepared
- * second connection (`fast`, db/reader.ts), a drizzle select through
- * `@libsql/client`, a raw `execute` through `@libsql/client`, and a write
- * transaction that reads it on the file's writer (db/writer.ts) — each in
+ * second connection (`fast`, db/reader.ts), a drizzle select and a raw
+ * `execute` on the read handle `db` (db/local_client.ts since 5 Dec; through
+ * `@libsql/client` before), and a write transaction that reads it on the
+ * file's writer (db/local_client.ts) — each in
  * its own process with the server's 256 MB heap and a forced GC every 5,000
  * reads, and prints the RSS growth per read. Under Deno 2.9 with libsql
- * 0.5.x, statements prepared by `@libsql/client` are never freed.
+ * 0.5.x, statements prepared by `@libsql/client` are never freed, and each
+ * `all()` of the binding leaves about 1 KB behind (README).
  */
 import { eq } from "drizzle-orm";
 import { openDb, writeTx } from "../db/client.ts";
@@ -69,8 +71,8 @@ console.log(`| read path (${N.toLocaleString()} reads of one org row) | RSS grow
 console.log("| --- | --- | --- |");
 const label: Record<string, string> = {
   fast: "prepared second connection (`fast`, db/reader.ts)",
-  client: "drizzle select through `@libsql/client`",
-  raw: "raw `execute` through `@libsql/client`",
-  writer: "a write transaction reading it (the writer's prepared client, db/writer.ts)",
+  client: "drizzle select on the read handle `db`",
+  raw: "raw `execute` on the read handle `db`",
+  writer: "a write transaction reading it (the writer's prepared client, db/local_client.ts)",
 };
 for (const r of rows) console.log(`| ${label[r.mode]} | ${r.mb} MB | ${r.bytesPerRead} bytes |`);

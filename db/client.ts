@@ -24,7 +24,7 @@ import { sql, type SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema.ts";
 import { type Changes, changesOf } from "./changes.ts";
 import { noteCommit } from "./cache.ts";
-import { preparedWriter } from "./writer.ts";
+import { localClient } from "./local_client.ts";
 import SyncConnection from "libsql";
 import AsyncConnection from "libsql/promise";
 
@@ -365,15 +365,18 @@ export async function openDb(url: string, options: OpenOptions = {}): Promise<Da
   }
   const mode: Mode = !file ? "remote" : options.syncUrl ? "replica" : "file";
   const handle = (client: Client) => drizzle(client, { schema, casing: "snake_case" }) as Db;
+  // A local file's read handle and writer are each one connection with prepared statements (db/local_client.ts).
   const db = handle(
     mode === "replica"
       ? createClient({ url, syncUrl: options.syncUrl, authToken: options.authToken })
+      : mode === "file"
+      ? localClient(url.slice(5))
       : createClient({ url, authToken: options.authToken }),
   );
   const writer = mode === "replica"
     ? handle(createClient({ url: options.syncUrl!, authToken: options.authToken }))
     : mode === "file"
-    ? handle(preparedWriter(url.slice(5)))
+    ? handle(localClient(url.slice(5)))
     : db;
   const database = new Database(db, writer, mode);
   if (mode === "file") database.file = url.slice(5);

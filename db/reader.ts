@@ -28,7 +28,7 @@ import type { Client } from "@libsql/client";
 import { databaseOf, type Db } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import * as schema from "./schema.ts";
-import { Statements, toSql } from "./writer.ts";
+import { Statements, toSql } from "./local_client.ts";
 
 /** Statements kept per connection (each distinct SQL text; our reads have a few dozen shapes). */
 const MAX_STATEMENTS = 256;

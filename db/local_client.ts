@@ -1,10 +1,11 @@
 /**
- * The writer's client for a local file (issue 14): what drizzle calls on a
- * `@libsql/client` `Client` (execute, batch, transaction), on one libsql
- * connection whose statements are prepared once and reused.
+ * The clients of a local file (issue 14), the read handle's and the
+ * writer's: what drizzle calls on a `@libsql/client` `Client` (execute,
+ * batch, transaction, migrate), each on one libsql connection whose
+ * statements are prepared once and reused.
  *
  * Through `@libsql/client` every statement is prepared anew (the binding
- * never frees it: README "Known problem: native memory per query") and every
+ * never frees it: README "Native memory per query") and every
  * value of every row is defined on an object one property at a time: an org
  * row read inside a write transaction cost 0.5–0.65 ms there. Here a row is an
  * object made from a per-statement prototype: its columns by name (what
@@ -151,7 +152,7 @@ const BEGIN: Record<TransactionMode, string> = {
 };
 
 /** A `Client` over one connection with prepared, reused statements (see the module note). */
-export class PreparedWriter {
+export class LocalClient {
   #conn: Connection;
   #statements: Statements;
   readonly protocol = "file";
@@ -189,9 +190,32 @@ export class PreparedWriter {
     }
   }
 
-  batch(stmts: InStatement[]): Promise<ResultSet[]> {
+  /** The statements in order, in a transaction of their own (as `@libsql/client` runs a batch). */
+  batch(stmts: InStatement[], mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
+    return this.#inTransaction(mode, () => stmts.map((s) => this.run(s)));
+  }
+
+  /** A migration's statements, with foreign keys off around their transaction (as `@libsql/client`). */
+  async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    this.#conn.exec("PRAGMA foreign_keys=off");
     try {
-      return Promise.resolve(stmts.map((s) => this.run(s)));
+      return await this.batch(stmts);
+    } finally {
+      this.#conn.exec("PRAGMA foreign_keys=on");
+    }
+  }
+
+  #inTransaction<T>(mode: TransactionMode, fn: () => T): Promise<T> {
+    try {
+      this.#conn.exec(BEGIN[mode]);
+      try {
+        const out = fn();
+        this.#conn.exec("COMMIT");
+        return Promise.resolve(out);
+      } catch (e) {
+        if (this.#conn.inTransaction) this.#conn.exec("ROLLBACK");
+        throw e;
+      }
     } catch (e) {
       return Promise.reject(e);
     }
@@ -206,7 +230,7 @@ export class PreparedWriter {
     }
   }
 
-  /** A transaction on the one connection (the caller runs one at a time: `Database.writeTx`). */
+  /** A transaction on the one connection (the writer's caller runs one at a time: `Database.writeTx`). */
   transaction(mode: TransactionMode = "write"): Promise<Transaction> {
     try {
       this.#conn.exec(BEGIN[mode]);
@@ -222,7 +246,13 @@ export class PreparedWriter {
     };
     const tx = {
       execute: (s: InStatement) => this.execute(s),
-      batch: (s: InStatement[]) => this.batch(s),
+      batch: (s: InStatement[]) => {
+        try {
+          return Promise.resolve(s.map((one) => this.run(one)));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      },
       executeMultiple: (sql: string) => this.executeMultiple(sql),
       commit: () => {
         try {
@@ -260,5 +290,5 @@ export class PreparedWriter {
   }
 }
 
-/** The writer client of a local file at `path`, in the shape drizzle takes. */
-export const preparedWriter = (path: string): Client => new PreparedWriter(path) as unknown as Client;
+/** A client of the local file at `path`, in the shape drizzle takes. */
+export const localClient = (path: string): Client => new LocalClient(path) as unknown as Client;

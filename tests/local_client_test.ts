@@ -1,5 +1,5 @@
 /**
- * The writer's prepared client for a local file (db/writer.ts): rows read
+ * The clients of a local file (db/local_client.ts), here the writer: rows read
  * inside a write transaction by name and by column, counts of changed rows,
  * all-or-nothing transactions, and values as `@libsql/client` binds them.
  */
@@ -51,4 +51,27 @@ Deno.test("writer: a failed statement rolls the whole transaction back, and the 
     (tx) => tx.update(orgs).set({ phone: "0531-1111111" }).where(eq(orgs.id, MINI.shandong)),
   );
   assert.equal((await getOrg(t.db, MINI.shandong))!.phone, "0531-1111111");
+});
+
+Deno.test("local client: a batch is one transaction; the read handle is a client of its own", async () => {
+  await using t = await testDb();
+  const client = t.db.$client;
+  assert.equal(client.protocol, "file");
+  const before = (await getOrg(t.db, MINI.shandong))!.phone;
+  await assert.rejects(
+    client.batch([
+      { sql: "UPDATE orgs SET phone = ? WHERE id = ?", args: ["0531-2222222", MINI.shandong] },
+      {
+        sql: "UPDATE orgs SET short_name = (SELECT short_name FROM orgs WHERE id = ?) WHERE id = ?",
+        args: [2, 3],
+      },
+    ], "write"),
+    /UNIQUE constraint failed/,
+  );
+  assert.equal((await getOrg(t.db, MINI.shandong))!.phone, before, "the first statement was undone");
+  const [done] = await client.batch([{
+    sql: "SELECT count(*) AS n FROM orgs WHERE parent_id = ?",
+    args: [1],
+  }]);
+  assert.ok(Number(done.rows[0].n) >= 2);
 });
