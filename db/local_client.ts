@@ -145,6 +145,15 @@ function resultSet(
   } as unknown as ResultSet;
 }
 
+/** `fn`'s result as a settled promise (the binding is synchronous; the Client interface is not). */
+export function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
 const BEGIN: Record<TransactionMode, string> = {
   write: "BEGIN IMMEDIATE",
   read: "BEGIN TRANSACTION READONLY",
@@ -183,11 +192,7 @@ export class LocalClient {
   }
 
   execute(stmt: InStatement): Promise<ResultSet> {
-    try {
-      return Promise.resolve(this.run(stmt));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return settle(() => this.run(stmt));
   }
 
   /** The statements in order, in a transaction of their own (as `@libsql/client` runs a batch). */
@@ -206,37 +211,30 @@ export class LocalClient {
   }
 
   #inTransaction<T>(mode: TransactionMode, fn: () => T): Promise<T> {
-    try {
+    return settle(() => {
       this.#conn.exec(BEGIN[mode]);
       try {
         const out = fn();
         this.#conn.exec("COMMIT");
-        return Promise.resolve(out);
+        return out;
       } catch (e) {
         if (this.#conn.inTransaction) this.#conn.exec("ROLLBACK");
         throw e;
       }
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    });
   }
 
   executeMultiple(sql: string): Promise<void> {
-    try {
-      this.#conn.exec(sql);
-      return Promise.resolve();
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return settle(() => void this.#conn.exec(sql));
   }
 
   /** A transaction on the one connection (the writer's caller runs one at a time: `Database.writeTx`). */
   transaction(mode: TransactionMode = "write"): Promise<Transaction> {
-    try {
-      this.#conn.exec(BEGIN[mode]);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return settle(() => this.#begin(mode));
+  }
+
+  #begin(mode: TransactionMode): Transaction {
+    this.#conn.exec(BEGIN[mode]);
     const conn = this.#conn;
     let done = false;
     const end = (sql: string) => {
@@ -246,38 +244,26 @@ export class LocalClient {
     };
     const tx = {
       execute: (s: InStatement) => this.execute(s),
-      batch: (s: InStatement[]) => {
-        try {
-          return Promise.resolve(s.map((one) => this.run(one)));
-        } catch (e) {
-          return Promise.reject(e);
-        }
-      },
+      // Inside the transaction: the statements in order, no transaction of their own.
+      batch: (s: InStatement[]) => settle(() => s.map((one) => this.run(one))),
       executeMultiple: (sql: string) => this.executeMultiple(sql),
-      commit: () => {
-        try {
-          end("COMMIT");
-          return Promise.resolve();
-        } catch (e) {
-          // A failed COMMIT (SQLITE_BUSY) leaves the transaction open: roll it back so the next write can begin.
-          if (conn.open && conn.inTransaction) conn.exec("ROLLBACK");
-          return Promise.reject(e);
-        }
-      },
-      rollback: () => {
-        try {
-          end("ROLLBACK");
-          return Promise.resolve();
-        } catch (e) {
-          return Promise.reject(e);
-        }
-      },
+      commit: () =>
+        settle(() => {
+          try {
+            end("COMMIT");
+          } catch (e) {
+            // A failed COMMIT (SQLITE_BUSY) leaves the transaction open: roll it back so the next write can begin.
+            if (conn.open && conn.inTransaction) conn.exec("ROLLBACK");
+            throw e;
+          }
+        }),
+      rollback: () => settle(() => end("ROLLBACK")),
       close: () => end("ROLLBACK"),
       get closed() {
         return done;
       },
     };
-    return Promise.resolve(tx as unknown as Transaction);
+    return tx as unknown as Transaction;
   }
 
   sync(): Promise<undefined> {

@@ -28,7 +28,7 @@ import type { Client } from "@libsql/client";
 import { databaseOf, type Db } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import * as schema from "./schema.ts";
-import { Statements, toSql } from "./local_client.ts";
+import { settle, Statements, toSql } from "./local_client.ts";
 
 /** Statements kept per connection (each distinct SQL text; our reads have a few dozen shapes). */
 const MAX_STATEMENTS = 256;
@@ -50,13 +50,11 @@ class PreparedClient {
   execute(stmt: string | { sql: string; args?: unknown[] }): Promise<{ rows: unknown[][] }> {
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     const args = typeof stmt === "string" ? [] : stmt.args ?? [];
-    try {
+    return settle(() => {
       const p = this.#statements.get(sql);
       if (!p.columns) throw new Error("only queries that return rows run on the prepared reads");
-      return Promise.resolve({ rows: this.#statements.rows(p, args.map(toSql)) });
-    } catch (e) {
-      return Promise.reject(e);
-    }
+      return { rows: this.#statements.rows(p, args.map(toSql)) };
+    });
   }
 
   close(): void {
