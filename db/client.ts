@@ -433,6 +433,19 @@ export async function pace(budgetMs = 10): Promise<void> {
   if (performance.now() - heldSince >= budgetMs) await breathe();
 }
 
+/**
+ * Runs `task` now and then every `everyMs`, in the background of a server: a
+ * failure is logged as "`what` failed: …" and the next run tries again; the
+ * timer does not keep the process alive. Returns a stopper.
+ */
+export function repeatInBackground(what: string, task: () => Promise<unknown>, everyMs: number): () => void {
+  const run = () => task().catch((e) => console.error(`${what} failed: ${e}`));
+  run();
+  const timer = setInterval(run, everyMs);
+  Deno.unrefTimer(timer);
+  return () => clearInterval(timer);
+}
+
 /** Values per request of `runAll` to a libSQL server. */
 const BATCH_PARAMS = 20_000;
 

@@ -16,7 +16,7 @@
  * found under its new one once the catch-up has passed it (seconds).
  */
 import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
-import { breathe, databaseOf, type Db, runAll, writeTx } from "./client.ts";
+import { breathe, databaseOf, type Db, repeatInBackground, runAll, writeTx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { getOrg, pathEnd, pathIds, subtreeOf } from "./orgs.ts";
 import { nameIndexDue, type Org, orgs } from "./schema.ts";
@@ -135,11 +135,7 @@ export async function catchUpNames(db: Db): Promise<number> {
  * been cut short by a restart); returns a stopper.
  */
 export function startNameCatchUp(db: Db, everyMs = 10 * 60_000): () => void {
-  const run = () => catchUpNames(db).catch((e) => console.error(`name index catch-up failed: ${e}`));
-  run();
-  const timer = setInterval(run, everyMs);
-  Deno.unrefTimer(timer);
-  return () => clearInterval(timer);
+  return repeatInBackground("name index catch-up", () => catchUpNames(db), everyMs);
 }
 
 /** Escapes LIKE wildcards in user input. */

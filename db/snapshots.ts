@@ -7,7 +7,7 @@
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { beijingDate } from "../lib/time.ts";
-import { type Db, writeTx } from "./client.ts";
+import { type Db, repeatInBackground, writeTx } from "./client.ts";
 import type { Conn } from "./orgs.ts";
 import { type Org, progressSnapshots } from "./schema.ts";
 
@@ -97,10 +97,5 @@ export async function childSnapshots(db: Conn, orgId: number, day: string): Prom
  * process alive). Returns a stopper.
  */
 export function startDailySnapshots(db: Db, now: () => Date = () => new Date(), everyMs = 10 * 60_000) {
-  const run = () =>
-    takeDailySnapshot(db, now()).catch((e) => console.error(`daily progress snapshot failed: ${e}`));
-  run();
-  const timer = setInterval(run, everyMs);
-  Deno.unrefTimer(timer);
-  return () => clearInterval(timer);
+  return repeatInBackground("daily progress snapshot", () => takeDailySnapshot(db, now()), everyMs);
 }
