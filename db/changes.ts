@@ -6,8 +6,10 @@
  *
  * A change is named by tags:
  * - `org:<id>`: the org's own row, its list of direct children or one of
- *   their rows. A change to an org's row records the org and every ancestor
- *   (their counters move with it, and each shows its children's rows).
+ *   their rows. A change to an org's row records the org and its parent (which
+ *   lists it), and every ancestor whose counters move or whose progress,
+ *   problem and chase rows show the changed columns (db/orgs.ts `applyChange`).
+ *   A save that changes nothing any page shows records nothing.
  * - `acct:<id>`: an account's sessions and the orgs it administers.
  * - `sid:<sha256>`: one session.
  *
@@ -45,11 +47,14 @@ export function changedOrg(tx: object, path: string): void {
   for (const id of path.split("/")) if (id) c.tags.add(`org:${id}`);
 }
 
-/** Records new orgs: a lookup of their ids before now may be cached as "no such org". */
-export function createdOrgs(tx: object, ids: number[]): void {
+/** Records a change to the rows of these orgs only (not to their ancestors). */
+export function changedRows(tx: object, ids: Iterable<number>): void {
   const c = of(tx);
   for (const id of ids) c.tags.add(`org:${id}`);
 }
+
+/** Records new orgs: a lookup of their ids before now may be cached as "no such org". */
+export const createdOrgs = (tx: object, ids: number[]): void => changedRows(tx, ids);
 
 /** Records a change to the direct children of `orgId` only (their order), not to its counters. */
 export function changedChildrenOf(tx: object, orgId: number): void {

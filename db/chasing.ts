@@ -10,7 +10,7 @@ import { CODE_STATUS_LABEL, type CodeStatus, codeStatus, trailIds } from "../lib
 import { maskMobile } from "../lib/mobile.ts";
 import { pace } from "./client.ts";
 import { fast, preparedQuery } from "./reader.ts";
-import { type Conn, subtreeOf } from "./orgs.ts";
+import { type Conn, listedColumns, subtreeOf } from "./orgs.ts";
 import { accounts, orgAdmins, orgs, regCodes } from "./schema.ts";
 
 /** What a row about one org needs to chase it. */
@@ -98,14 +98,9 @@ export async function chaseInfo(
 
 /** Columns of an org that the chase list shows. */
 const CHASE_COLUMNS = {
-  id: orgs.id,
-  path: orgs.path,
-  level: orgs.level,
-  shortName: orgs.shortName,
-  category: orgs.category,
+  ...listedColumns, // a change to one of them reaches the ancestors' cached pages (db/orgs.ts applyChange)
   adminCount: orgs.adminCount,
   infoComplete: orgs.infoComplete,
-  phone: orgs.phone,
 };
 
 /** An org that still needs chasing. */

@@ -66,6 +66,7 @@ export function memberCountsOf(o: Pick<Org, (typeof KEY)[keyof typeof KEY]>): Me
  */
 export async function carryMembers(tx: Tx, path: string, delta: MemberCounts): Promise<void> {
   if (misZero(delta)) return;
+  changedOrg(tx, path); // every org on the path shows its member counters
   const set: Record<string, unknown> = {};
   for (const k of MEMBER_COUNTERS) {
     if (delta[k]) set[KEY[k]] = sql`${MEMBER_COLUMNS[k]} + ${delta[k]}`;

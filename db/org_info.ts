@@ -51,8 +51,9 @@ export async function writeInfo(
     (before[k] ?? null) !== (next[k] ?? null)
   );
   const complete = isInfoComplete(next) ? 1 : 0;
+  // Only what changed: a save that changes nothing shown leaves every cached page as it is (db/orgs.ts).
   await applyChange(tx, org.id, {
-    ...next,
+    ...Object.fromEntries(changed.map((k) => [k, next[k]])),
     infoComplete: complete,
     badName: checkShortName(next.shortName, next.category as Category).ok ? 0 : 1,
     updatedAt: audited.at,

@@ -6,7 +6,7 @@ import { and, asc, count, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { add, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
 import { BRANCH } from "../lib/org_rules.ts";
 import type { Db, Tx } from "./client.ts";
-import { changedOrg } from "./changes.ts";
+import { changedOrg, changedRows } from "./changes.ts";
 import { carryMembers, memberDelta } from "./members.ts";
 import { fast, preparedQuery } from "./reader.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
@@ -193,11 +193,28 @@ export const counterColumns = {
   subBadName: orgs.subBadName,
 };
 
+/**
+ * An org's own columns that its ancestors' screens show in its row (progress,
+ * problem and chase rows, db/progress.ts and db/chasing.ts), beside the
+ * counters: a change to one of them reaches every ancestor's cached pages.
+ */
+export const listedColumns = {
+  id: orgs.id,
+  shortName: orgs.shortName,
+  fullName: orgs.fullName,
+  category: orgs.category,
+  level: orgs.level,
+  sortOrder: orgs.sortOrder,
+  path: orgs.path,
+  phone: orgs.phone,
+};
+
+/** Columns no screen shows: writing them alone changes no cached page. */
+const UNSHOWN = new Set<string>(["updatedAt"]);
+
 /** What the counter update of an ancestor chain reads per row. */
 const chainColumns = {
-  id: orgs.id,
-  path: orgs.path,
-  category: orgs.category,
+  ...listedColumns,
   // The org's own member flags (db/members.ts memberDelta) depend on these.
   industry: orgs.industry,
   memberCount: orgs.memberCount,
@@ -206,11 +223,38 @@ const chainColumns = {
 };
 
 /**
+ * Which of `changes` are new values of the org's row that some page shows:
+ * `listed` when its ancestors' rows show them too. A column not read in the
+ * chain (the rest of the info) counts as changed: callers pass only those
+ * that changed (db/org_info.ts).
+ */
+function shownChanges(
+  org: Record<string, unknown>,
+  changes: Partial<NewOrg>,
+): { shown: boolean; listed: boolean } {
+  let shown = false;
+  let listed = false;
+  for (const [k, v] of Object.entries(changes)) {
+    if (UNSHOWN.has(k)) continue;
+    if (k in org) {
+      if (org[k] === v) continue;
+      if (k in listedColumns || k in counterColumns) listed = true;
+    }
+    shown = true;
+  }
+  return { shown, listed };
+}
+
+/**
  * Applies a change to an org's own row and carries the resulting counter
  * delta up its ancestor chain. `changes` are the org's new own values
  * (category, infoComplete, badName, adminCount…); `below` is a delta of the
  * subtree under the org (a child added or moved in/out), and `childDelta`
  * the change in its number of direct children.
+ *
+ * It records what cached pages the change reaches (db/changes.ts): each row
+ * that moved and the parent that lists it, every ancestor when a listed
+ * column changed, nothing when nothing shown changed.
  */
 export async function applyChange(
   tx: Tx,
@@ -222,11 +266,18 @@ export async function applyChange(
   // The org and its ancestors with just their flags and counters (a third of the columns of a whole row).
   const [org] = await tx.select(chainColumns).from(orgs).where(eq(orgs.id, orgId));
   if (!org) throw new Error(`org ${orgId} not found`);
-  changedOrg(tx, org.path);
+  const { shown, listed } = shownChanges(org, changes);
   const above = pathIds(org.path).filter((id) => id !== org.id);
   const rows = above.length ? await tx.select(chainColumns).from(orgs).where(inArray(orgs.id, above)) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const chain = [org, ...above.reverse().map((id) => byId.get(id)!).filter(Boolean)];
+  const moved = new Set<number>();
+  const rowMoved = (i: number) => {
+    moved.add(chain[i].id);
+    if (chain[i + 1]) moved.add(chain[i + 1].id); // the parent lists it
+  };
+  if (listed) changedOrg(tx, org.path);
+  else if (shown || childDelta) rowMoved(0);
   // A new 类别 or 行业类别 changes the org's own member flags (branch, wave): carried up in one statement.
   const members = memberDelta(org, { ...org, ...changes });
   let delta = below;
@@ -241,11 +292,13 @@ export async function applyChange(
     delta = add(delta, add(after, before, -1));
     const set: Partial<NewOrg> = i === 0 ? { ...changes, childCount: next.childCount } : {};
     if (isZero(delta) && Object.keys(set).length === 0) break;
+    if (!isZero(delta)) rowMoved(i);
     await tx.update(orgs).set({
       ...set,
       ...add(subCounts(node), delta),
     }).where(eq(orgs.id, node.id));
   }
+  changedRows(tx, moved); // records nothing (a precise, empty change) when nothing shown moved
   await carryMembers(tx, org.path, members);
 }
 

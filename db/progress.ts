@@ -9,7 +9,7 @@ import { defaultSchedule, type Schedule } from "../lib/deadlines.ts";
 import { flagSql, hasFlag, STRUCTURAL_FLAGS } from "../lib/structure.ts";
 import { BRANCH } from "../lib/org_rules.ts";
 import type { Conn } from "./orgs.ts";
-import { counterColumns, pathEnd } from "./orgs.ts";
+import { counterColumns, listedColumns, pathEnd } from "./orgs.ts";
 import { type Org, orgs, settings } from "./schema.ts";
 import { everything } from "./changes.ts";
 import { fast, preparedQuery } from "./reader.ts";
@@ -131,13 +131,7 @@ async function sumDirect(db: Conn, orgId: number): Promise<DirectSums> {
 
 /** The columns a progress row needs. */
 const PROGRESS_COLUMNS = {
-  id: orgs.id,
-  shortName: orgs.shortName,
-  category: orgs.category,
-  level: orgs.level,
-  sortOrder: orgs.sortOrder,
-  path: orgs.path,
-  phone: orgs.phone,
+  ...listedColumns, // a change to one of them reaches the ancestors' cached pages (db/orgs.ts applyChange)
   ...counterColumns,
   subMembers: orgs.subMembers,
   subFilled: orgs.subFilled,
@@ -277,15 +271,9 @@ export function problemPage(db: Conn, rootPath: string, kind: ProblemKind, after
 const problemQueryOf = (kind: ProblemKind, next: boolean) =>
   preparedQuery((db) =>
     db.select({
-      id: orgs.id,
-      path: orgs.path,
-      shortName: orgs.shortName,
-      fullName: orgs.fullName,
-      level: orgs.level,
-      category: orgs.category,
+      ...listedColumns, // a change to one of them reaches the ancestors' cached pages (db/orgs.ts applyChange)
       // For the chasing columns (lib/chasing.ts): whom to call.
       adminCount: orgs.adminCount,
-      phone: orgs.phone,
     }).from(orgs).where(
       and(
         (next ? gt : gte)(orgs.path, sql.placeholder("from")),

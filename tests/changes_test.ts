@@ -110,3 +110,33 @@ Deno.test("changes: admins and sessions name their account or session", async ()
     `acct:${accountId}`,
   ]);
 });
+
+Deno.test("changes: an info save reaches the ancestors only as far as they show what changed", async () => {
+  await using t = await testDb();
+  const [jinan] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团济南市委"));
+  const [county] = await t.db.select().from(orgs).where(eq(orgs.parentId, jinan.id)).limit(1);
+  const save = (change: (fresh: ReturnType<typeof infoOf>) => Partial<ReturnType<typeof infoOf>>) =>
+    recorded(t.db, async (tx) => {
+      const fresh = (await getOrg(tx, county.id))!;
+      await writeInfo(tx, fresh, { ...infoOf(fresh), ...change(infoOf(fresh)) }, {
+        action: "org.info",
+        actorId: 0,
+        at: new Date(),
+      });
+    });
+  const chain = [1, MINI.shandong, jinan.id, county.id].map((id) => `org:${id}`).sort();
+
+  // The 团组织联系电话 shows in every ancestor's chase and problem rows.
+  assert.deepEqual(tags(await save(() => ({ phone: "053112345678" }))), chain);
+  // The secretary's name shows on the org's own pages and its parent's list of it, nowhere above.
+  const secretary = await save(() => ({ secretaryName: "李四" }));
+  assert.equal(secretary.everything, false);
+  assert.deepEqual(tags(secretary), [`org:${county.id}`, `org:${jinan.id}`].sort());
+  // Saving the same values again changes nothing any page shows.
+  const same = await save(() => ({}));
+  assert.equal(same.everything, false, "a precise, empty change");
+  assert.deepEqual(tags(same), []);
+  assert.equal((await getOrg(t.db, county.id))!.secretaryName, "李四");
+  // 全称 shows in the ancestors' problem lists.
+  assert.deepEqual(tags(await save((f) => ({ fullName: `${f.fullName}（新）` }))), chain);
+});

@@ -53,6 +53,31 @@ Deno.test("page cache: a write in another province keeps a page; a write below t
   assert.match(await list(), /（改）/, "rebuilt after a write below");
 });
 
+Deno.test("page cache: an ancestor's problem list is kept across a save it does not show", async () => {
+  await using t = await setup();
+  const sd = await t.adminOf(MINI.shandong, 0);
+  const [jinan] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团济南市委"));
+  const [county] = await t.db.select().from(orgs).where(eq(orgs.parentId, jinan.id)).limit(1);
+  const own = await t.adminOf(county.id, 1);
+  const save = (extra: Record<string, string>) =>
+    own.post(`/orgs/${county.id}/info`, { fullName: county.fullName ?? "", ...INFO, ...extra });
+  assert.equal((await save({})).status, 303);
+  // A 团委 without a 团支部 below: listed in Shandong's problems.
+  const problems = () => sd.get(`/orgs/${MINI.shandong}/problems?kind=noBranch`).then((r) => r.text());
+  assert.match(await problems(), new RegExp(county.shortName));
+  // The chase cell shows the admin's name: renamed behind the app's back.
+  await t.db.$client.execute({
+    sql: "UPDATE accounts SET name = '改名' WHERE id IN (SELECT account_id FROM org_admins WHERE org_id = ?)",
+    args: [county.id],
+  });
+  // A new secretary only: Shandong's list does not show it and is kept.
+  assert.equal((await save({ secretaryName: "李四" })).status, 303);
+  assert.doesNotMatch(await problems(), /改名/, "kept: nothing it shows changed");
+  // A new 团组织联系电话 shows in Shandong's list: rebuilt.
+  assert.equal((await save({ secretaryName: "李四", phone: "053187654321" })).status, 303);
+  assert.match(await problems(), /改名/, "rebuilt after a change it shows");
+});
+
 Deno.test("page cache: the viewer's own writes show at once; pages are per viewer", async () => {
   await using t = await setup();
   const sd = await t.adminOf(MINI.shandong, 0);
