@@ -30,6 +30,10 @@ export const GZIP_LEVEL = 2;
 export const gzipBytes = (bytes: Uint8Array): Uint8Array<ArrayBuffer> =>
   new Uint8Array(gzipSync(bytes, { level: GZIP_LEVEL }));
 const IN_ONE_PIECE = 1024 * 1024;
+
+/** Statuses without a body (reading `res.body` to find out would turn a page's string into a stream). */
+const NO_BODY = new Set([101, 103, 204, 205, 304]);
+
 const NO_TRANSFORM = /(?:^|,)\s*?no-transform\s*?(?:,|$)/i;
 const VARY_ENCODING = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
 
@@ -43,7 +47,7 @@ export const gzip = () =>
     const type = res.headers.get("Content-Type");
     const length = Number(res.headers.get("Content-Length") ?? NaN);
     if (
-      !res.body || res.status === 206 || res.headers.has("Content-Encoding") ||
+      NO_BODY.has(res.status) || res.status === 206 || res.headers.has("Content-Encoding") ||
       res.headers.has("Transfer-Encoding") || !type || !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) ||
       NO_TRANSFORM.test(res.headers.get("Cache-Control") ?? "") || length < THRESHOLD
     ) return;
@@ -52,7 +56,7 @@ export const gzip = () =>
       res.headers.set("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
     }
     let body: BodyInit;
-    if (length > IN_ONE_PIECE) body = res.body.pipeThrough(new CompressionStream("gzip"));
+    if (length > IN_ONE_PIECE && res.body) body = res.body.pipeThrough(new CompressionStream("gzip"));
     else {
       const bytes = new Uint8Array(await res.arrayBuffer());
       if (bytes.length < THRESHOLD) {

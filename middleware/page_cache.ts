@@ -37,9 +37,17 @@ const CACHED = /^\/(?:orgs\/\d+(?:\/(?:info|children|progress|problems|members))
 export const PAGE_MAX_AGE_MS = 60_000;
 
 interface Kept {
-  res: Response;
+  body: Uint8Array<ArrayBuffer>;
+  headers: Headers;
   bytes: number;
 }
+
+/**
+ * A fresh response with the kept bytes. Not `Response.clone()`: a clone tees
+ * the body into a stream the server must pump, where a byte body is sent at
+ * once (so is a page's string body, while nobody reads `res.body`).
+ */
+const answer = (k: Kept) => new Response(k.body, { status: 200, headers: k.headers });
 
 const gzipAccepted = (c: Context) =>
   !!c.req.header("Accept-Encoding") &&
@@ -61,7 +69,7 @@ async function keep(res: Response, gzip: boolean): Promise<Kept | null> {
   }
   const vary = headers.get("Vary");
   headers.set("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
-  return { res: new Response(body, { status: 200, headers }), bytes: body.length + 512 };
+  return { body, headers, bytes: body.length + 512 };
 }
 
 /**
@@ -88,7 +96,7 @@ export async function cachedResponse(
     keep: (k) => k !== null,
     maxAgeMs: PAGE_MAX_AGE_MS,
   });
-  return built ?? (kept ? kept.res.clone() : await build());
+  return built ?? (kept ? answer(kept) : await build());
 }
 
 /** The per-viewer page cache of the org app and the tree (after `loadOrg`). */
