@@ -41,25 +41,21 @@ function of(tx: object): Changes {
   return c;
 }
 
-/** Records a change to the org at `path` (its own row or its children): the org and all its ancestors. */
-export function changedOrg(tx: object, path: string): void {
-  const c = of(tx);
-  for (const id of path.split("/")) if (id) c.tags.add(`org:${id}`);
-}
-
-/** Records a change to the rows of these orgs only (not to their ancestors). */
-export function changedRows(tx: object, ids: Iterable<number>): void {
+/** Records a change to the rows of these orgs only (not to their ancestors): the one writer of `org:` tags. */
+export function changedRows(tx: object, ids: Iterable<number | string>): void {
   const c = of(tx);
   for (const id of ids) c.tags.add(`org:${id}`);
 }
+
+/** Records a change to the org at `path` (its own row or its children): the org and all its ancestors. */
+export const changedOrg = (tx: object, path: string): void =>
+  changedRows(tx, path.split("/").filter(Boolean));
 
 /** Records new orgs: a lookup of their ids before now may be cached as "no such org". */
 export const createdOrgs = (tx: object, ids: number[]): void => changedRows(tx, ids);
 
 /** Records a change to the direct children of `orgId` only (their order), not to its counters. */
-export function changedChildrenOf(tx: object, orgId: number): void {
-  of(tx).tags.add(`org:${orgId}`);
-}
+export const changedChildrenOf = (tx: object, orgId: number): void => changedRows(tx, [orgId]);
 
 /** Records a change to an account's sessions or admin rights. */
 export function changedAccount(tx: object, accountId: number): void {
