@@ -1,5 +1,5 @@
 /** Accounts, org admins and sessions. */
-import { and, asc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import type { Tx } from "./client.ts";
 import { applyChange, type Conn, getOrg } from "./orgs.ts";
@@ -130,17 +130,29 @@ export async function touchSession(db: Conn, secret: string, now: Date): Promise
 export const sessionEnd = (s: { expiresAt: Date; lastSeenAt: Date | null; createdAt: Date }): number =>
   Math.min(s.expiresAt.getTime(), (s.lastSeenAt ?? s.createdAt).getTime() + SESSION_IDLE_MS);
 
-/** Loads a live session with its account and current org. */
-export async function loadSession(db: Conn, secret: string, now: Date) {
-  const [row] = await db.select({
-    session: sessions,
-    account: accounts,
-    org: orgs,
-  }).from(sessions)
+const sessionQuery = preparedQuery((db) =>
+  db.select({ session: sessions, account: accounts, org: orgs }).from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
     .innerJoin(orgs, eq(orgs.id, sessions.orgId))
-    .where(and(eq(sessions.id, sha256(secret)), gt(sessions.expiresAt, now)));
+    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now"))))
+    .prepare()
+);
+
+/** Loads a live session with its account and current org. */
+export async function loadSession(db: Conn, secret: string, now: Date) {
+  const [row] = await sessionQuery(fast(db)).all({ id: sha256(secret), now: now.getTime() });
   return row && sessionEnd(row.session) > now.getTime() ? row : undefined;
+}
+
+const adminOrgCountQuery = preparedQuery((db) =>
+  db.select({ n: count() }).from(orgAdmins).where(eq(orgAdmins.accountId, sql.placeholder("accountId")))
+    .prepare()
+);
+
+/** How many orgs an account administers (a session offers switching between them). */
+export async function adminOrgCount(db: Conn, accountId: number): Promise<number> {
+  const [row] = await adminOrgCountQuery(fast(db)).all({ accountId });
+  return row?.n ?? 0;
 }
 
 /** Ends a session. */

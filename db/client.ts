@@ -78,6 +78,9 @@ const databases = new WeakMap<object, Database>();
 /** The mode of each open `writeTx` transaction (runAll sends its statements by it). */
 const transactions = new WeakMap<object, Mode>();
 
+/** The writer of each open `writeTx` transaction on a local file (see `statementHandle`). */
+const fileWriters = new WeakMap<object, Db>();
+
 /**
  * Errors after which a write transaction may simply run again: nothing was committed. "no transaction
  * is active" is drizzle's rollback failing because the server had already ended (aborted) the
@@ -171,6 +174,7 @@ export class Database {
             for (const p of this.#pragmasDue.splice(0)) await this.writer.$client.execute(p);
             result = await this.writer.transaction(async (tx) => {
               transactions.set(tx, this.mode);
+              fileWriters.set(tx, this.writer);
               const out = await fn(tx);
               changes = changesOf(tx);
               if (!options.quiet) await bump(tx);
@@ -408,6 +412,16 @@ export function closeDb(db: Db): void {
 export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T> {
   return databaseOf(db).writeTx(fn, options);
 }
+
+/**
+ * The handle a prepared statement for `db` may be kept on: for a write
+ * transaction on a local file, the writer itself. Its client has one
+ * connection, which runs the transaction (only `writeTx` uses it, one write at
+ * a time), so a statement prepared on the writer runs inside whichever
+ * transaction is open, reading its writes, and is built once instead of once
+ * per transaction (db/reader.ts `preparedQuery`). Any other handle: itself.
+ */
+export const statementHandle = <C extends object>(db: C): C => (fileWriters.get(db) as C | undefined) ?? db;
 
 /** A transaction handle (also accepted wherever a read-only `Db` is). */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];

@@ -6,6 +6,7 @@ import { createMiddleware } from "hono/factory";
 import { deleteCookie, generateCookie, getCookie, setCookie } from "hono/cookie";
 import type { Context } from "hono";
 import {
+  adminOrgCount,
   loadSession,
   SEEN_EVERY_MS,
   SESSION_DAYS,
@@ -14,8 +15,6 @@ import {
   touchSession,
 } from "../db/accounts.ts";
 import { writeTx } from "../db/client.ts";
-import { orgAdmins } from "../db/schema.ts";
-import { count, eq } from "drizzle-orm";
 import type { AppEnv, SessionInfo } from "./env.ts";
 import type { Viewer } from "../components/Layout.tsx";
 
@@ -56,9 +55,7 @@ export const session = () =>
       const found = await store.get(version, `sid:${secret}`, async () => {
         const row = await loadSession(db, secret, c.get("now")());
         if (!row) return null;
-        const [{ n }] = await db.select({ n: count() }).from(orgAdmins).where(
-          eq(orgAdmins.accountId, row.account.id),
-        );
+        const n = await adminOrgCount(db, row.account.id);
         const session: SessionInfo = {
           id: secret,
           accountId: row.account.id,

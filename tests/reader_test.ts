@@ -4,12 +4,12 @@
  * reads its own writes, and the kept direct-children figures follow writes.
  */
 import assert from "node:assert/strict";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { writeTx } from "../db/client.ts";
 import { createChildren } from "../db/children.ts";
-import { childrenPage, getOrg, treeItems } from "../db/orgs.ts";
+import { childrenPage, type Conn, getOrg, treeItems } from "../db/orgs.ts";
 import { directFigures } from "../db/progress.ts";
-import { fast } from "../db/reader.ts";
+import { fast, preparedQuery } from "../db/reader.ts";
 import { orgs } from "../db/schema.ts";
 import { todoInput } from "../db/todo.ts";
 import { MINI, testDb } from "./helpers.ts";
@@ -50,4 +50,33 @@ Deno.test("a page read right after a write shows it, a transaction reads its own
   const child = after.find((c) => c.shortName === "团读写测试委")!;
   await writeTx(db, (tx) => tx.update(orgs).set({ shortName: "团读写改名委" }).where(eq(orgs.id, child.id)));
   assert.equal((await getOrg(db, child.id))!.shortName, "团读写改名委");
+});
+
+Deno.test("a prepared query in a local write transaction is built once and reads that transaction's writes", async () => {
+  await using t = await testDb();
+  const { db } = t;
+  let builds = 0;
+  const nameOf = preparedQuery((conn) => {
+    builds++;
+    return conn.select({ shortName: orgs.shortName }).from(orgs).where(eq(orgs.id, sql.placeholder("id")))
+      .prepare();
+  });
+  const read = async (conn: Conn) => (await nameOf(conn).all({ id: MINI.shandong }))[0].shortName;
+  const original = await read(db);
+  for (const name of ["团预备一委", "团预备二委"]) {
+    await writeTx(db, async (tx) => {
+      await tx.update(orgs).set({ shortName: name }).where(eq(orgs.id, MINI.shandong));
+      assert.equal(await read(tx), name, "the transaction reads its own write");
+    });
+  }
+  assert.equal(builds, 2, "one build for the read handle's first use, one shared by both transactions");
+  // A transaction that fails leaves nothing behind, and the next one still reads its own state.
+  await assert.rejects(writeTx(db, async (tx) => {
+    await tx.update(orgs).set({ shortName: "团回滚委" }).where(eq(orgs.id, MINI.shandong));
+    assert.equal(await read(tx), "团回滚委");
+    throw new Error("undo");
+  }));
+  assert.equal(await read(db), "团预备二委");
+  await writeTx(db, async (tx) => assert.equal(await read(tx), "团预备二委"));
+  assert.notEqual(original, "团预备二委");
 });
