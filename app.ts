@@ -12,7 +12,7 @@ import { dataVersion, VersionedCache } from "./db/cache.ts";
 import { csrf } from "./middleware/csrf.ts";
 import { session } from "./middleware/session.ts";
 import { renderError } from "./middleware/render.tsx";
-import { isBusy } from "./db/client.ts";
+import { isBusy, taskStarted } from "./db/client.ts";
 import { gzip } from "./middleware/gzip.ts";
 import { tree } from "./routes/tree.tsx";
 import { auth } from "./routes/auth.tsx";
@@ -80,6 +80,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get("/favicon.ico", (c) => c.body(null, 204, { "Cache-Control": "public, max-age=86400" }));
   const store = new VersionedCache();
   app.use("*", async (c, next) => {
+    taskStarted(); // a request is a new task of the event loop: long work paces itself from here
     c.set("db", deps.db);
     c.set("sheets", deps.sheets);
     c.set("cache", { version: await dataVersion(deps.db), store });

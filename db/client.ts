@@ -430,6 +430,17 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 let heldSince = performance.now();
 
 /**
+ * Marks the start of a task of the event loop that is not a `breathe` (a
+ * request): `pace` counts the budget from here. Without it the budget ran from
+ * the last breath, however long the loop had been idle since, so the first
+ * `pace()` of nearly every request slept a timer turn (`setTimeout(0)` is
+ * 1–2 ms in Deno) for nothing: the progress page and the chase lists call it.
+ */
+export function taskStarted(): void {
+  heldSince = performance.now();
+}
+
+/**
  * Lets other requests run in the middle of long work (local libSQL is
  * synchronous, so a 5,000-row write would otherwise hold the event loop).
  */
