@@ -1,7 +1,8 @@
 -- The virtual admins of bench:campaign (see campaign.ts), for wrk:
 --   wrk -t2 -c64 -d20s -s bench/campaign.lua http://127.0.0.1:PORT -- LIST SHARE THREADS RUN
--- RUN (1–4) tells runs over the same list apart: each takes its own quarter of the
--- single-use writes (run 1 and 3 are warm-ups, 2 and 4 measured), and new names carry RUN.
+-- RUN (1–6) tells runs over the same list apart: each takes its own sixth of the
+-- single-use writes (odd runs are warm-ups, even ones measured: this build, the build
+-- without the page cache, the baseline), and new names carry RUN.
 -- LIST is the generated request list, one request a line, tab-separated:
 --   kind  action  method  path  cookie  csrf  hx  content-type  body
 -- kind "r" is a read, "w" a write, "w1" a write sent once (a registration uses up
@@ -52,7 +53,7 @@ function init(args)
     if r.kind == "r" then
       reads[#reads + 1] = r
     elseif r.kind == "w1" then
-      if once % (4 * threadCount) == tid * 4 + (run - 1) % 4 then
+      if once % (6 * threadCount) == tid * 6 + (run - 1) % 6 then
         if r.body:sub(1, 1) == "@" then
           local fh = assert(io.open(r.body:sub(2), "rb"))
           r.body = fh:read("*a")

@@ -1,0 +1,187 @@
+/**
+ * Where a campaign mix's server time goes (issue 14): replays a request list
+ * that `deno task bench:campaign` wrote (bench/.campaign/list-*.tsv) through
+ * the app in process, one request at a time, and charges each request's
+ * main-thread CPU time (Linux `/proc/thread-self/schedstat`, so waits for the
+ * Excel reader process or password hashing threads are left out) to its
+ * action, split into page-cache hits and misses (a miss is a request whose
+ * page, or any cached value it needed, had to be loaded).
+ *
+ *   deno task bench:mix-cpu --db data/perf.db --list bench/.campaign/list-NNNN.tsv
+ *                           [--share 2] [--requests 20000] [--seed 1]
+ *
+ * Reads are replayed in list order, each once to warm the cache first; a
+ * write is drawn with probability `share`% (seeded), in list order as wrk's
+ * script does. Single-use writes (registrations, Excel files) of a list that
+ * was already replayed fail fast and are counted as errors: generate a fresh
+ * list for figures about them. The database grows (new children): use a copy.
+ */
+import { parseArgs } from "node:util";
+import { createApp } from "../app.ts";
+import { openDb } from "../db/client.ts";
+import { VersionedCache } from "../db/cache.ts";
+import { SheetThread } from "../lib/sheet_thread.ts";
+
+const { values: opts } = parseArgs({
+  args: Deno.args,
+  options: {
+    db: { type: "string", default: "data/national.db" },
+    list: { type: "string" },
+    share: { type: "string", default: "2" },
+    requests: { type: "string", default: "20000" },
+    seed: { type: "string", default: "1" },
+  },
+});
+if (!opts.list) {
+  console.error("--list bench/.campaign/list-NNNN.tsv is required (written by deno task bench:campaign)");
+  Deno.exit(2);
+}
+const share = Number(opts.share);
+const total = Number(opts.requests);
+
+// Counts loads of every cached value (pages, sessions, org rows, kept figures): a request that loaded any missed.
+let loads = 0;
+const get = VersionedCache.prototype.get;
+VersionedCache.prototype.get = function <V>(
+  this: VersionedCache,
+  version: string,
+  key: string,
+  load: () => Promise<V>,
+  how?: Parameters<typeof get<V>>[3],
+): Promise<V> {
+  return get.call<VersionedCache, Parameters<typeof get<V>>, Promise<V>>(
+    this,
+    version,
+    key,
+    () => (loads++, load()),
+    how,
+  );
+};
+
+/** Nanoseconds of CPU this thread has used. */
+const cpuNs = () => Number(Deno.readTextFileSync("/proc/thread-self/schedstat").split(" ")[0]);
+
+/** A small seeded generator (mulberry32), so two builds replay the same draws. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Line {
+  kind: string;
+  action: string;
+  method: string;
+  path: string;
+  cookie: string;
+  csrf: string;
+  hx: boolean;
+  ctype: string;
+  body: string;
+}
+
+const database = await openDb(`file:${opts.db}`, { backgroundCheckpoints: true, migrate: false });
+const sheets = new SheetThread({ spareReader: true });
+const app = createApp({ db: database.db, sheets });
+const reads: Line[] = [];
+const writes: Line[] = [];
+for (const text of (await Deno.readTextFile(opts.list)).split("\n")) {
+  if (!text) continue;
+  const f = text.split("\t");
+  const line = {
+    kind: f[0],
+    action: f[1],
+    method: f[2],
+    path: f[3],
+    cookie: f[4],
+    csrf: f[5],
+    hx: f[6] === "1",
+    ctype: f[7],
+    body: f[8] ?? "",
+  };
+  (line.kind === "r" ? reads : writes).push(line);
+}
+
+let serial = 0;
+async function send(line: Line) {
+  const headers: Record<string, string> = { Cookie: line.cookie, "Accept-Encoding": "gzip" };
+  if (line.csrf) headers["X-CSRF-Token"] = line.csrf;
+  if (line.hx) headers["HX-Request"] = "true";
+  if (line.ctype) headers["Content-Type"] = line.ctype;
+  const body = line.body.startsWith("@")
+    ? await Deno.readFile(line.body.slice(1))
+    : line.body
+    ? line.body.replaceAll("{n}", `9${Date.now() % 1e6}${serial++}`)
+    : undefined;
+  const before = loads;
+  const start = cpuNs();
+  const res = await app.request(line.path, { method: line.method, headers, body });
+  await res.arrayBuffer();
+  return {
+    ms: (cpuNs() - start) / 1e6,
+    status: res.status,
+    location: res.headers.get("Location"),
+    miss: loads > before,
+  };
+}
+
+type Tally = { n: number; ms: number; misses: number; missMs: number; errors: number };
+const tallies = new Map<string, Tally>();
+function count(action: string, r: { ms: number; miss: boolean; status: number }) {
+  const t = tallies.get(action) ?? { n: 0, ms: 0, misses: 0, missMs: 0, errors: 0 };
+  t.n++;
+  t.ms += r.ms;
+  if (r.miss) (t.misses++, t.missMs += r.ms);
+  if (r.status >= 400) t.errors++;
+  tallies.set(action, t);
+}
+
+for (const line of reads) await send(line); // every screen once, as wrk's warm-up does
+const draw = random(Number(opts.seed));
+let r = 0, w = 0;
+for (let i = 0; i < total; i++) {
+  const line = writes.length && draw() * 100 < share
+    ? writes[w++ % writes.length]
+    : reads[r++ % reads.length];
+  const res = await send(line);
+  count(line.kind === "r" ? line.action : `write: ${line.action}`, res);
+  if (line.action === "import upload" && res.status === 303 && res.location) {
+    const confirm = {
+      ...line,
+      action: "import confirm",
+      path: `${res.location}/confirm`,
+      ctype: "",
+      body: "",
+    };
+    count("write: import confirm", await send(confirm));
+  }
+}
+
+let writeMs = 0, missMs = 0, hitMs = 0;
+for (const [action, t] of tallies) {
+  if (action.startsWith("write: ")) writeMs += t.ms;
+  else (missMs += t.missMs, hitMs += t.ms - t.missMs);
+}
+const all = writeMs + missMs + hitMs;
+const pct = (x: number) => `${(x / all * 100).toFixed(0)}%`;
+console.log(
+  `${total} requests at ${share}% writes, main-thread CPU ${all.toFixed(0)} ms (${
+    (all / total * 1000).toFixed(0)
+  } µs a request): writes ${pct(writeMs)}, page builds (misses) ${pct(missMs)}, cache hits ${pct(hitMs)}`,
+);
+console.log(
+  "\n| action | n | CPU ms (share) | misses: n, mean ms | hits: mean ms | errors |\n|---|---|---|---|---|---|",
+);
+for (const [action, t] of [...tallies].sort((a, b) => b[1].ms - a[1].ms)) {
+  const hits = t.n - t.misses;
+  console.log(
+    `| ${action} | ${t.n} | ${t.ms.toFixed(0)} (${pct(t.ms)}) | ${t.misses}, ${
+      t.misses ? (t.missMs / t.misses).toFixed(2) : "–"
+    } | ${hits ? ((t.ms - t.missMs) / hits).toFixed(3) : "–"} | ${t.errors} |`,
+  );
+}
+sheets.close();
+database.close();
