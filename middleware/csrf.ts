@@ -38,6 +38,7 @@ function sameToken(sent: string, expected: string): boolean {
   const b = encoder.encode(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** True when `origin` (an Origin header) names another site; a malformed one counts as another. */
