@@ -25,6 +25,7 @@ import * as schema from "./schema.ts";
 import { type Changes, changesOf } from "./changes.ts";
 import { noteCommit } from "./cache.ts";
 import { localClient } from "./local_client.ts";
+import type { CheckpointStart } from "./checkpoint_worker.ts";
 import SyncConnection from "libsql";
 import AsyncConnection from "libsql/promise";
 
@@ -57,6 +58,12 @@ export interface OpenOptions {
    * scripts keep SQLite's default).
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * With background checkpoints: a log this many pages long is made to start
+   * over even while writes keep coming (default 16,384 pages, 64 MB at 4 KB,
+   * the size it is cut back to).
+   */
+  restartLogAt?: number;
   /**
    * Apply pending migrations on open (default true: tests and scripts). The
    * server passes false and only checks the schema: migrating is the deploy
@@ -324,7 +331,9 @@ export class Database {
         console.error(`background checkpoints stopped (${e.message}); SQLite checkpoints on commit again`);
         this.#pragmasDue.push("PRAGMA wal_autocheckpoint=1000");
       };
-      worker.postMessage({ url, everyMs: 250 });
+      worker.postMessage(
+        { url, everyMs: 250, restartFrames: options.restartLogAt ?? 16_384 } satisfies CheckpointStart,
+      );
       this.#worker = worker;
     }
   }

@@ -23,7 +23,6 @@ async function withDb(options: OpenOptions, fn: (db: Db, file: string) => Promis
   }
 }
 
-/** The connection's automatic checkpoint threshold (0: off). */
 /** The automatic checkpoint threshold of the connection that commits the writes (db/client.ts `writer`). */
 const autoCheckpoint = async (db: Db) =>
   (await databaseOf(db).writer.$client.execute("PRAGMA wal_autocheckpoint")).rows[0][0];
@@ -78,4 +77,32 @@ Deno.test("a checkpointer that fails hands checkpoints back to SQLite instead of
     } finally {
       console.error = error;
     }
+  }));
+
+Deno.test("writes with no pause between them: a log past the limit is made to start over", () =>
+  withDb({ backgroundCheckpoints: true, restartLogAt: 1000 }, async (db, file) => {
+    const restarts: number[] = [];
+    checkpointer(db)!.onmessage = (e: MessageEvent<{ restarted?: number }>) => {
+      if (e.data.restarted !== undefined) restarts.push(e.data.restarted);
+    };
+    await db.run(sql`CREATE TABLE filler (x BLOB)`);
+    // A page and more a transaction, one after the other. The worker's passive checkpoints copy the
+    // log but never start it over: that takes a write beginning when every frame is copied.
+    let writes = 0;
+    const deadline = Date.now() + 60_000;
+    while (restarts.length < 3 && Date.now() < deadline) {
+      await writeTx(db, (tx) => tx.run(sql`INSERT INTO filler VALUES (randomblob(3000))`));
+      // The worker's messages arrive on a timer turn, which a write alone never gives.
+      if (++writes % 100 === 0) await new Promise((r) => setTimeout(r, 0));
+    }
+    const walBytes = (await Deno.stat(`${file}-wal`)).size;
+    assert.ok(restarts.length >= 3, `no restart after ${writes} writes, log file ${walBytes} bytes`);
+    assert.ok(restarts.every((pages) => pages >= 1000), `restarted at ${restarts.join(", ")} pages`);
+    // At most 100 writes came between the last restart and its message, then this one.
+    await writeTx(db, (tx) => tx.run(sql`INSERT INTO filler VALUES (randomblob(3000))`));
+    const logPages =
+      (await databaseOf(db).writer.$client.execute("PRAGMA wal_checkpoint(PASSIVE)")).rows[0][1];
+    assert.ok(Number(logPages) < 1000, `the log holds ${logPages} pages: it started over`);
+    const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM filler`);
+    assert.equal(n, writes + 1, "every write is kept");
   }));
