@@ -4,7 +4,7 @@
  * Hono's `compress()` pipes every body through a `CompressionStream`, which
  * makes each response a JavaScript stream that the server pumps chunk by
  * chunk. Our pages are small and already whole strings, so this compresses
- * the bytes at once (at {@link GZIP_LEVEL}) and answers with a plain
+ * them at once (at {@link GZIP_LEVEL}, {@link gzipText}) and answers with a plain
  * byte body that Deno.serve writes natively: measured 17–49 µs for pages of
  * 3–25 KB against 48–93 µs through the stream, before the streaming cost of
  * the send itself. The rules are `compress()`'s: compressible types only,
@@ -29,6 +29,34 @@ export const GZIP_LEVEL = 2;
 /** Gzips `bytes` at {@link GZIP_LEVEL}. */
 export const gzipBytes = (bytes: Uint8Array): Uint8Array<ArrayBuffer> =>
   new Uint8Array(gzipSync(bytes, { level: GZIP_LEVEL }));
+
+const encoder = new TextEncoder();
+/** Where a page's UTF-8 is written before gzip, reused (kept while pages fit in 4 MB of it). */
+let scratch = new Uint8Array(256 * 1024);
+const SCRATCH_MAX = 4 * 1024 * 1024;
+
+/**
+ * Gzips a page's text, or gives null when its UTF-8 is under the 1 KB
+ * threshold. The UTF-8 goes into a reused buffer (`encodeInto`): for a
+ * 100-row child list (80,000 characters, most of them Chinese)
+ * `TextEncoder.encode` took 0.27–0.39 ms, as does `arrayBuffer()` of a
+ * response with a string body, and this 0.09 ms.
+ */
+export function gzipText(text: string): Uint8Array<ArrayBuffer> | null {
+  const most = text.length * 3;
+  if (most > scratch.length) {
+    const grown = new Uint8Array(most);
+    if (most <= SCRATCH_MAX) scratch = grown;
+    return gzipInto(text, grown);
+  }
+  return gzipInto(text, scratch);
+}
+
+function gzipInto(text: string, into: Uint8Array): Uint8Array<ArrayBuffer> | null {
+  const { written } = encoder.encodeInto(text, into);
+  return written < THRESHOLD ? null : gzipBytes(into.subarray(0, written));
+}
+
 const IN_ONE_PIECE = 1024 * 1024;
 
 /** Statuses without a body (reading `res.body` to find out would turn a page's string into a stream). */
@@ -57,7 +85,16 @@ export const gzip = () =>
     }
     let body: BodyInit;
     if (length > IN_ONE_PIECE && res.body) body = res.body.pipeThrough(new CompressionStream("gzip"));
-    else {
+    else if (type.startsWith("text/html")) {
+      // Our pages: `text()` gives back the string they were made with (`arrayBuffer()` would encode it).
+      const text = await res.text();
+      const gz = gzipText(text);
+      if (!gz) {
+        c.res = new Response(text, res);
+        return;
+      }
+      body = gz;
+    } else {
       const bytes = new Uint8Array(await res.arrayBuffer());
       if (bytes.length < THRESHOLD) {
         c.res = new Response(bytes, res);

@@ -25,7 +25,9 @@ import { createMiddleware } from "hono/factory";
 import { sha256 } from "../db/accounts.ts";
 import type { OrgEnv } from "./env.ts";
 import { wantsFragment } from "./render.tsx";
-import { gzipBytes } from "./gzip.ts";
+import { gzipText } from "./gzip.ts";
+
+const utf8 = new TextEncoder();
 
 /**
  * The cached screens: `/orgs/:id`, its info, child list, progress, problems and member list (every member
@@ -60,13 +62,11 @@ async function keep(res: Response, gzip: boolean): Promise<Kept | null> {
     /no-store/.test(res.headers.get("Cache-Control") ?? "") ||
     !(res.headers.get("Content-Type") ?? "").startsWith("text/html")
   ) return null;
-  const raw = new Uint8Array(await res.arrayBuffer());
+  const text = await res.text(); // the page's own string (`arrayBuffer()` would encode it)
   const headers = new Headers(res.headers);
-  let body = raw;
-  if (gzip) {
-    body = gzipBytes(raw);
-    headers.set("Content-Encoding", "gzip");
-  }
+  const gzipped = gzip ? gzipText(text) : null;
+  if (gzipped) headers.set("Content-Encoding", "gzip");
+  const body = gzipped ?? utf8.encode(text);
   const vary = headers.get("Vary");
   headers.set("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
   return { body, headers, bytes: body.length + 512 };
