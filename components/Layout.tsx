@@ -22,7 +22,7 @@ export const ASSETS = {
   htmx: "/static/htmx-2.0.11.min.js",
   /** The upload progress bar, the focus on a save's result and the copy buttons (static/app.js). */
   js: "/static/app.js?v=4",
-  css: "/static/app.css?v=4",
+  css: "/static/app.css?v=5",
 } as const;
 
 /** htmx 2 swaps no 4xx by default; our 4xx pages carry the Chinese message to show. */

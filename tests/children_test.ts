@@ -214,9 +214,12 @@ Deno.test("order: move up and down, plain and in place with htmx", async () => {
   // Without JavaScript each button submits the table's one form (with the token) to its own URL.
   assert.match(
     list,
-    /<form id="child-actions" method="post" class="inline"><input type="hidden" name="_csrf"/,
+    /<form id="child-actions" method="post" class="inline"[^>]*><input type="hidden" name="_csrf"/,
   );
   assert.match(list, new RegExp(`form="child-actions" formaction="/orgs/${JINAN}/children/${a.id}/down"`));
+  // With htmx that form posts to the clicked button's formaction and swaps the table: ↑ and ↓ carry no htmx.
+  assert.match(list, /<form id="child-actions"[^>]* hx-post="" hx-target="#children" hx-select="#children"/);
+  assert.doesNotMatch(list, /hx-post="[^"]*\/(?:up|down)"/);
   const sibling = await t.adminOf(12, 1);
   assert.equal((await sibling.post(`/orgs/${JINAN}/children/${a.id}/down`)).status, 403);
 });
