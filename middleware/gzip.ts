@@ -36,25 +36,21 @@ let scratch = new Uint8Array(256 * 1024);
 const SCRATCH_MAX = 4 * 1024 * 1024;
 
 /**
- * Gzips a page's text, or gives null when its UTF-8 is under the 1 KB
- * threshold. The UTF-8 goes into a reused buffer (`encodeInto`): for a
- * 100-row child list (80,000 characters, most of them Chinese)
- * `TextEncoder.encode` took 0.27–0.39 ms, as does `arrayBuffer()` of a
- * response with a string body, and this 0.09 ms.
+ * Gzips a page's text, or gives null when its UTF-8 is under `minBytes`. The
+ * UTF-8 goes into a reused buffer (`encodeInto`): for a 100-row child list
+ * (80,000 characters, most of them Chinese) `TextEncoder.encode` took
+ * 0.27–0.39 ms, as does `arrayBuffer()` of a response with a string body,
+ * and this 0.09 ms.
  */
-export function gzipText(text: string): Uint8Array<ArrayBuffer> | null {
+export function gzipText(text: string, minBytes = 0): Uint8Array<ArrayBuffer> | null {
   const most = text.length * 3;
+  let into = scratch;
   if (most > scratch.length) {
-    const grown = new Uint8Array(most);
-    if (most <= SCRATCH_MAX) scratch = grown;
-    return gzipInto(text, grown);
+    into = new Uint8Array(most);
+    if (most <= SCRATCH_MAX) scratch = into;
   }
-  return gzipInto(text, scratch);
-}
-
-function gzipInto(text: string, into: Uint8Array): Uint8Array<ArrayBuffer> | null {
   const { written } = encoder.encodeInto(text, into);
-  return written < THRESHOLD ? null : gzipBytes(into.subarray(0, written));
+  return written < minBytes ? null : gzipBytes(into.subarray(0, written));
 }
 
 const IN_ONE_PIECE = 1024 * 1024;
@@ -88,7 +84,7 @@ export const gzip = () =>
     else if (type.startsWith("text/html")) {
       // Our pages: `text()` gives back the string they were made with (`arrayBuffer()` would encode it).
       const text = await res.text();
-      const gz = gzipText(text);
+      const gz = gzipText(text, THRESHOLD);
       if (!gz) {
         c.res = new Response(text, res);
         return;
