@@ -1,8 +1,9 @@
 -- The virtual admins of bench:campaign (see campaign.ts), for wrk:
---   wrk -t2 -c64 -d20s -s bench/campaign.lua http://127.0.0.1:PORT -- LIST SHARE THREADS RUN
--- RUN (1–6) tells runs over the same list apart: each takes its own sixth of the
--- single-use writes (odd runs are warm-ups, even ones measured: this build, the build
--- without the page cache, the baseline), and new names carry RUN.
+--   wrk -t2 -c64 -d20s -s bench/campaign.lua http://127.0.0.1:PORT -- LIST SHARE THREADS RUN [SLICES]
+-- RUN (1–SLICES, SLICES 6 unless given) tells runs over the same list apart: each takes
+-- its own slice of the single-use writes (campaign.ts SLICES: the warm-up and measured runs
+-- of each build, or with --rounds the warm-ups and each round's two slices), and new names
+-- carry RUN.
 -- LIST is the generated request list, one request a line, tab-separated:
 --   kind  action  method  path  cookie  csrf  hx  content-type  body
 -- kind "r" is a read, "w" a write, "w1" a write sent once (a registration uses up
@@ -42,6 +43,7 @@ function init(args)
   local list, threadCount = args[1], tonumber(args[3])
   share = tonumber(args[2])
   run = tonumber(args[4] or "1")
+  local slices = tonumber(args[5] or "6")
   reads, writes = {}, {}
   local w, once = 0, 0
   for line in io.lines(list) do
@@ -53,7 +55,7 @@ function init(args)
     if r.kind == "r" then
       reads[#reads + 1] = r
     elseif r.kind == "w1" then
-      if once % (6 * threadCount) == tid * 6 + (run - 1) % 6 then
+      if once % (slices * threadCount) == tid * slices + (run - 1) % slices then
         if r.body:sub(1, 1) == "@" then
           local fh = assert(io.open(r.body:sub(2), "rb"))
           r.body = fh:read("*a")
@@ -149,6 +151,8 @@ function response(status, headers, body)
   end
 end
 
+-- Prints the totals, then per action its errors and every response time (ms): campaign.ts takes the
+-- quantiles, and can pool the times of several runs.
 function done(summary, latency, requests)
   local all, errors, out = {}, {}, {}
   local unmatchedAll = 0
@@ -157,11 +161,8 @@ function done(summary, latency, requests)
     for i = 1, #ta do
       local a = tn[ta[i]]
       local into = all[a] or {}
-      into[#into + 1] = tv[i]
+      into[#into + 1] = string.format("%.3f", tv[i])
       all[a] = into
-      local every = all["all requests"] or {}
-      every[#every + 1] = tv[i]
-      all["all requests"] = every
     end
     for k, a in ipairs(tn) do errors[a] = (errors[a] or 0) + te[k] end
     for _, s in ipairs(t:get("samples")) do out[#out + 1] = s end
@@ -171,10 +172,7 @@ function done(summary, latency, requests)
   io.write(string.format("TOTAL\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", summary.requests, summary.duration,
     e.connect, e.read, e.write, e.status, e.timeout, unmatchedAll))
   for a, l in pairs(all) do
-    table.sort(l)
-    local function at(q) return l[math.min(#l, math.floor(q * #l) + 1)] end
-    io.write(string.format("ACTION\t%s\t%d\t%.3f\t%.3f\t%.3f\t%d\n", a, #l, at(0.5), at(0.99), l[#l],
-      errors[a] or 0))
+    io.write("ACTION\t" .. a .. "\t" .. (errors[a] or 0) .. "\t" .. table.concat(l, ",") .. "\n")
   end
   for _, s in ipairs(out) do io.write("SAMPLE\t" .. s .. "\n") end
 end

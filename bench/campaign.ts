@@ -4,7 +4,7 @@
  * share of writes, driven by wrk on loopback.
  *
  *   deno task bench:campaign [--db data/national.db] [--mixes 0,2,10] [--duration 20]
- *                            [--connections 64] [--admins 360]
+ *                            [--connections 64] [--admins 360] [--baseline DIR [--rounds 4]]
  *
  * Setup, directly in the database: an org with 5,000 children (once), and per
  * mix fresh accounts, admin rights and sessions for the virtual admins,
@@ -21,7 +21,10 @@
  * seconds measured. The same wrk, with the same threads and connections,
  * measures a hello-world `Deno.serve` in its own process before and after the
  * mixes (the ceiling), and the Lua script itself against that hello world (the
- * client's own limit with per-request timing). Last, in-process server time of
+ * client's own limit with per-request timing). With --baseline the other
+ * build runs the same mix after this one, or with --rounds both take turns
+ * (ABAB…) for the same total time, so a drift in the machine's speed falls
+ * on both alike. Last, in-process server time of
  * each page kind (`app.request()` to the last byte, gzip) on the same tree.
  *
  * The database grows with every run (new admins, children, codes): point
@@ -58,6 +61,13 @@ const { values: opts } = parseArgs({
      * bench/campaign_server.ts, e.g. \`git archive <commit> | tar -x -C DIR\`): before/after in one run.
      */
     baseline: { type: "string" },
+    /**
+     * With --baseline: compare the two builds in this many alternating rounds (ABAB…) instead of one after
+     * the other, both servers up, each measured slice after a 1 s read-only warm-up, so a drift of the
+     * machine's speed falls on both alike. 0: one after the other (the later run had the edge: the same
+     * build twice came out 2,872 / 3,749 req/s one after the other, 3,209 / 3,434 in 4 rounds of ABBA).
+     */
+    rounds: { type: "string", default: "0" },
     /** Requests per second assumed when sizing the single-use parts of the list (codes, Excel files). */
     rate: { type: "string", default: "4000" },
     /** Only the in-process server times (reads, then writes), on a list prepared for the first mix: no wrk. */
@@ -70,6 +80,19 @@ const duration = Number(opts.duration);
 const connections = Number(opts.connections);
 const threads = Number(opts.threads);
 const WARM = 3;
+const rounds = Number(opts.rounds);
+if (rounds && (!opts.baseline || opts["without-page-cache"])) {
+  console.error("--rounds takes turns with the --baseline build (and not with --without-page-cache)");
+  Deno.exit(2);
+}
+/**
+ * Runs over one list, each with its own share of the single-use writes (campaign.lua): 1–6 the warm-up and
+ * measured run of this build, of the build without the page cache and of the baseline; with --rounds,
+ * 1–2 the warm-ups of this build and the baseline, then each round's two slices.
+ */
+const SLICES = rounds ? 2 + 2 * rounds : 6;
+/** The longest of those runs, in seconds (each slice of the list is sized for it). */
+const SLICE_SECONDS = rounds ? Math.max(WARM, duration / rounds) : WARM + duration;
 const dir = new URL("./.campaign/", import.meta.url).pathname;
 await Deno.mkdir(dir, { recursive: true });
 try {
@@ -240,12 +263,7 @@ async function prepareMix(share: number, tag: string): Promise<string> {
     }
   });
   const csrf = `${tag}csrfcsrfcsrfcsrfcsrf`;
-  const seconds = WARM + duration;
-  /**
-   * Runs over one list, each with its own share of the single-use writes (campaign.lua): warm-up and
-   * measured run of this build, of the build without the page cache, and of the baseline.
-   */
-  const RUNS = 6;
+  const seconds = SLICE_SECONDS;
   const expected = (fraction: number) =>
     Math.ceil(Number(opts.rate) * seconds * share / 100 * fraction * 1.5 / threads) * threads;
 
@@ -299,7 +317,7 @@ async function prepareMix(share: number, tag: string): Promise<string> {
   });
 
   // Registrations: one code per child, each child at most once, spread over the admins.
-  const regCount = share ? RUNS * expected(0.1) : 0;
+  const regCount = share ? SLICES * expected(0.1) : 0;
   const regKids: { id: number; category: number }[] = [];
   for (let round = 0; regKids.length < regCount && round < 100; round++) {
     for (const p of plans) {
@@ -338,7 +356,7 @@ async function prepareMix(share: number, tag: string): Promise<string> {
 
   // Excel imports: small files of new 团支部 (written by another process: exceljs stays out of this one).
   const importers = plans.filter((p) => categoryOf(p.org.category)?.mayHaveChildren);
-  const importCount = share ? Math.min(RUNS * expected(0.04), 1200) : 0;
+  const importCount = share ? Math.min(SLICES * expected(0.04), 1200) : 0;
   const imports: string[] = [];
   if (importCount) {
     const made = await new Deno.Command(Deno.execPath(), {
@@ -387,13 +405,13 @@ async function prepareMix(share: number, tag: string): Promise<string> {
   };
   const repeatable = shuffle(writes);
   const single = shuffle([...registrations, ...imports]);
-  const total = Math.max(repeatable.length, RUNS * expected(1));
+  const total = Math.max(repeatable.length, SLICES * expected(1));
   const mixed: string[] = [];
   for (let i = 0, s = 0; i < total; i++) {
     if (s < single.length && (i * single.length) / total >= s) mixed.push(single[s++]);
     else mixed.push(repeatable[i % repeatable.length]);
   }
-  lines.push(...mixed);
+  for (const line of mixed) lines.push(line);
   const path = `${dir}list-${tag}.tsv`;
   await Deno.writeTextFile(path, lines.join("\n") + "\n");
   log(
@@ -444,8 +462,42 @@ interface Run {
   seconds: number;
   socketErrors: number;
   unmatched: number;
-  actions: Map<string, { n: number; p50: number; p99: number; max: number; errors: number }>;
+  /** Per action its response times (ms) and errors, as campaign.lua reports them. */
+  times: Map<string, { ms: number[]; errors: number }>;
   samples: string[];
+}
+
+/** An action's count, quantiles (ms) and errors in `run`; "all requests" pools every action. */
+function statsOf(run: Run, action: string) {
+  const parts = action === "all requests"
+    ? [...run.times.values()]
+    : [run.times.get(action)].filter((t) => !!t);
+  if (!parts.length) return undefined;
+  const ms = parts.flatMap((t) => t.ms).sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
+  return { n: ms.length, p50: at(0.5), p99: at(0.99), errors: parts.reduce((a, t) => a + t.errors, 0) };
+}
+
+/** HTTP errors of a run, all actions. */
+const errorsOf = (run: Run) => statsOf(run, "all requests")?.errors ?? 0;
+
+/** Several runs as one: requests, seconds, errors and response times added up. */
+function pooled(runs: Run[]): Run {
+  const out: Run = { requests: 0, seconds: 0, socketErrors: 0, unmatched: 0, times: new Map(), samples: [] };
+  for (const r of runs) {
+    out.requests += r.requests;
+    out.seconds += r.seconds;
+    out.socketErrors += r.socketErrors;
+    out.unmatched += r.unmatched;
+    out.samples.push(...r.samples);
+    for (const [a, t] of r.times) {
+      const into = out.times.get(a) ?? { ms: [], errors: 0 };
+      into.ms.push(...t.ms);
+      into.errors += t.errors;
+      out.times.set(a, into);
+    }
+  }
+  return out;
 }
 
 async function wrk(url: string, seconds: number, script?: string[]): Promise<Run> {
@@ -454,7 +506,7 @@ async function wrk(url: string, seconds: number, script?: string[]): Promise<Run
   else args.push(url);
   const out = await new Deno.Command("wrk", { args, stdout: "piped", stderr: "piped" }).output();
   const text = new TextDecoder().decode(out.stdout);
-  const run: Run = { requests: 0, seconds, socketErrors: 0, unmatched: 0, actions: new Map(), samples: [] };
+  const run: Run = { requests: 0, seconds, socketErrors: 0, unmatched: 0, times: new Map(), samples: [] };
   if (!script) {
     run.requests = Number(text.match(/(\d+) requests in/)?.[1] ?? 0);
     run.seconds = seconds;
@@ -470,7 +522,7 @@ async function wrk(url: string, seconds: number, script?: string[]): Promise<Run
       run.socketErrors = Number(f[3]) + Number(f[4]) + Number(f[5]) + Number(f[7]);
       run.unmatched = Number(f[8]);
     } else if (f[0] === "ACTION") {
-      run.actions.set(f[1], { n: +f[2], p50: +f[3], p99: +f[4], max: +f[5], errors: +f[6] });
+      run.times.set(f[1], { errors: Number(f[2]), ms: f[3] ? f[3].split(",").map(Number) : [] });
     } else if (f[0] === "SAMPLE") run.samples.push(f.slice(1).join(" "));
   }
   if (!run.requests) throw new Error(`wrk failed: ${text}${new TextDecoder().decode(out.stderr)}`);
@@ -506,7 +558,15 @@ async function smoke(url: string, list: string) {
 // ---- the runs --------------------------------------------------------------------------------------------
 const serverOnly = opts["server-only"]!;
 const ceilings: number[] = [];
-const results: { share: number; run: Run; rss: number; uncached?: Run; base?: Run }[] = [];
+const results: {
+  share: number;
+  run: Run;
+  rss: number;
+  uncached?: Run;
+  base?: Run;
+  /** With --rounds: each round's throughput, this build's and the baseline's. */
+  pairs?: [number, number][];
+}[] = [];
 let clientCheck = 0;
 if (serverOnly) await prepareMix(mixes[0], String(Math.floor(Math.random() * 9000) + 1000));
 const hello = serverOnly ? undefined : await spawnServer("./hello_server.ts", []);
@@ -519,33 +579,54 @@ for (const share of hello ? mixes : []) {
   const list = await prepareMix(share, tag);
   if (!clientCheck) {
     // The Lua script's own limit: the same list, replayed against the hello world.
-    clientCheck = rps(await wrk(hello!.url, 5, [list, "0", String(threads), "1"]));
+    clientCheck = rps(await wrk(hello!.url, 5, [list, "0", String(threads), "1", String(SLICES)]));
     log(`the request-list script against the hello world: ${clientCheck.toFixed(0)} req/s`);
   }
+  /** campaign.lua's arguments for run `n` (its slice of the single-use writes) at `writes` percent. */
+  const script = (
+    n: number,
+    writes = share,
+  ) => [list, String(writes), String(threads), String(n), String(SLICES)];
   const server = await spawnServer("./campaign_server.ts", [file]);
   await smoke(server.url, list);
-  await wrk(server.url, WARM, [list, String(share), String(threads), "1"]);
-  const run = await wrk(server.url, duration, [list, String(share), String(threads), "2"]);
+  await wrk(server.url, WARM, script(1));
+  let run: Run, base: Run | undefined, uncached: Run | undefined;
+  let pairs: [number, number][] | undefined;
+  if (rounds) {
+    // ABAB…: both servers up; each slice follows the other server's, whose writes dropped this one's
+    // cache, and a read-only second refills it. (ABBA let the server measured twice in a row keep its
+    // cache, +30%; one after the other the later run had the edge.)
+    const other = await spawnServer(`file://${opts.baseline}/bench/campaign_server.ts`, [file]);
+    await wrk(other.url, WARM, script(2));
+    const mine: Run[] = [], theirs: Run[] = [];
+    for (let i = 0; i < rounds; i++) {
+      for (const [s, into, n] of [[server, mine, 3 + 2 * i], [other, theirs, 4 + 2 * i]] as const) {
+        await wrk(s.url, 1, script(0, 0));
+        into.push(await wrk(s.url, duration / rounds, script(n)));
+      }
+      log(`  round ${i + 1}: ${rps(mine[i]).toFixed(0)} / ${rps(theirs[i]).toFixed(0)} req/s`);
+    }
+    await other.stop();
+    [run, base, pairs] = [pooled(mine), pooled(theirs), mine.map((r, i) => [rps(r), rps(theirs[i])])];
+  } else run = await wrk(server.url, duration, script(2));
   const rss = await server.peakRss();
   await server.stop();
-  let uncached: Run | undefined;
   if (opts["without-page-cache"]) {
     const bare = await spawnServer("./campaign_server.ts", [file], { PAGE_CACHE: "0" });
-    await wrk(bare.url, WARM, [list, String(share), String(threads), "3"]);
-    uncached = await wrk(bare.url, duration, [list, String(share), String(threads), "4"]);
+    await wrk(bare.url, WARM, script(3));
+    uncached = await wrk(bare.url, duration, script(4));
     await bare.stop();
     log(`mix ${share}% without the page cache: ${rps(uncached).toFixed(0)} req/s`);
   }
-  let base: Run | undefined;
-  if (opts.baseline) {
+  if (opts.baseline && !rounds) {
     const other = await spawnServer(`file://${opts.baseline}/bench/campaign_server.ts`, [file]);
-    await wrk(other.url, WARM, [list, String(share), String(threads), "5"]);
-    base = await wrk(other.url, duration, [list, String(share), String(threads), "6"]);
+    await wrk(other.url, WARM, script(5));
+    base = await wrk(other.url, duration, script(6));
     await other.stop();
-    log(`mix ${share}% on ${opts.baseline}: ${rps(base).toFixed(0)} req/s`);
   }
-  results.push({ share, run, rss, uncached, base });
-  const errors = [...run.actions.values()].reduce((a, b) => a + b.errors, 0) + run.socketErrors;
+  if (base) log(`mix ${share}% on ${opts.baseline}: ${rps(base).toFixed(0)} req/s`);
+  results.push({ share, run, rss, uncached, base, pairs });
+  const errors = errorsOf(run) + run.socketErrors;
   log(`mix ${share}%: ${rps(run).toFixed(0)} req/s, ${errors} errors, peak RSS ${(rss / 1e6).toFixed(0)} MB`);
   for (const s of run.samples.slice(0, 5)) log(`  error: ${s}`);
 }
@@ -704,7 +785,7 @@ const lines = [
 ];
 for (const a of order) {
   const cells = results.map((r) => {
-    const x = r.run.actions.get(a);
+    const x = statsOf(r.run, a);
     return x ? `${x.n}, ${ms(x.p50)} / ${ms(x.p99)}${x.errors ? ` (${x.errors} errors)` : ""}` : "–";
   });
   const st = serverTime.get(a);
@@ -726,22 +807,29 @@ if (results.some((r) => r.uncached)) {
     `| throughput without the page cache | ${
       all((r) =>
         r.uncached
-          ? `${rps(r.uncached).toFixed(0)} req/s, p99 ${
-            ms(r.uncached.actions.get("all requests")!.p99)
-          } ms, ${[...r.uncached.actions.values()].reduce((a, b) => a + b.errors, 0)} errors`
+          ? `${rps(r.uncached).toFixed(0)} req/s, p99 ${ms(statsOf(r.uncached, "all requests")!.p99)} ms, ${
+            errorsOf(r.uncached)
+          } errors`
           : "–"
       )
     } | |`,
   );
 }
 if (results.some((r) => r.base)) {
+  const how = rounds
+    ? `taking turns with this build in ${rounds} rounds of ${
+      (duration / rounds).toFixed(1)
+    } s; each round's pair`
+    : "run after, on its own single-use codes and files";
   lines.push(
-    `| throughput of the baseline (${opts.baseline}; run after, on its own single-use codes and files) | ${
+    `| throughput of the baseline (${opts.baseline}; ${how}) | ${
       all((r) =>
         r.base
-          ? `${rps(r.base).toFixed(0)} req/s, p99 ${ms(r.base.actions.get("all requests")!.p99)} ms, ${
-            [...r.base.actions.values()].reduce((a, b) => a + b.errors, 0)
-          } errors`
+          ? `${rps(r.base).toFixed(0)} req/s (this build ${
+            (rps(r.run) / rps(r.base) * 100).toFixed(0)
+          }%), p99 ${ms(statsOf(r.base, "all requests")!.p99)} ms, ${errorsOf(r.base)} errors${
+            r.pairs ? ` (${r.pairs.map(([a, b]) => `${a.toFixed(0)}/${b.toFixed(0)}`).join(", ")})` : ""
+          }`
           : "–"
       )
     } | |`,
@@ -760,14 +848,12 @@ if (readOnly) {
 }
 lines.push(
   `| p50 / p99, all requests | ${
-    all((r) =>
-      `${ms(r.run.actions.get("all requests")!.p50)} / ${ms(r.run.actions.get("all requests")!.p99)} ms`
-    )
+    all((r) => `${ms(statsOf(r.run, "all requests")!.p50)} / ${ms(statsOf(r.run, "all requests")!.p99)} ms`)
   } | |`,
 );
 lines.push(
   `| errors (HTTP ≥ 400 or a failed htmx write; socket) | ${
-    all((r) => `${[...r.run.actions.values()].reduce((a, b) => a + b.errors, 0)}; ${r.run.socketErrors}`)
+    all((r) => `${errorsOf(r.run)}; ${r.run.socketErrors}`)
   } | |`,
 );
 lines.push(`| peak RSS of the server | ${all((r) => `${(r.rss / 1e6).toFixed(0)} MB`)} | |`);
