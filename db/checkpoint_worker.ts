@@ -35,7 +35,7 @@ self.onmessage = async (e: MessageEvent<CheckpointStart>) => {
       const log = Number(res.rows[0][1]), done = Number(res.rows[0][2]);
       if (done > 0 && done !== copied) self.postMessage({ frames: done });
       copied = log === done ? 0 : done; // a fully copied log restarts from frame 0 with the next write
-      // That moment never comes while writes follow each other with no pause (the log grew by 50 MB a
+      // That moment never comes while writes follow each other with no pause (the log grew by 40 MB a
       // second in a loop of creates). Past the limit, RESTART takes the write lock, copies what is left
       // and resets the log so the next write starts it over (and cuts the file back to 64 MB). It holds
       // writes (not reads) back for its fsyncs, 30-55 ms here, so PASSIVE first copies all but a few
