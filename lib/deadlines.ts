@@ -36,14 +36,28 @@ export const levelKey = (level: number): 2 | 3 | 4 | 5 | 6 =>
  * July on fall in the campaign's year, earlier ones in the next year.
  */
 export function deadlineOf(level: number, s: Schedule): Date {
-  const [m, d] = s.levels[levelKey(level)].split("-").map(Number);
-  const year = m >= 7 ? s.year : s.year + 1;
-  return endOfBeijingDay(year, m, d);
+  return deadline(level, s).at;
 }
 
 /** The Beijing-time calendar date of a deadline (YYYY-MM-DD). */
 export function deadlineDate(level: number, s: Schedule): string {
-  return beijingDate(deadlineOf(level, s));
+  return deadline(level, s).date;
+}
+
+/** Each schedule's deadlines by level key, worked out once: a progress page of 100 rows asks 200 times. */
+const worked = new WeakMap<Schedule, Map<number, { at: Date; date: string }>>();
+
+function deadline(level: number, s: Schedule): { at: Date; date: string } {
+  let byKey = worked.get(s);
+  if (!byKey) worked.set(s, byKey = new Map());
+  const key = levelKey(level);
+  let d = byKey.get(key);
+  if (!d) {
+    const [m, day] = s.levels[key].split("-").map(Number);
+    const at = endOfBeijingDay(m >= 7 ? s.year : s.year + 1, m, day);
+    byKey.set(key, d = { at, date: beijingDate(at) });
+  }
+  return d;
 }
 
 /** What an org must have done by its deadline. */

@@ -14,6 +14,13 @@ Deno.test("deadlines: the notice's schedule spans the year boundary", () => {
   assert.equal(defaultSchedule(new Date("2027-01-05T00:00:00Z")).year, 2026);
 });
 
+Deno.test("deadlines: worked out once per schedule; another schedule has its own dates", () => {
+  assert.equal(deadlineOf(6, s), deadlineOf(7, s), "levels 6 and below share one deadline, kept");
+  const moved = { year: 2017, levels: { ...s.levels, 2: "11-30" } };
+  assert.equal(deadlineDate(2, moved), "2017-11-30");
+  assert.equal(deadlineDate(2, s), "2017-12-13", "the first schedule keeps its own");
+});
+
 Deno.test("deadlines: overdue means past the deadline and incomplete, or a committee without children", () => {
   const after = new Date("2017-12-14T00:00:00Z");
   const before = new Date("2017-12-13T15:00:00Z");
