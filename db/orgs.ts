@@ -8,7 +8,7 @@ import { BRANCH } from "../lib/org_rules.ts";
 import type { Db, Tx } from "./client.ts";
 import { changedOrg, changedRows } from "./changes.ts";
 import { carryMembers, memberDelta } from "./members.ts";
-import { fast, preparedQuery } from "./reader.ts";
+import { fast, preparedQuery, rowsOf } from "./reader.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
 
 /** Either the database or an open transaction. */
@@ -68,6 +68,7 @@ export const childListColumns = {
 
 /** A child as the child list reads it. */
 export type ChildListOrg = Pick<Org, keyof typeof childListColumns>;
+const toChildList = rowsOf<ChildListOrg>(childListColumns);
 
 /** One page of direct children in sibling order (`offset` rows skipped; the (parent, sort order) index). */
 export function childrenPage(
@@ -76,7 +77,7 @@ export function childrenPage(
   offset: number,
   limit: number,
 ): Promise<ChildListOrg[]> {
-  return childListQuery(fast(db)).all({ parentId, offset, limit });
+  return childListQuery(fast(db)).values({ parentId, offset, limit }).then(toChildList);
 }
 
 const childListQuery = preparedQuery((db) =>

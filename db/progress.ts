@@ -12,7 +12,7 @@ import type { Conn } from "./orgs.ts";
 import { counterColumns, listedColumns, pathEnd } from "./orgs.ts";
 import { type Org, orgs, settings } from "./schema.ts";
 import { everything } from "./changes.ts";
-import { fast, preparedQuery } from "./reader.ts";
+import { fast, preparedQuery, rowsOf } from "./reader.ts";
 import { kept } from "./cache.ts";
 import { MEMBER_COUNTERS, type MemberCounts, memberFlags, mzero } from "../lib/member_counters.ts";
 
@@ -139,6 +139,7 @@ const PROGRESS_COLUMNS = {
 
 /** A child as the progress views read it. */
 export type ProgressOrg = Pick<Org, keyof typeof PROGRESS_COLUMNS>;
+const toProgress = rowsOf<ProgressOrg>(PROGRESS_COLUMNS);
 
 /** Sort orders of the child table. */
 export type ChildSort = "order" | "rate" | "name";
@@ -159,7 +160,9 @@ async function idsByName(db: Conn, orgId: number): Promise<number[]> {
 /** The progress rows of `ids`, in that order. */
 async function rowsInOrder(db: Conn, ids: number[]): Promise<ProgressOrg[]> {
   if (ids.length === 0) return [];
-  const rows = await fast(db).select(PROGRESS_COLUMNS).from(orgs).where(inArray(orgs.id, ids));
+  const rows = toProgress(
+    await fast(db).select(PROGRESS_COLUMNS).from(orgs).where(inArray(orgs.id, ids)).values(),
+  );
   const at = new Map(ids.map((id, i) => [id, i]));
   return rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
 }
@@ -180,7 +183,7 @@ export async function progressChildren(
   const offset = (page - 1) * perPage;
   if (sort === "name") return rowsInOrder(db, (await idsByName(db, orgId)).slice(offset, offset + perPage));
   const query = sort === "rate" ? byRate : inOrder;
-  return await query(fast(db)).all({ orgId, limit: perPage, offset });
+  return toProgress(await query(fast(db)).values({ orgId, limit: perPage, offset }));
 }
 
 const progressQuery = (db: Conn, order: SQL[]) =>

@@ -23,6 +23,7 @@
  * is refused).
  */
 import SyncConnection from "libsql";
+import { Column } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/libsql";
 import type { Client } from "@libsql/client";
 import { databaseOf, type Db, statementHandle } from "./client.ts";
@@ -105,4 +106,33 @@ export function preparedQuery<Q>(build: (db: Conn) => Q): (db: Conn) => Q {
     if (!q) byHandle.set(db, q = build(db));
     return q;
   };
+}
+
+/**
+ * The rows of a select of plain columns (`{ key: column }`, as passed to
+ * `select()`), read with the prepared query's `values()` and mapped by
+ * decoders worked out once: drizzle's `all()` checks each value's column
+ * kind, row after row, which took 0.2 ms of 0.4 for a 100-row page of the
+ * progress query's 21 columns. A value is decoded as drizzle does it (null
+ * stays null; a column without a decoder of its own is taken as it is).
+ */
+export function rowsOf<T>(columns: Record<string, Column>): (rows: unknown[][]) => T[] {
+  const keys = Object.keys(columns);
+  const decoders = keys.map((k) => {
+    const c = columns[k];
+    // drizzle turns a blob's ArrayBuffer into a Buffer first; none of these selections has one.
+    if (c.columnType.startsWith("SQLiteBlob")) throw new Error(`rowsOf: ${k} is a blob`);
+    return c.mapFromDriverValue === Column.prototype.mapFromDriverValue
+      ? null
+      : (v: unknown) => c.mapFromDriverValue(v);
+  });
+  return (rows) =>
+    rows.map((row) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const v = row[i], decode = decoders[i];
+        out[keys[i]] = v === null || decode === null ? v : decode(v);
+      }
+      return out as T;
+    });
 }

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { eq, sql } from "drizzle-orm";
 import { writeTx } from "../db/client.ts";
 import { createChildren } from "../db/children.ts";
-import { childrenPage, type Conn, getOrg, treeItems } from "../db/orgs.ts";
-import { directFigures } from "../db/progress.ts";
+import { childListColumns, childrenPage, type Conn, getOrg, treeItems } from "../db/orgs.ts";
+import { directFigures, progressChildren } from "../db/progress.ts";
 import { fast, preparedQuery } from "../db/reader.ts";
 import { orgs } from "../db/schema.ts";
 import { todoInput } from "../db/todo.ts";
@@ -79,4 +79,38 @@ Deno.test("a prepared query in a local write transaction is built once and reads
   assert.equal(await read(db), "团预备二委");
   await writeTx(db, async (tx) => assert.equal(await read(tx), "团预备二委"));
   assert.notEqual(original, "团预备二委");
+});
+
+Deno.test("rowsOf maps a page of children and of progress rows as drizzle's own all() does", async () => {
+  await using t = await testDb();
+  const { db } = t;
+  // A Date column set, a null one and numbers, on the file's prepared reads and inside a transaction.
+  await writeTx(
+    db,
+    (tx) =>
+      createChildren(
+        tx,
+        MINI.shandong,
+        ["团甲委", "团乙委"].map((shortName) => ({ shortName, category: 2, fullName: "" })),
+        0,
+        new Date(),
+      ),
+  );
+  const [first] = await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.parentId, MINI.shandong)).limit(
+    1,
+  );
+  await db.update(orgs).set({ confirmedAt: new Date("2026-12-01T08:00:00Z") }).where(eq(orgs.id, first.id));
+  const byDrizzle = (conn: Conn) =>
+    conn.select(childListColumns).from(orgs).where(eq(orgs.parentId, MINI.shandong))
+      .orderBy(orgs.sortOrder, orgs.id).all();
+  const expected = await byDrizzle(db);
+  assert.ok(
+    expected.some((c) => c.confirmedAt instanceof Date) && expected.some((c) => c.confirmedAt === null),
+  );
+  assert.deepEqual(await childrenPage(db, MINI.shandong, 0, 1000), expected);
+  await writeTx(db, async (tx) => assert.deepEqual(await childrenPage(tx, MINI.shandong, 0, 1000), expected));
+  const progress = await progressChildren(db, MINI.shandong, "order", 1, 1000);
+  assert.equal(progress.length, expected.length);
+  assert.deepEqual(progress.map((p) => p.id), expected.map((c) => c.id));
+  assert.ok(progress.every((p) => typeof p.subOrgs === "number" && typeof p.shortName === "string"));
 });
