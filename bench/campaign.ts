@@ -479,7 +479,7 @@ function statsOf(run: Run, action: string) {
 }
 
 /** HTTP errors of a run, all actions. */
-const errorsOf = (run: Run) => statsOf(run, "all requests")?.errors ?? 0;
+const errorsOf = (run: Run) => [...run.times.values()].reduce((a, t) => a + t.errors, 0);
 
 /** Several runs as one: requests, seconds, errors and response times added up. */
 function pooled(runs: Run[]): Run {
@@ -530,6 +530,9 @@ async function wrk(url: string, seconds: number, script?: string[]): Promise<Run
 }
 const rps = (r: Run) => r.requests / r.seconds;
 
+/** The --baseline build's server on the same file. */
+const spawnBaseline = () => spawnServer(`file://${opts.baseline}/bench/campaign_server.ts`, [file]);
+
 /** Sends one request of every kind in the list and checks it did what a user would see. */
 async function smoke(url: string, list: string) {
   const seen = new Set<string>();
@@ -577,16 +580,16 @@ if (hello) {
 for (const share of hello ? mixes : []) {
   const tag = String(Math.floor(Math.random() * 9000) + 1000);
   const list = await prepareMix(share, tag);
-  if (!clientCheck) {
-    // The Lua script's own limit: the same list, replayed against the hello world.
-    clientCheck = rps(await wrk(hello!.url, 5, [list, "0", String(threads), "1", String(SLICES)]));
-    log(`the request-list script against the hello world: ${clientCheck.toFixed(0)} req/s`);
-  }
   /** campaign.lua's arguments for run `n` (its slice of the single-use writes) at `writes` percent. */
   const script = (
     n: number,
     writes = share,
   ) => [list, String(writes), String(threads), String(n), String(SLICES)];
+  if (!clientCheck) {
+    // The Lua script's own limit: the same list, replayed against the hello world.
+    clientCheck = rps(await wrk(hello!.url, 5, script(1, 0)));
+    log(`the request-list script against the hello world: ${clientCheck.toFixed(0)} req/s`);
+  }
   const server = await spawnServer("./campaign_server.ts", [file]);
   await smoke(server.url, list);
   await wrk(server.url, WARM, script(1));
@@ -596,7 +599,7 @@ for (const share of hello ? mixes : []) {
     // ABAB…: both servers up; each slice follows the other server's, whose writes dropped this one's
     // cache, and a read-only second refills it. (ABBA let the server measured twice in a row keep its
     // cache, +30%; one after the other the later run had the edge.)
-    const other = await spawnServer(`file://${opts.baseline}/bench/campaign_server.ts`, [file]);
+    const other = await spawnBaseline();
     await wrk(other.url, WARM, script(2));
     const mine: Run[] = [], theirs: Run[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -619,7 +622,7 @@ for (const share of hello ? mixes : []) {
     log(`mix ${share}% without the page cache: ${rps(uncached).toFixed(0)} req/s`);
   }
   if (opts.baseline && !rounds) {
-    const other = await spawnServer(`file://${opts.baseline}/bench/campaign_server.ts`, [file]);
+    const other = await spawnBaseline();
     await wrk(other.url, WARM, script(5));
     base = await wrk(other.url, duration, script(6));
     await other.stop();
@@ -848,7 +851,10 @@ if (readOnly) {
 }
 lines.push(
   `| p50 / p99, all requests | ${
-    all((r) => `${ms(statsOf(r.run, "all requests")!.p50)} / ${ms(statsOf(r.run, "all requests")!.p99)} ms`)
+    all((r) => {
+      const every = statsOf(r.run, "all requests")!;
+      return `${ms(every.p50)} / ${ms(every.p99)} ms`;
+    })
   } | |`,
 );
 lines.push(
