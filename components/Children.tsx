@@ -25,6 +25,12 @@ export function childStatus(r: ChildRow): string {
 /** Id of the one form the row buttons submit without JavaScript (it carries the CSRF token once per table). */
 const ACTIONS_FORM = "child-actions";
 
+/** The reorder buttons of a row: the route's direction, the button's name and its arrow. */
+const MOVES = [
+  { dir: "up", label: "上移", arrow: "↑" },
+  { dir: "down", label: "下移", arrow: "↓" },
+] as const;
+
 /**
  * One child row; `manage` adds the actions of the parent's own admin. The
  * buttons submit the table's one form ({@link ACTIONS_FORM}) to their own
@@ -54,24 +60,17 @@ export function ChildItem(
       {manage
         ? (
           <td class="actions">
-            <button
-              type="submit"
-              form={ACTIONS_FORM}
-              formaction={`${base}/up`}
-              aria-label={`上移${row.shortName}`}
-              title="上移"
-            >
-              ↑
-            </button>
-            <button
-              type="submit"
-              form={ACTIONS_FORM}
-              formaction={`${base}/down`}
-              aria-label={`下移${row.shortName}`}
-              title="下移"
-            >
-              ↓
-            </button>
+            {MOVES.map(({ dir, label, arrow }) => (
+              <button
+                type="submit"
+                form={ACTIONS_FORM}
+                formaction={`${base}/${dir}`}
+                aria-label={`${label}${row.shortName}`}
+                title={label}
+              >
+                {arrow}
+              </button>
+            ))}
             <a href={`${base}/edit`}>更正</a>{" "}
             <button
               type="submit"
