@@ -115,6 +115,7 @@ export class Database {
   #syncTimer?: ReturnType<typeof setInterval>;
   #syncing?: Promise<unknown>;
   #closed = false;
+  #closing: Promise<void> = Promise.resolve();
   #closers: (() => void)[] = [];
   /** The local file's path (file mode), for the prepared reads' own connection (db/reader.ts). */
   file?: string;
@@ -253,6 +254,7 @@ export class Database {
   async sync(): Promise<void> {
     if (this.mode !== "replica" || this.#closed) return;
     while (this.#syncing) await this.#syncing.catch(() => {});
+    if (this.#closed) return;
     const p = this.db.$client.sync();
     this.#syncing = p;
     try {
@@ -295,15 +297,23 @@ export class Database {
     this.#closers.push(fn);
   }
 
-  /** Stops the sync loop and the checkpointer and closes the clients. */
-  close(): void {
-    if (this.#closed) return;
+  /**
+   * Stops the sync loop and the checkpointer and closes the clients. A
+   * replica's pull already under way is let finish first (it writes the local
+   * file from a native thread); the promise settles once everything is closed.
+   */
+  close(): Promise<void> {
+    if (this.#closed) return this.#closing;
     this.#closed = true;
     for (const fn of this.#closers) fn();
     clearInterval(this.#syncTimer);
     this.#worker?.terminate();
     if (this.writer !== this.db) this.writer.$client.close();
-    this.db.$client.close();
+    const pull = this.#syncing;
+    this.#closing = pull
+      ? pull.catch(() => {}).then(() => this.db.$client.close())
+      : Promise.resolve(this.db.$client.close());
+    return this.#closing;
   }
 
   /** @internal opening steps. */
@@ -412,9 +422,9 @@ export function databaseOf(db: Db): Database {
 /** The background checkpointer of `db`, if it has one (tests listen to its messages). */
 export const checkpointer = (db: Db): Worker | undefined => databaseOf(db).checkpointer;
 
-/** Closes the database `db` belongs to. */
-export function closeDb(db: Db): void {
-  databaseOf(db).close();
+/** Closes the database `db` belongs to (see `Database.close`). */
+export function closeDb(db: Db): Promise<void> {
+  return databaseOf(db).close();
 }
 
 /** Runs `fn` in a write transaction of the database `db` belongs to (see `Database.writeTx`). */

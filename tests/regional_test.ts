@@ -53,7 +53,7 @@ async function regional(options: { rttMs?: number } = {}) {
     async [Symbol.asyncDispose]() {
       sheets.close();
       a.close();
-      b.close();
+      await b.close();
       proxy?.close();
       await primary[Symbol.asyncDispose]();
     },
