@@ -115,6 +115,11 @@ export function preparedQuery<Q>(build: (db: Conn) => Q): (db: Conn) => Q {
  * kind, row after row, which took 0.2 ms of 0.4 for a 100-row page of the
  * progress query's 21 columns. A value is decoded as drizzle does it (null
  * stays null; a column without a decoder of its own is taken as it is).
+ *
+ * Each row becomes one object literal of a fixed shape, from a function
+ * generated here out of the column keys (names in this code, written as
+ * JSON string literals): a loop assigning `out[key]` made every row's object
+ * a dictionary, 90 µs for 100 rows of 21 values against 8 µs.
  */
 export function rowsOf<T>(columns: Record<string, Column>): (rows: unknown[][]) => T[] {
   const keys = Object.keys(columns);
@@ -126,13 +131,9 @@ export function rowsOf<T>(columns: Record<string, Column>): (rows: unknown[][]) 
       ? null
       : (v: unknown) => c.mapFromDriverValue(v);
   });
-  return (rows) =>
-    rows.map((row) => {
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) {
-        const v = row[i], decode = decoders[i];
-        out[keys[i]] = v === null || decode === null ? v : decode(v);
-      }
-      return out as T;
-    });
+  const fields = keys.map((k, i) =>
+    `${JSON.stringify(k)}: ${decoders[i] ? `r[${i}] === null ? null : d[${i}](r[${i}])` : `r[${i}]`}`
+  );
+  const row = new Function("d", `return (r) => ({ ${fields.join(", ")} });`)(decoders) as (r: unknown[]) => T;
+  return (rows) => rows.map(row);
 }
