@@ -11,6 +11,8 @@ import { fast, preparedQuery } from "./reader.ts";
 import { defaultWaveSchedule, type WaveSchedule } from "../lib/waves.ts";
 import type { Conn } from "./orgs.ts";
 import { settings } from "./schema.ts";
+import { kept } from "./cache.ts";
+import { everything } from "./changes.ts";
 
 /** The direct children's own member flags, summed (one grouped pass, kept: db/progress.ts `directSums`). */
 export async function directMemberCounts(db: Conn, orgId: number): Promise<MemberCounts> {
@@ -27,14 +29,24 @@ const wavesQuery = preparedQuery((db) =>
   db.select().from(settings).where(eq(settings.key, WAVES_KEY)).prepare()
 );
 
-/** The per-wave deadlines (stored by 团中央, or the defaults for the current campaign). */
+/**
+ * The per-wave deadlines (stored by 团中央, or the defaults for the current
+ * campaign). The stored row is kept until a write names everything, as
+ * storing it does.
+ */
 export async function getWaveSchedule(db: Conn, now: Date): Promise<WaveSchedule> {
-  const [row] = await wavesQuery(fast(db)).all();
-  return (row?.value as WaveSchedule | undefined) ?? defaultWaveSchedule(now);
+  const stored = await kept(
+    db,
+    `setting:${WAVES_KEY}`,
+    [],
+    async () => ((await wavesQuery(fast(db)).all())[0]?.value ?? null) as WaveSchedule | null,
+  );
+  return stored ?? defaultWaveSchedule(now);
 }
 
 /** Stores the per-wave deadlines. */
 export async function setWaveSchedule(db: Conn, s: WaveSchedule): Promise<void> {
+  everything(db); // every progress page shows the wave deadlines
   await db.insert(settings).values({ key: WAVES_KEY, value: s }).onConflictDoUpdate({
     target: settings.key,
     set: { value: s },

@@ -296,10 +296,27 @@ const scheduleQuery = preparedQuery((db) =>
   db.select().from(settings).where(eq(settings.key, SCHEDULE_KEY)).prepare()
 );
 
-/** The campaign schedule (stored, or the notice's dates for the current campaign). */
+/** The notice's dates per campaign year, one object each (lib/deadlines.ts memoizes per object). */
+const defaults = new Map<number, Schedule>();
+
+/**
+ * The campaign schedule (stored, or the notice's dates for the current
+ * campaign). The stored row is kept until a write names everything, as
+ * storing a schedule does; every progress page reads it.
+ */
 export async function getSchedule(db: Conn, now: Date): Promise<Schedule> {
-  const [row] = await scheduleQuery(fast(db)).all();
-  return (row?.value as Schedule | undefined) ?? defaultSchedule(now);
+  const stored = await kept(
+    db,
+    `setting:${SCHEDULE_KEY}`,
+    [],
+    async () => ((await scheduleQuery(fast(db)).all())[0]?.value ?? null) as Schedule | null,
+  );
+  if (stored) return stored;
+  const fallback = defaultSchedule(now);
+  const known = defaults.get(fallback.year);
+  if (known) return known;
+  defaults.set(fallback.year, fallback);
+  return fallback;
 }
 
 /** Stores the schedule. */
