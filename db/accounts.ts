@@ -130,8 +130,24 @@ export async function touchSession(db: Conn, secret: string, now: Date): Promise
 export const sessionEnd = (s: { expiresAt: Date; lastSeenAt: Date | null; createdAt: Date }): number =>
   Math.min(s.expiresAt.getTime(), (s.lastSeenAt ?? s.createdAt).getTime() + SESSION_IDLE_MS);
 
+/**
+ * What a session shows of the org it acts for: the columns that change only
+ * with a rename or a move, which name everything (db/changes.ts), so a
+ * session kept in the read cache need not be dropped when the org's
+ * counters move.
+ */
+export const sessionOrgColumns = {
+  id: orgs.id,
+  parentId: orgs.parentId,
+  path: orgs.path,
+  shortName: orgs.shortName,
+};
+
+/** The org a session acts for, as `sessionOrgColumns` reads it. */
+export type SessionOrg = Pick<Org, keyof typeof sessionOrgColumns>;
+
 const sessionQuery = preparedQuery((db) =>
-  db.select({ session: sessions, account: accounts, org: orgs }).from(sessions)
+  db.select({ session: sessions, account: accounts, org: sessionOrgColumns }).from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
     .innerJoin(orgs, eq(orgs.id, sessions.orgId))
     .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now"))))

@@ -1,6 +1,7 @@
 /** Hono environment shared by every route. */
 import type { Db } from "../db/client.ts";
 import type { Org } from "../db/schema.ts";
+import type { SessionOrg } from "../db/accounts.ts";
 import type { Viewer } from "../components/Layout.tsx";
 import type { VersionedCache } from "../db/cache.ts";
 import type { SheetThread } from "../lib/sheet_thread.ts";
@@ -10,8 +11,8 @@ export interface SessionInfo {
   id: string;
   accountId: number;
   name: string;
-  /** The org the admin currently acts for. */
-  org: Org;
+  /** The org the admin currently acts for (its id, parent, path and name: db/accounts.ts `SessionOrg`). */
+  org: SessionOrg;
   orgCount: number;
   /** The CSRF token bound to the session (null for sessions made before tokens were bound). */
   csrf: string | null;

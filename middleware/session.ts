@@ -72,11 +72,10 @@ export const session = () =>
         };
         return { session, viewer, endsAt: sessionEnd(row.session), seenAt: row.session.lastSeenAt };
       }, {
-        // Its row, its account's rights and its org's row (a write at or below the org names the org).
-        tags: (v) =>
-          v ? [`sid:${sha256(secret)}`, `acct:${v.session.accountId}`, `org:${v.session.org.id}`] : [
-            `sid:${sha256(secret)}`,
-          ],
+        // Its row and its account's rights. Not its org: what it keeps of the org (`SessionOrg`) changes only
+        // with a rename or a move, which name everything, and a tag there dropped every session of every
+        // admin above each write that moved a counter.
+        tags: (v) => v ? [`sid:${sha256(secret)}`, `acct:${v.session.accountId}`] : [`sid:${sha256(secret)}`],
       });
       const now = c.get("now")();
       if (found && found.endsAt > now.getTime()) {

@@ -129,3 +129,46 @@ Deno.test("page cache: off by AppDeps.pageCache, every page is built afresh", as
   await behindTheBack(t, jinan.id, "中国共产主义青年团济南市委员会（改）");
   assert.match(await c.get(`/orgs/${MINI.shandong}/children`).then((r) => r.text()), /（改）/);
 });
+
+Deno.test("page cache: a session outlasts counter writes below its org; a rename of its org shows at once", async () => {
+  await using t = await setup();
+  const [city] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团济南市委"));
+  const jinan = await t.adminOf(city.id, 0);
+  await jinan.post(`/orgs/${city.id}/children/new`, {
+    shortName: "济南一中团委",
+    category: "2",
+    fullName: "中国共产主义青年团济南市济南一中委员会",
+  });
+  const [school] = await t.db.select().from(orgs).where(eq(orgs.shortName, "济南一中团委"));
+  const admin = await t.adminOf(school.id, 1);
+  /** The org name in the header's account links (the session's), and the page's own heading. */
+  const seen = async () => {
+    const html = await admin.get(`/orgs/${school.id}`).then((r) => r.text());
+    return {
+      header: html.match(/<nav aria-label="账户"><a href="\/orgs\/\d+">([^<]*)<\/a>/)?.[1],
+      page: html.includes("济南市第一中学团委"),
+    };
+  };
+  assert.deepEqual(await seen(), { header: "济南一中团委", page: false });
+  await t.db.$client.execute({
+    sql: "UPDATE orgs SET short_name = '济南市第一中学团委' WHERE id = ?",
+    args: [school.id],
+  });
+  // A new 团支部 moves the school's counters: its page is built again (and reads the changed row), while the
+  // session, which keeps only the org's id, path and name, is kept: the header still shows what it loaded.
+  const created = await admin.post(`/orgs/${school.id}/children/new`, {
+    shortName: "高一（1）班团支部",
+    category: "5",
+    fullName: "中国共产主义青年团济南一中高一（1）班支部委员会",
+  });
+  assert.equal(created.status, 303);
+  assert.deepEqual(await seen(), { header: "济南一中团委", page: true });
+  // A rename through the app names everything: the header shows it on the next page.
+  const renamed = await jinan.post(`/orgs/${city.id}/children/${school.id}/edit`, {
+    shortName: "济南第一中学团委",
+    category: "2",
+    fullName: "中国共产主义青年团济南第一中学委员会",
+  });
+  assert.equal(renamed.status, 303);
+  assert.equal((await seen()).header, "济南第一中学团委");
+});
