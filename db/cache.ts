@@ -54,6 +54,14 @@ interface Entry {
   /** The commit sequence when the value began to load. */
   from: number;
   at: number;
+  /** The cache's count of placements when the entry was last put at the recent end. */
+  placed: number;
+}
+
+/** Whether a kept entry still holds: none of its tags marked since it began to load, and young enough. */
+function holds(e: Entry, maxAgeMs: number | undefined): boolean {
+  for (const s of e.slots) if (marked[s] > e.from) return false;
+  return maxAgeMs === undefined || performance.now() - e.at <= maxAgeMs;
 }
 
 /** How a value is kept. */
@@ -68,11 +76,15 @@ export interface CacheOptions<V> {
   keep?: (value: V) => boolean;
 }
 
-/** Values valid for one data version and while their tags are unchanged, least recently used dropped first. */
+/**
+ * Values valid for one data version and while their tags are unchanged, the least recently used dropped
+ * first (an entry used again is moved to the recent end once it has fallen into the older half).
+ */
 export class VersionedCache {
   #map = new Map<string, Entry>();
   #version = "";
   #bytes = 0;
+  #placed = 0;
 
   /** At most about `maxBytes` of values (by the sizes `weigh` gives). */
   constructor(readonly maxBytes = 32 * 1024 * 1024) {}
@@ -97,24 +109,25 @@ export class VersionedCache {
     }
     const hit = this.#map.get(key);
     if (hit) {
-      this.#map.delete(key);
-      this.#bytes -= hit.bytes;
-      if (
-        hit.slots.every((s) => marked[s] <= hit.from) &&
-        !(performance.now() - hit.at > (options.maxAgeMs ?? Infinity))
-      ) {
-        // Most recently used last: Map keeps insertion order.
-        this.#map.set(key, hit);
-        this.#bytes += hit.bytes;
+      if (holds(hit, options.maxAgeMs)) {
+        // Most recently used last (Map keeps insertion order, the oldest go first). An entry placed among the
+        // newer half stays where it is: moving it on every hit was a delete and an insert of a long key.
+        if (this.#placed - hit.placed > this.#map.size >> 1) {
+          this.#map.delete(key);
+          this.#map.set(key, hit);
+          hit.placed = ++this.#placed;
+        }
         return hit.value as V;
       }
+      this.#map.delete(key);
+      this.#bytes -= hit.bytes;
     }
     const from = seq;
     const value = await load();
     if (version === this.#version && !this.#map.has(key) && (options.keep?.(value) ?? true)) {
       const bytes = options.weigh?.(value) ?? 1024;
       const slots = (options.tags?.(value) ?? []).map(slotOf);
-      this.#map.set(key, { value, bytes, slots, from, at: performance.now() });
+      this.#map.set(key, { value, bytes, slots, from, at: performance.now(), placed: ++this.#placed });
       this.#bytes += bytes;
       for (const [oldest, entry] of this.#map) {
         if (this.#bytes <= this.maxBytes) break;
