@@ -4,14 +4,11 @@
  * db/progress.ts `directSums` folded with the same flag rule as the
  * counters, and the per-wave deadlines.
  */
-import { eq } from "drizzle-orm";
 import type { MemberCounts } from "../lib/member_counters.ts";
-import { directSums } from "./progress.ts";
-import { fast, preparedQuery } from "./reader.ts";
+import { directSums, keptSetting } from "./progress.ts";
 import { defaultWaveSchedule, type WaveSchedule } from "../lib/waves.ts";
 import type { Conn } from "./orgs.ts";
 import { settings } from "./schema.ts";
-import { kept } from "./cache.ts";
 import { everything } from "./changes.ts";
 
 /** The direct children's own member flags, summed (one grouped pass, kept: db/progress.ts `directSums`). */
@@ -25,23 +22,10 @@ export async function directBranches(db: Conn, orgId: number): Promise<number> {
 }
 
 const WAVES_KEY = "member_waves";
-const wavesQuery = preparedQuery((db) =>
-  db.select().from(settings).where(eq(settings.key, WAVES_KEY)).prepare()
-);
 
-/**
- * The per-wave deadlines (stored by 团中央, or the defaults for the current
- * campaign). The stored row is kept until a write names everything, as
- * storing it does.
- */
+/** The per-wave deadlines (stored by 团中央, or the defaults for the current campaign). */
 export async function getWaveSchedule(db: Conn, now: Date): Promise<WaveSchedule> {
-  const stored = await kept(
-    db,
-    `setting:${WAVES_KEY}`,
-    [],
-    async () => ((await wavesQuery(fast(db)).all())[0]?.value ?? null) as WaveSchedule | null,
-  );
-  return stored ?? defaultWaveSchedule(now);
+  return (await keptSetting<WaveSchedule>(db, WAVES_KEY)) ?? defaultWaveSchedule(now);
 }
 
 /** Stores the per-wave deadlines. */

@@ -292,31 +292,27 @@ const problemQuery = Object.fromEntries(
 ) as Record<ProblemKind, ReturnType<typeof problemQueryOf>[]>;
 
 const SCHEDULE_KEY = "deadlines";
-const scheduleQuery = preparedQuery((db) =>
-  db.select().from(settings).where(eq(settings.key, SCHEDULE_KEY)).prepare()
+const settingQuery = preparedQuery((db) =>
+  db.select({ value: settings.value }).from(settings).where(eq(settings.key, sql.placeholder("key")))
+    .prepare()
 );
 
-/** The notice's dates per campaign year, one object each (lib/deadlines.ts memoizes per object). */
-const defaults = new Map<number, Schedule>();
-
 /**
- * The campaign schedule (stored, or the notice's dates for the current
- * campaign). The stored row is kept until a write names everything, as
- * storing a schedule does; every progress page reads it.
+ * A stored setting's value, or null: kept until a write names everything, as
+ * storing a setting does (every progress page reads the deadline settings).
  */
-export async function getSchedule(db: Conn, now: Date): Promise<Schedule> {
-  const stored = await kept(
+export function keptSetting<T>(db: Conn, key: string): Promise<T | null> {
+  return kept(
     db,
-    `setting:${SCHEDULE_KEY}`,
+    `setting:${key}`,
     [],
-    async () => ((await scheduleQuery(fast(db)).all())[0]?.value ?? null) as Schedule | null,
+    async () => ((await settingQuery(fast(db)).all({ key }))[0]?.value ?? null) as T | null,
   );
-  if (stored) return stored;
-  const fallback = defaultSchedule(now);
-  const known = defaults.get(fallback.year);
-  if (known) return known;
-  defaults.set(fallback.year, fallback);
-  return fallback;
+}
+
+/** The campaign schedule (stored, or the notice's dates for the current campaign). */
+export async function getSchedule(db: Conn, now: Date): Promise<Schedule> {
+  return (await keptSetting<Schedule>(db, SCHEDULE_KEY)) ?? defaultSchedule(now);
 }
 
 /** Stores the schedule. */

@@ -20,11 +20,16 @@ export const DEFAULT_LEVELS: Schedule["levels"] = {
   6: "02-07",
 };
 
+/** The default schedules made so far, one frozen object per campaign year (deadlines are memoized per object). */
+const defaults = new Map<number, Schedule>();
+
 /** The default schedule for a clock: the campaign that starts in the second half of a year. */
 export function defaultSchedule(now: Date): Schedule {
   const cn = beijingYearMonth(now);
   const year = cn.month >= 7 ? cn.year : cn.year - 1;
-  return { year, levels: { ...DEFAULT_LEVELS } };
+  let s = defaults.get(year);
+  if (!s) defaults.set(year, s = Object.freeze({ year, levels: Object.freeze({ ...DEFAULT_LEVELS }) }));
+  return s;
 }
 
 /** The schedule key of a level (1 and 2 share level 2's date; 6 and below share 6's). */
