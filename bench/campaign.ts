@@ -489,12 +489,11 @@ function pooled(runs: Run[]): Run {
     out.seconds += r.seconds;
     out.socketErrors += r.socketErrors;
     out.unmatched += r.unmatched;
-    out.samples.push(...r.samples);
+    out.samples = out.samples.concat(r.samples);
     for (const [a, t] of r.times) {
       const into = out.times.get(a) ?? { ms: [], errors: 0 };
-      into.ms.push(...t.ms);
-      into.errors += t.errors;
-      out.times.set(a, into);
+      // concat, not push(...): a slice of a long run holds more times than a call takes arguments.
+      out.times.set(a, { ms: into.ms.concat(t.ms), errors: into.errors + t.errors });
     }
   }
   return out;
