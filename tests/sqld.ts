@@ -72,26 +72,9 @@ export async function startPrimary() {
         child.kill("SIGTERM");
       } catch { /* already gone */ }
       await child.status;
-      await removeSettled(dir);
+      await Deno.remove(dir, { recursive: true });
     },
   };
-}
-
-/**
- * Removes `dir`, retrying while something still writes into it: an embedded
- * replica kept there may finish a background sync (and create a file) just
- * after its client is closed, which made a single remove fail with ENOTEMPTY.
- */
-async function removeSettled(dir: string) {
-  for (let attempt = 1;; attempt++) {
-    try {
-      return await Deno.remove(dir, { recursive: true });
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return;
-      if (attempt >= 40) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }
 
 /**
