@@ -89,21 +89,25 @@ for (const javaScript of [true, false]) {
       await page.waitForURL((u) => u.pathname !== "/login");
 
       // Item 1: 全称 left empty → the naming message and its button → the proposal → created.
-      await page.goto(`${base}/orgs/${T}/children/new`);
+      const newChild = `/orgs/${T}/children/new`;
+      await page.goto(base + newChild);
       await page.fill("#f-shortName", "济南铁路局团委员会");
       await page.selectOption("#f-category", "2");
-      await page.click("#child-form button[type=submit].primary");
+      await submit(page, "child-form", newChild);
       const suggestion = page.locator("button", { hasText: "使用建议名称：济南铁路局团委" });
       await suggestion.waitFor();
       await oneOf(page, "#child-form");
-      await page.click("#child-form button[type=submit].primary");
+      await submit(page, "child-form", newChild);
       await suggestion.waitFor();
       await oneOf(page, "#child-form");
-      await suggestion.click();
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith(newChild)),
+        suggestion.click(),
+      ]);
       await page.locator("text=系统已生成组织全称").waitFor();
       assert.equal(await page.inputValue("#f-fullName"), "中国共产主义青年团济南铁路局委员会");
       assert.equal(await page.inputValue("#f-shortName"), "济南铁路局团委");
-      await page.click("#child-form button[type=submit].primary");
+      await submit(page, "child-form", newChild);
       await page.locator("text=已创建“济南铁路局团委”").waitFor();
       await oneOf(page, javaScript ? "#child-form" : "#children");
       await noOverflow(page, "single create");
