@@ -12,18 +12,25 @@
  *
  * Tags are hashed into a fixed table of 65,536 slots holding the commit
  * sequence of their last change: memory stays bounded however many orgs are
- * written, and a collision only drops a value early.
+ * written, and a collision only drops a value early. The table is shared by
+ * the server's threads (db/threads.ts), so a write in one thread drops what
+ * it names in all of them before it is answered.
  */
 import { databaseOf, type Db } from "./client.ts";
 import type { Changes } from "./changes.ts";
 import type { Conn } from "./orgs.ts";
+import { after, EPOCH, markCells, SEQ, SLOTS } from "./threads.ts";
 
-const SLOTS = 1 << 16;
-/** Sequence of the last local commit that named a tag hashed to each slot. */
-const marked = new Float64Array(SLOTS);
-/** Local commits so far, and those that named nothing or everything. */
-let seq = 0;
-let epoch = 0;
+/**
+ * Per slot the sequence of the last commit that named a tag hashed to it, then the commit sequence and the
+ * count of commits that named everything: this thread's own, or those the server's threads share.
+ */
+let marks = markCells();
+
+/** Shares the marks of the server's threads (db/threads.ts): called once, as a thread opens its database. */
+export function shareMarks(memory: SharedArrayBuffer): void {
+  marks = markCells(memory);
+}
 
 /** FNV-1a of a tag, as a slot index. */
 function slotOf(tag: string): number {
@@ -34,17 +41,17 @@ function slotOf(tag: string): number {
 
 /** Called by `Database.writeTx` after a commit with what the transaction recorded. */
 export function noteCommit(changes: Changes): void {
-  seq++;
-  if (changes.everything) epoch++;
-  else for (const tag of changes.tags) marked[slotOf(tag)] = seq;
+  const seq = Atomics.add(marks, SEQ, 1) + 1;
+  if (changes.everything) Atomics.add(marks, EPOCH, 1);
+  else for (const tag of changes.tags) Atomics.store(marks, slotOf(tag), seq);
 }
 
 /**
- * The cache version: local writes that named everything, and others' writes
+ * The cache version: commits that named everything, and others' writes
  * (another process's or instance's write shows within `everyMs` plus sync).
  */
 export async function dataVersion(db: Db, everyMs = 50): Promise<string> {
-  return `${epoch}.${await databaseOf(db).othersVersion(everyMs)}`;
+  return `${Atomics.load(marks, EPOCH)}.${await databaseOf(db).othersVersion(everyMs)}`;
 }
 
 interface Entry {
@@ -60,7 +67,7 @@ interface Entry {
 
 /** Whether a kept entry still holds: none of its tags marked since it began to load, and young enough. */
 function holds(e: Entry, maxAgeMs: number | undefined): boolean {
-  for (const s of e.slots) if (marked[s] > e.from) return false;
+  for (const s of e.slots) if (after(Atomics.load(marks, s), e.from)) return false;
   return maxAgeMs === undefined || performance.now() - e.at <= maxAgeMs;
 }
 
@@ -122,7 +129,7 @@ export class VersionedCache {
       this.#map.delete(key);
       this.#bytes -= hit.bytes;
     }
-    const from = seq;
+    const from = Atomics.load(marks, SEQ);
     const value = await load();
     if (version === this.#version && !this.#map.has(key) && (options.keep?.(value) ?? true)) {
       const bytes = options.weigh?.(value) ?? 1024;

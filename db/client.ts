@@ -23,7 +23,8 @@ import { migrate } from "drizzle-orm/libsql/migrator";
 import { sql, type SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema.ts";
 import { type Changes, changesOf } from "./changes.ts";
-import { noteCommit } from "./cache.ts";
+import { noteCommit, shareMarks } from "./cache.ts";
+import { acquire, COMMITS, databaseCells, FALLBACK, LOCK, release, WRITING } from "./threads.ts";
 import { localClient } from "./local_client.ts";
 import type { CheckpointStart } from "./checkpoint_worker.ts";
 import SyncConnection from "libsql";
@@ -70,6 +71,12 @@ export interface OpenOptions {
    * step `deno task migrate`.
    */
   migrate?: boolean;
+  /**
+   * One of a server process's threads (server.ts): the memory they share
+   * (db/threads.ts) and whether this is the first, which runs the background
+   * checkpointer (the others' connections leave checkpoints to it too).
+   */
+  thread?: { memory: SharedArrayBuffer; first: boolean };
 }
 
 /** Per-connection settings of a local file (WAL itself is stored in the file); the log is cut back to 64 MB. */
@@ -110,10 +117,11 @@ const EARLY_BUSY_MS = 1_000;
 /** One open database: the handle for reads, the one for writes, and their shared state. */
 export class Database {
   #tail: Promise<unknown> = Promise.resolve();
-  #commits = 0;
+  /** Commits, the write lock and its odd-while-writing count: this object's, or the server threads' (db/threads.ts). */
+  #cells: Int32Array;
   #sampled = { at: -Infinity, value: "", others: "" };
-  /** Settings for the writer's connection not yet applied to it (file mode). */
-  #pragmasDue: string[] = [];
+  /** Whether the writer's connection checkpoints on commit again (file mode, the checkpointer's fallback). */
+  #fellBack = false;
   #worker?: Worker;
   #syncTimer?: ReturnType<typeof setInterval>;
   #syncing?: Promise<unknown>;
@@ -134,7 +142,9 @@ export class Database {
      */
     readonly writer: Db,
     readonly mode: Mode,
+    memory?: SharedArrayBuffer,
   ) {
+    this.#cells = databaseCells(memory);
     databases.set(db, this);
     databases.set(writer, this);
   }
@@ -148,9 +158,9 @@ export class Database {
     return this.mode === "replica" ? this.writer : this.db;
   }
 
-  /** Write transactions committed through this object. */
+  /** Write transactions committed through this object (with threads: through any of the process's threads). */
   get commits(): number {
-    return this.#commits;
+    return Atomics.load(this.#cells, COMMITS);
   }
 
   /** The background checkpointer of a local file, if it has one (tests listen to its messages). */
@@ -160,9 +170,9 @@ export class Database {
 
   /**
    * Runs `fn` in a write transaction, then bumps the data version row in it.
-   * Writes are serialised inside the process (local libSQL runs statements
-   * synchronously, so interleaved write transactions would wait on each
-   * other's lock while blocking the event loop). On a server a transaction
+   * Writes are serialised inside the process, across its threads too (local
+   * libSQL runs statements synchronously, so interleaved write transactions
+   * would wait on each other's lock while blocking the event loop). On a server a transaction
    * aborted by its ~5 s limit or a busy lock is rolled back and run again
    * for up to 20 s (waiting 50 ms, 100 ms … 1 s between attempts); after
    * that the error is thrown and `isBusy` tells the app to answer 503. On a
@@ -178,14 +188,20 @@ export class Database {
       const until = performance.now() + RETRY_FOR_MS;
       for (let attempt = 1;; attempt++) {
         const began = performance.now();
+        const cells = this.#cells;
+        await acquire(cells, LOCK);
+        Atomics.add(cells, WRITING, 1); // odd from here until the commit is counted (see `version`)
         try {
           let result!: T;
           let changes: Changes | undefined;
           if (this.mode === "file") {
             // The writer has one connection, set up once (the read client's pool may open new ones, which
-            // is why the settings used to be sent before every write); a setting changed since the last
-            // write (the checkpointer's fallback) is applied to it first.
-            for (const p of this.#pragmasDue.splice(0)) await this.writer.$client.execute(p);
+            // is why the settings used to be sent before every write); the checkpointer's fallback, if it
+            // stopped since the last write, is applied to it first.
+            if (!this.#fellBack && Atomics.load(cells, FALLBACK)) {
+              this.#fellBack = true;
+              await this.writer.$client.execute("PRAGMA wal_autocheckpoint=1000");
+            }
             result = await this.writer.transaction(async (tx) => {
               transactions.set(tx, this.mode);
               fileWriters.set(tx, this.writer);
@@ -204,7 +220,7 @@ export class Database {
             }, { behavior: "immediate" });
           }
           if (options.quiet) return result;
-          this.#commits++;
+          Atomics.add(cells, COMMITS, 1);
           if (this.mode === "replica") await this.sync();
           // Once this instance reads what was written: the read cache drops what the write named.
           noteCommit(changes!);
@@ -215,10 +231,13 @@ export class Database {
           // SQLite giving up early, as it did 3–6 times in 2,500 creates on the national tree while the
           // checkpoint worker restarted the log (67 ms into the wait): that one is tried again.
           if (this.mode === "file" && performance.now() - began >= EARLY_BUSY_MS) throw e;
-          // Another instance's write may hold the primary's lock for a second or two (a long write's final
-          // transaction on a busy server): wait longer each time, for up to RETRY_FOR_MS in all.
-          await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** (attempt - 1), 1000)));
+        } finally {
+          Atomics.add(cells, WRITING, 1);
+          release(cells, LOCK);
         }
+        // Another instance's write may hold the primary's lock for a second or two (a long write's final
+        // transaction on a busy server): wait longer each time, for up to RETRY_FOR_MS in all.
+        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** (attempt - 1), 1000)));
       }
     });
     this.#tail = run.catch(() => {});
@@ -229,24 +248,33 @@ export class Database {
    * The read-cache version: this object's commits (exact) and the data
    * version row, which every instance's writes move; the row is read at most
    * every `everyMs` (from the replica in replica mode, so it moves with sync).
+   * A sample is taken only while no write of this process holds the lock (its
+   * row would be counted before its commit is, or after): the cells' writing
+   * count is even and the same before and after the read, or the last sample
+   * stays until the next request.
    */
   async version(everyMs = 50): Promise<string> {
     const now = performance.now();
-    if (now - this.#sampled.at >= everyMs) {
-      this.#sampled.at = now;
+    const cells = this.#cells;
+    const writing = Atomics.load(cells, WRITING);
+    if (now - this.#sampled.at >= everyMs && writing % 2 === 0) {
+      this.#sampled.at = now; // one sample at a time (over a network the read takes a while)
       try {
         const res = await this.db.$client.execute("SELECT version FROM data_version WHERE id = 1");
-        this.#sampled.value = String(res.rows[0]?.[0] ?? "");
-        // Every write moves the row by one: what is left after this object's own commits is others' writes.
-        this.#sampled.others = this.#sampled.value === ""
-          ? ""
-          : String(Number(this.#sampled.value) - this.#commits);
+        if (Atomics.load(cells, WRITING) !== writing) this.#sampled.at = -Infinity;
+        else {
+          this.#sampled.value = String(res.rows[0]?.[0] ?? "");
+          // Every write moves the row by one: what is left after this process's commits is others' writes.
+          this.#sampled.others = this.#sampled.value === ""
+            ? ""
+            : String(Number(this.#sampled.value) - Atomics.load(cells, COMMITS));
+        }
       } catch {
-        // An unreachable primary: keep the last value; the next sample tries again.
+        // An unreachable primary: keep the last value; the next request tries again.
         this.#sampled.at = -Infinity;
       }
     }
-    return `${this.#commits}.${this.#sampled.value}`;
+    return `${Atomics.load(cells, COMMITS)}.${this.#sampled.value}`;
   }
 
   /**
@@ -343,13 +371,13 @@ export class Database {
         if (!this.#syncing) this.sync().catch((e) => console.error(`replica sync failed: ${errorText(e)}`));
       }, options.syncEveryMs ?? 200);
     }
-    if (this.mode === "file" && options.backgroundCheckpoints) {
+    if (this.mode === "file" && options.backgroundCheckpoints && (options.thread?.first ?? true)) {
       const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url).href, { type: "module" });
       worker.onerror = (e) => {
         // Never take the server down for this: fall back to SQLite's own checkpoints from the next write on.
         e.preventDefault();
         console.error(`background checkpoints stopped (${e.message}); SQLite checkpoints on commit again`);
-        this.#pragmasDue.push("PRAGMA wal_autocheckpoint=1000");
+        Atomics.store(this.#cells, FALLBACK, 1); // every thread's writer, from its next write on
       };
       worker.postMessage(
         { url, everyMs: 250, restartFrames: options.restartLogAt ?? 16_384 } satisfies CheckpointStart,
@@ -411,7 +439,13 @@ export async function openDb(url: string, options: OpenOptions = {}): Promise<Da
     : mode === "file"
     ? handle(localClient(url.slice(5)))
     : db;
-  const database = new Database(db, writer, mode);
+  if (options.thread && mode === "replica") {
+    throw new Error(
+      "an embedded replica serves from one thread (its local file has one sync loop): THREADS=1",
+    );
+  }
+  if (options.thread) shareMarks(options.thread.memory);
+  const database = new Database(db, writer, mode, options.thread?.memory);
   if (mode === "file") database.file = url.slice(5);
   try {
     await database.init(url, options);
