@@ -25,10 +25,11 @@ const overHttp = (base: string) =>
     },
   }) as unknown as ConstructorParameters<typeof Client>[0];
 
-/** Sockets listening on `port` (one per serving thread). */
+/** Sockets listening on `port` (one per serving thread), from /proc/net/tcp (state 0A). */
 async function listeners(port: number): Promise<number> {
-  const out = await new Deno.Command("ss", { args: ["-Hltn", `sport = :${port}`] }).output();
-  return new TextDecoder().decode(out.stdout).trim().split("\n").filter(Boolean).length;
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  const rows = (await Deno.readTextFile("/proc/net/tcp")).split("\n").map((l) => l.trim().split(/\s+/));
+  return rows.filter((r) => r[1]?.endsWith(`:${hex}`) && r[3] === "0A").length;
 }
 
 Deno.test("threads: a write on one thread shows on the other at once; both write together, counters exact", async () => {
