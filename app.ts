@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     taskStarted(); // a request is a new task of the event loop: long work paces itself from here
     c.set("db", deps.db);
     c.set("sheets", deps.sheets);
-    c.set("cache", { version: await dataVersion(deps.db), store });
+    c.set("cache", { version: await dataVersion(deps.db), store, shared: deps.sharedPages });
     c.set("now", now);
     c.set("secure", deps.secureCookies ?? false);
     c.set("trustProxy", deps.trustProxy ?? []);

@@ -11,7 +11,8 @@
  * connections over them). They share one block of memory (db/threads.ts):
  * the read cache's marks, so a write in one thread drops what it names in
  * all before it is answered, and the write lock, so they take turns at the
- * database without SQLite's busy wait blocking a thread. The first thread
+ * database without SQLite's busy wait blocking a thread. They share the
+ * pages they keep too (middleware/shared_pages.ts). The first thread
  * also checkpoints the log and runs the daily jobs. An embedded replica
  * serves from one thread.
  */
@@ -22,6 +23,7 @@ import { startDailySnapshots } from "./db/snapshots.ts";
 import { threadMemory } from "./db/threads.ts";
 import { SheetThread } from "./lib/sheet_thread.ts";
 import { parseTrustProxy } from "./middleware/client.ts";
+import { SharedPages, sharedPagesMemory } from "./middleware/shared_pages.ts";
 
 /** What a server is started with: plain values, posted as they are to each thread. */
 export interface ServerConfig {
@@ -81,6 +83,8 @@ export function configFromEnv(env: { get(key: string): string | undefined } = De
 export interface ThreadStart {
   config: ServerConfig;
   memory: SharedArrayBuffer;
+  /** The kept pages the threads share (middleware/shared_pages.ts), when there are several. */
+  pages?: SharedArrayBuffer;
   index: number;
 }
 
@@ -90,9 +94,12 @@ export interface ThreadStart {
  */
 export async function serveAll(config: ServerConfig): Promise<void> {
   const memory = threadMemory();
-  await serveThread({ config, memory, index: 0 });
+  const pages = config.threads > 1 ? sharedPagesMemory() : undefined;
+  await serveThread({ config, memory, pages, index: 0 });
   const others = [];
-  for (let index = 1; index < config.threads; index++) others.push(startThread({ config, memory, index }));
+  for (let index = 1; index < config.threads; index++) {
+    others.push(startThread({ config, memory, pages, index }));
+  }
   await Promise.all(others);
 }
 
@@ -111,7 +118,7 @@ function startThread(start: ThreadStart): Promise<void> {
 }
 
 /** One thread's server: its database connections, app and listener. */
-export async function serveThread({ config, memory, index }: ThreadStart): Promise<void> {
+export async function serveThread({ config, memory, pages, index }: ThreadStart): Promise<void> {
   const first = index === 0;
   const database = await openDb(config.databaseUrl, {
     authToken: config.authToken,
@@ -141,6 +148,7 @@ export async function serveThread({ config, memory, index }: ThreadStart): Promi
     trustProxy: parseTrustProxy(config.trustProxy),
     publicUrl: config.publicUrl,
     pageCache: config.bench?.pageCache,
+    sharedPages: pages && new SharedPages(pages),
   });
   const bench = async (req: Request) => {
     const id = req.headers.get("X-Bench");

@@ -46,14 +46,14 @@ VersionedCache.prototype.get = function <V>(
   this: VersionedCache,
   version: string,
   key: string,
-  load: () => Promise<V>,
+  load: (from: number) => Promise<V>,
   how?: Parameters<typeof get<V>>[3],
 ): Promise<V> {
   return get.call<VersionedCache, Parameters<typeof get<V>>, Promise<V>>(
     this,
     version,
     key,
-    () => (loads++, load()),
+    (from) => (loads++, load(from)),
     how,
   );
 };

@@ -33,17 +33,32 @@ export function shareMarks(memory: SharedArrayBuffer): void {
 }
 
 /** FNV-1a of a tag, as a slot index. */
-function slotOf(tag: string): number {
+export function slotOf(tag: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < tag.length; i++) h = Math.imul(h ^ tag.charCodeAt(i), 0x01000193);
   return (h >>> 0) & (SLOTS - 1);
 }
 
-/** Called by `Database.writeTx` after a commit with what the transaction recorded. */
+/**
+ * Called by `Database.writeTx` after a commit with what the transaction recorded, while it holds the
+ * write lock (so one at a time). The tags are marked before the sequence moves on: a value whose load began
+ * at the new sequence may trust a value kept before it (middleware/shared_pages.ts) once it finds none of
+ * that value's tags marked.
+ */
 export function noteCommit(changes: Changes): void {
-  const seq = Atomics.add(marks, SEQ, 1) + 1;
+  const seq = Atomics.load(marks, SEQ) + 1 | 0;
   if (changes.everything) Atomics.add(marks, EPOCH, 1);
   else for (const tag of changes.tags) Atomics.store(marks, slotOf(tag), seq);
+  Atomics.store(marks, SEQ, seq);
+}
+
+/** The sequence of the last commit noted (by any of the server's threads). */
+export const commitSequence = (): number => Atomics.load(marks, SEQ);
+
+/** Whether a tag slot among `slots` was marked after commit sequence `from`. */
+export function changedSince(slots: readonly number[], from: number): boolean {
+  for (const s of slots) if (after(Atomics.load(marks, s), from)) return true;
+  return false;
 }
 
 /**
@@ -67,8 +82,7 @@ interface Entry {
 
 /** Whether a kept entry still holds: none of its tags marked since it began to load, and young enough. */
 function holds(e: Entry, maxAgeMs: number | undefined): boolean {
-  for (const s of e.slots) if (after(Atomics.load(marks, s), e.from)) return false;
-  return maxAgeMs === undefined || performance.now() - e.at <= maxAgeMs;
+  return !changedSince(e.slots, e.from) && (maxAgeMs === undefined || performance.now() - e.at <= maxAgeMs);
 }
 
 /** How a value is kept. */
@@ -79,6 +93,8 @@ export interface CacheOptions<V> {
   tags?: (value: V) => string[];
   /** At most this old (a page whose flags depend on the clock). */
   maxAgeMs?: number;
+  /** How old a loaded value already is, in ms (one another thread built: middleware/shared_pages.ts). */
+  ageOf?: (value: V) => number;
   /** Whether to keep a loaded value (default: always). */
   keep?: (value: V) => boolean;
 }
@@ -101,11 +117,11 @@ export class VersionedCache {
     return this.#bytes;
   }
 
-  /** The cached value of `key` at `version`, computing it on a miss. */
+  /** The cached value of `key` at `version`, computing it on a miss (from commit sequence `from` on). */
   async get<V>(
     version: string,
     key: string,
-    load: () => Promise<V>,
+    load: (from: number) => Promise<V>,
     how: CacheOptions<V> | ((value: V) => number) = {},
   ): Promise<V> {
     const options = typeof how === "function" ? { weigh: how } : how;
@@ -129,12 +145,13 @@ export class VersionedCache {
       this.#map.delete(key);
       this.#bytes -= hit.bytes;
     }
-    const from = Atomics.load(marks, SEQ);
-    const value = await load();
+    const from = commitSequence();
+    const value = await load(from);
     if (version === this.#version && !this.#map.has(key) && (options.keep?.(value) ?? true)) {
       const bytes = options.weigh?.(value) ?? 1024;
       const slots = (options.tags?.(value) ?? []).map(slotOf);
-      this.#map.set(key, { value, bytes, slots, from, at: performance.now(), placed: ++this.#placed });
+      const at = performance.now() - (options.ageOf?.(value) ?? 0);
+      this.#map.set(key, { value, bytes, slots, from, at, placed: ++this.#placed });
       this.#bytes += bytes;
       for (const [oldest, entry] of this.#map) {
         if (this.#bytes <= this.maxBytes) break;

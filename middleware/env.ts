@@ -5,6 +5,7 @@ import type { SessionOrg } from "../db/accounts.ts";
 import type { Viewer } from "../components/Layout.tsx";
 import type { VersionedCache } from "../db/cache.ts";
 import type { SheetThread } from "../lib/sheet_thread.ts";
+import type { SharedPages } from "./shared_pages.ts";
 
 /** A signed-in session, as loaded from the `sessions` table. */
 export interface SessionInfo {
@@ -33,6 +34,8 @@ export interface AppDeps {
   publicUrl?: string;
   /** Keep finished org pages per viewer until a write changes them (middleware/page_cache.ts; default on). */
   pageCache?: boolean;
+  /** The kept pages of the server's other threads (server.ts; none in one thread). */
+  sharedPages?: SharedPages;
 }
 
 /** Context variables. */
@@ -45,7 +48,7 @@ export type AppEnv = {
     /** Whether cookies get the Secure flag. */
     secure: boolean;
     /** Reads cached until the database changes (see db/cache.ts). */
-    cache: { version: string; store: VersionedCache };
+    cache: { version: string; store: VersionedCache; shared?: SharedPages };
     /** Reverse proxies whose forwarded address is believed. */
     trustProxy: string[];
     /** PUBLIC_URL when configured (see `siteOrigin` in middleware/render.tsx). */

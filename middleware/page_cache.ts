@@ -17,6 +17,10 @@
  * `Cache-Control: no-store`. Screens whose reads no tag covers (codes, imports,
  * audit, search, export) are not listed. `AppDeps.pageCache: false` turns the
  * per-viewer pages off (the campaign bench measures both).
+ *
+ * Each thread of the server keeps its own copies; a page one thread built is
+ * shared with the others through `AppDeps.sharedPages` (middleware/shared_pages.ts),
+ * so a page a write changed is built again once, not once per thread.
  */
 import type { Context } from "hono";
 import { accepts } from "hono/accepts";
@@ -26,6 +30,8 @@ import { sha256 } from "../db/accounts.ts";
 import type { OrgEnv } from "./env.ts";
 import { wantsFragment } from "./render.tsx";
 import { gzipText } from "./gzip.ts";
+import { slotOf } from "../db/cache.ts";
+import type { KeptPage } from "./shared_pages.ts";
 
 const utf8 = new TextEncoder();
 
@@ -38,25 +44,19 @@ const CACHED = /^\/(?:orgs\/\d+(?:\/(?:info|children|progress|problems|members))
 /** How long a page may be kept at most. */
 export const PAGE_MAX_AGE_MS = 60_000;
 
-interface Kept {
-  body: Uint8Array<ArrayBuffer>;
-  headers: Headers;
-  bytes: number;
-}
-
 /**
  * A fresh response with the kept bytes. Not `Response.clone()`: a clone tees
  * the body into a stream the server must pump, where a byte body is sent at
  * once (so is a page's string body, while nobody reads `res.body`).
  */
-const answer = (k: Kept) => new Response(k.body, { status: 200, headers: k.headers });
+const answer = (k: KeptPage) => new Response(k.body, { status: 200, headers: k.headers });
 
 const gzipAccepted = (c: Context) =>
   !!c.req.header("Accept-Encoding") &&
   accepts(c, { header: "Accept-Encoding", supports: ["gzip"], default: "identity" }) === "gzip";
 
 /** A response as kept: its bytes, gzipped when asked and worth it, with the headers that say so. */
-async function keep(res: Response, gzip: boolean): Promise<Kept | null> {
+async function keep(res: Response, gzip: boolean): Promise<KeptPage | null> {
   if (
     res.status !== 200 || res.headers.has("Set-Cookie") || res.headers.has("Content-Encoding") ||
     /no-store/.test(res.headers.get("Cache-Control") ?? "") ||
@@ -69,7 +69,7 @@ async function keep(res: Response, gzip: boolean): Promise<Kept | null> {
   const body = gzipped ?? utf8.encode(text);
   const vary = headers.get("Vary");
   headers.set("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
-  return { body, headers, bytes: body.length + 512 };
+  return { body, headers, bytes: body.length + 512, builtAt: Date.now() };
 }
 
 /**
@@ -83,18 +83,24 @@ export async function cachedResponse(
   build: () => Promise<Response>,
 ): Promise<Response> {
   const gzip = gzipAccepted(c);
-  const { version, store } = c.get("cache");
+  const { version, store, shared } = c.get("cache");
+  const full = `${key}:${gzip ? "z" : "r"}`;
   let built: Response | undefined;
-  const kept = await store.get(version, `${key}:${gzip ? "z" : "r"}`, async () => {
+  const kept = await store.get(version, full, async (from) => {
+    // Another thread's copy, when the server has threads and one of them built it since it last changed.
+    const found = shared?.get(version, full, PAGE_MAX_AGE_MS);
+    if (found) return found;
     const res = await build();
     const k = await keep(res, gzip);
     if (!k) built = res;
+    else shared?.put(version, full, k, tags().map(slotOf), from);
     return k;
   }, {
     weigh: (k) => k?.bytes ?? 64,
     tags,
     keep: (k) => k !== null,
     maxAgeMs: PAGE_MAX_AGE_MS,
+    ageOf: (k) => k ? Date.now() - k.builtAt : 0,
   });
   return built ?? (kept ? answer(kept) : await build());
 }

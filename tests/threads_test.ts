@@ -3,7 +3,8 @@
  * serve` starts it and driven over HTTP, each request on a new connection (the
  * kernel hands each to either thread): a write answered by one thread is seen
  * at once by the other's cached pages and sessions, and writes from both at
- * the same time all succeed with exact counters.
+ * the same time all succeed with exact counters; a page one thread built is
+ * answered by the other without being built again.
  */
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
@@ -32,7 +33,7 @@ async function listeners(port: number): Promise<number> {
   return rows.filter((r) => r[1]?.endsWith(`:${hex}`) && r[3] === "0A").length;
 }
 
-Deno.test("threads: a write on one thread shows on the other at once; both write together, counters exact", async () => {
+Deno.test("threads: a write on one thread shows on the other at once; writes together; pages shared", async () => {
   const dir = await Deno.makeTempDir({ prefix: "zhtj-threads-" });
   const url = `file:${dir}/test.db`;
   const db = (await openDb(url)).db;
@@ -87,6 +88,17 @@ Deno.test("threads: a write on one thread shows on the other at once; both write
     assert.deepEqual(await verifyCounters(db), []);
     const [after] = await db.select().from(orgs).where(eq(orgs.id, T));
     assert.equal(after.childCount, 52);
+
+    // A page one thread built is answered by the other from the copy they share (middleware/shared_pages.ts),
+    // not built again: a name changed behind the app's back (a direct UPDATE that names nothing) stays unseen.
+    assert.match(await list(), /第40班团支部/);
+    await db.$client.execute({
+      sql: "UPDATE orgs SET short_name = '改过的团支部' WHERE parent_id = ? AND short_name = '第40班团支部'",
+      args: [T],
+    });
+    for (let i = 0; i < 12; i++) {
+      assert.match(await list(), /第40班团支部/, "the kept copy, on either thread");
+    }
 
     // A session signed out on one thread is refused on both at once.
     const cookies = new Map(c.cookies);
