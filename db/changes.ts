@@ -10,6 +10,13 @@
  *   lists it), and every ancestor whose counters move or whose progress,
  *   problem and chase rows show the changed columns (db/orgs.ts `applyChange`).
  *   A save that changes nothing any page shows records nothing.
+ * - `own:<id>`: the org's own row, counters aside (its info page), and
+ *   `kids:<id>`: its direct children's rows, counters aside, their number and
+ *   order (its child list, with `own:`). A change to an org's own shown
+ *   values records `own:` for it and `kids:` for its parent; a child added,
+ *   removed or reordered records `kids:` for the parent. A change that moves
+ *   only counters (a write further down) records neither, so the pages tagged
+ *   with these alone (middleware/page_cache.ts) outlast it.
  * - `acct:<id>`: an account's sessions and the orgs it administers.
  * - `sid:<sha256>`: one session.
  *
@@ -54,8 +61,18 @@ export const changedOrg = (tx: object, path: string): void =>
 /** Records new orgs: a lookup of their ids before now may be cached as "no such org". */
 export const createdOrgs = (tx: object, ids: number[]): void => changedRows(tx, ids);
 
-/** Records a change to the direct children of `orgId` only (their order), not to its counters. */
-export const changedChildrenOf = (tx: object, orgId: number): void => changedRows(tx, [orgId]);
+/** Records a change to an org's own row, counters aside, which its parent lists (see `own:` above). */
+export function changedOwnRow(tx: object, orgId: number, parentId: number | undefined): void {
+  const c = of(tx);
+  c.tags.add(`own:${orgId}`);
+  if (parentId !== undefined) c.tags.add(`kids:${parentId}`);
+}
+
+/** Records a change to the direct children of `orgId` only (their number or order), not to its counters. */
+export function changedChildrenOf(tx: object, orgId: number): void {
+  changedRows(tx, [orgId]);
+  of(tx).tags.add(`kids:${orgId}`);
+}
 
 /** Records a change to an account's sessions or admin rights. */
 export function changedAccount(tx: object, accountId: number): void {

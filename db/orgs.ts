@@ -6,7 +6,7 @@ import { and, asc, count, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { add, COUNTERS, type Counts, isZero, ownFlags, zero } from "../lib/counters.ts";
 import { BRANCH } from "../lib/org_rules.ts";
 import type { Db, Tx } from "./client.ts";
-import { changedOrg, changedRows } from "./changes.ts";
+import { changedChildrenOf, changedOrg, changedOwnRow, changedRows } from "./changes.ts";
 import { carryMembers, memberDelta } from "./members.ts";
 import { fast, preparedQuery, rowsOf } from "./reader.ts";
 import { type NewOrg, type Org, orgs } from "./schema.ts";
@@ -299,6 +299,10 @@ export async function applyChange(
   };
   if (listed) changedOrg(tx, org.path);
   else if (shown || childDelta) rowMoved(0);
+  // Its info page and its parent's child list show its own values, its child list its children; counters
+  // alone reach none of them.
+  if (shown) changedOwnRow(tx, org.id, chain[1]?.id);
+  if (childDelta) changedChildrenOf(tx, org.id);
   // A new 类别 or 行业类别 changes the org's own member flags (branch, wave): carried up in one statement.
   const members = memberDelta(org, { ...org, ...changes });
   let delta = below;

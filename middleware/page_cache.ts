@@ -7,7 +7,9 @@
  *   list, progress and problem screens of an org and its tree page, per
  *   viewer (and a 团支部's member list): the key holds the session, the CSRF token the page carries, the
  *   URL with its query, fragment or page, gzip or not. What it shows is the
- *   org (tag `org:<id>`, which every write at or below the org names) and the
+ *   org (tag `org:<id>`, which every write at or below the org names; for the
+ *   info page `own:<id>`, which only a write to the org's own row names, and
+ *   for the child list `own:` and `kids:<id>`, its children's rows), and the
  *   viewer (`acct:`/`sid:`); see db/changes.ts. A page is kept at most a
  *   minute: overdue flags follow the clock.
  * - `cachedResponse` for a response that is the same for every viewer (a
@@ -40,6 +42,9 @@ const utf8 = new TextEncoder();
  * write names its branch: db/members.ts), and `/tree/:id`.
  */
 const CACHED = /^\/(?:orgs\/\d+(?:\/(?:info|children|progress|problems|members))?|tree\/\d+)$/;
+
+/** The org pages that show its own row and its children's, counters aside (db/changes.ts `own:`, `kids:`). */
+const OWN_ROWS = /^\/orgs\/\d+\/(info|children)$/;
 
 /** How long a page may be kept at most. */
 export const PAGE_MAX_AGE_MS = 60_000;
@@ -118,7 +123,14 @@ export const pageCache = createMiddleware<OrgEnv>(async (c, next) => {
   const url = c.req.url;
   const search = url.includes("?") ? url.slice(url.indexOf("?")) : "";
   const key = `page:${session.id}:${token}:${fragment ? "f" : "p"}:${path}${search}`;
-  const tags = () => [`org:${org.id}`, `acct:${session.accountId}`, `sid:${sha256(session.id)}`];
+  // The info page and the child list show no counters: a write further down (which moves them) keeps them.
+  const shows = OWN_ROWS.exec(path)?.[1];
+  const orgTags = shows === "info"
+    ? [`own:${org.id}`]
+    : shows === "children"
+    ? [`own:${org.id}`, `kids:${org.id}`]
+    : [`org:${org.id}`];
+  const tags = () => [...orgTags, `acct:${session.accountId}`, `sid:${sha256(session.id)}`];
   const res = await cachedResponse(c, key, tags, async () => {
     await next();
     return c.res;

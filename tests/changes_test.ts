@@ -44,7 +44,11 @@ Deno.test("changes: an org's own write names it and its ancestors; new children 
     );
   });
   assert.equal(create.everything, false);
-  assert.deepEqual(tags(create), [1, MINI.shandong, jinan.id, made[0].id].map((id) => `org:${id}`).sort());
+  assert.deepEqual(
+    tags(create),
+    [...[1, MINI.shandong, jinan.id, made[0].id].map((id) => `org:${id}`), `kids:${jinan.id}`].sort(),
+    "the new child is in its parent's child list, not in the grandparent's",
+  );
 
   const child = (await getOrg(t.db, made[0].id))!;
   const info = await recorded(
@@ -57,7 +61,16 @@ Deno.test("changes: an org's own write names it and its ancestors; new children 
       }),
   );
   assert.equal(info.everything, false);
-  assert.deepEqual(tags(info), [1, MINI.shandong, jinan.id, child.id].map((id) => `org:${id}`).sort());
+  assert.deepEqual(
+    tags(info),
+    [
+      ...[1, MINI.shandong, jinan.id, child.id].map((id) => `org:${id}`),
+      `own:${child.id}`,
+      `kids:${jinan.id}`,
+    ]
+      .sort(),
+    "its own info page and its parent's list of it show the new value",
+  );
 
   // A rename shows in every descendant's breadcrumb and in search: everything.
   const renamed = await recorded(t.db, async (tx) => {
@@ -75,7 +88,7 @@ Deno.test("changes: reordering names the parent only; codes name the child and i
   await using t = await testDb();
   const kids = await t.db.select().from(orgs).where(eq(orgs.parentId, MINI.shandong)).orderBy(orgs.sortOrder);
   const order = await recorded(t.db, (tx) => moveSibling(tx, kids[0], 1));
-  assert.deepEqual(tags(order), [`org:${MINI.shandong}`]);
+  assert.deepEqual(tags(order), [`kids:${MINI.shandong}`, `org:${MINI.shandong}`]);
   assert.equal(order.everything, false);
 
   // A child's code status shows on its parent's to-do list and in its ancestors' progress rows.
@@ -100,6 +113,8 @@ Deno.test("changes: admins and sessions name their account or session", async ()
   const added = await recorded(t.db, (tx) => addAdmin(tx, accountId, MINI.shandong, "书记", null, now));
   assert.ok(added.tags.has(`acct:${accountId}`));
   assert.ok(added.tags.has(`org:${MINI.shandong}`) && added.tags.has("org:1"));
+  // The admin count shows in the org's row of its parent's child list.
+  assert.ok(added.tags.has(`own:${MINI.shandong}`) && added.tags.has("kids:1"));
   const login = await recorded(t.db, (tx) => createSession(tx, accountId, MINI.beijing, "s3cret", now));
   assert.deepEqual(tags(login), []);
   assert.equal(login.everything, false);
@@ -124,14 +139,15 @@ Deno.test("changes: an info save reaches the ancestors only as far as they show 
         at: new Date(),
       });
     });
-  const chain = [1, MINI.shandong, jinan.id, county.id].map((id) => `org:${id}`).sort();
+  const own = [`own:${county.id}`, `kids:${jinan.id}`];
+  const chain = [...[1, MINI.shandong, jinan.id, county.id].map((id) => `org:${id}`), ...own].sort();
 
   // The 团组织联系电话 shows in every ancestor's chase and problem rows.
   assert.deepEqual(tags(await save(() => ({ phone: "053112345678" }))), chain);
   // The secretary's name shows on the org's own pages and its parent's list of it, nowhere above.
   const secretary = await save(() => ({ secretaryName: "李四" }));
   assert.equal(secretary.everything, false);
-  assert.deepEqual(tags(secretary), [`org:${county.id}`, `org:${jinan.id}`].sort());
+  assert.deepEqual(tags(secretary), [`org:${county.id}`, `org:${jinan.id}`, ...own].sort());
   // Saving the same values again changes nothing any page shows.
   const same = await save(() => ({}));
   assert.equal(same.everything, false, "a precise, empty change");

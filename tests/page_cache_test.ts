@@ -11,9 +11,9 @@ import type { Db } from "../db/client.ts";
 import { orgs } from "../db/schema.ts";
 import { Client, MINI, setup } from "./helpers.ts";
 
-/** Renames an org's 全称 directly in the database, telling no cache. */
-const behindTheBack = (t: { db: Db }, id: number, fullName: string) =>
-  t.db.$client.execute({ sql: "UPDATE orgs SET full_name = ? WHERE id = ?", args: [fullName, id] });
+/** Renames an org's 全称 (or 简称) directly in the database, telling no cache. */
+const behindTheBack = (t: { db: Db }, id: number, name: string, column = "full_name") =>
+  t.db.$client.execute({ sql: `UPDATE orgs SET ${column} = ? WHERE id = ?`, args: [name, id] });
 
 const INFO = {
   phone: "053112345678",
@@ -32,17 +32,17 @@ Deno.test("page cache: a write in another province keeps a page; a write below t
   const sd = await t.adminOf(MINI.shandong, 0);
   const bj = await t.adminOf(MINI.beijing, 1);
   const [jinan] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团济南市委"));
-  const list = () => sd.get(`/orgs/${MINI.shandong}/children`).then((r) => r.text());
-  assert.match(await list(), /团济南市委/);
-  await behindTheBack(t, jinan.id, "中国共产主义青年团济南市委员会（改）");
+  const progress = () => sd.get(`/orgs/${MINI.shandong}/progress`).then((r) => r.text());
+  assert.match(await progress(), /团济南市委/);
+  await behindTheBack(t, jinan.id, "团济南市委（改）", "short_name");
   // Beijing saves its info: nothing in Shandong changed, the kept page is sent.
   const saved = await bj.post(`/orgs/${MINI.beijing}/info`, {
     fullName: "中国共产主义青年团北京市委员会",
     ...INFO,
   });
   assert.equal(saved.status, 303);
-  assert.doesNotMatch(await list(), /（改）/, "kept across a write elsewhere");
-  // A new child of Jinan changes Jinan's row (its counters), which Shandong's list shows: rebuilt.
+  assert.doesNotMatch(await progress(), /（改）/, "kept across a write elsewhere");
+  // A new child of Jinan moves Jinan's counters, which Shandong's progress page shows: rebuilt.
   const jn = await t.adminOf(jinan.id, 2);
   const made = await jn.post(`/orgs/${jinan.id}/children/new`, {
     shortName: "济南大学团委",
@@ -50,7 +50,48 @@ Deno.test("page cache: a write in another province keeps a page; a write below t
     fullName: "中国共产主义青年团济南大学委员会",
   });
   assert.equal(made.status, 303);
-  assert.match(await list(), /（改）/, "rebuilt after a write below");
+  assert.match(await progress(), /（改）/, "rebuilt after a write below");
+});
+
+Deno.test("page cache: the info page and child list outlast writes that move counters only", async () => {
+  await using t = await setup();
+  const sd = await t.adminOf(MINI.shandong, 0);
+  const [jinan] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团济南市委"));
+  const [qingdao] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团青岛市委"));
+  const [county] = await t.db.select().from(orgs).where(eq(orgs.parentId, jinan.id)).limit(1);
+  const jn = await t.adminOf(jinan.id, 1);
+  const ct = await t.adminOf(county.id, 2);
+  const list = () => sd.get(`/orgs/${MINI.shandong}/children`).then((r) => r.text());
+  const info = () => sd.get(`/orgs/${MINI.shandong}/info`).then((r) => r.text());
+  const progress = () => sd.get(`/orgs/${MINI.shandong}/progress`).then((r) => r.text());
+  assert.match(await list(), /团青岛市委/);
+  assert.doesNotMatch(await info(), /（改）/);
+  assert.match(await progress(), /团青岛市委/);
+  await behindTheBack(t, qingdao.id, "中国共产主义青年团青岛市委员会（改）");
+  await behindTheBack(t, qingdao.id, "团青岛市委（改）", "short_name");
+  await behindTheBack(t, MINI.shandong, "中国共产主义青年团山东省委员会（改）");
+
+  // Two levels down: a county's info save and a new child of Jinan move only counters above them.
+  const save = await ct.post(`/orgs/${county.id}/info`, { fullName: county.fullName ?? "", ...INFO });
+  assert.equal(save.status, 303);
+  const made = await jn.post(`/orgs/${jinan.id}/children/new`, {
+    shortName: "济南大学团委",
+    category: "2",
+    fullName: "中国共产主义青年团济南大学委员会",
+  });
+  assert.equal(made.status, 303);
+  assert.doesNotMatch(await list(), /（改）/, "Shandong's child list shows no counters: kept");
+  assert.doesNotMatch(await info(), /（改）/, "Shandong's info page shows no counters: kept");
+  assert.match(await progress(), /（改）/, "Shandong's progress page shows the counters: rebuilt");
+
+  // Jinan's own info (its status in Shandong's list) changes: the list is rebuilt and shows it.
+  assert.doesNotMatch(await list(), /团济南市委[\s\S]*?信息完整/);
+  const own = await jn.post(`/orgs/${jinan.id}/info`, { fullName: jinan.fullName ?? "", ...INFO });
+  assert.equal(own.status, 303);
+  const rebuilt = await list();
+  assert.match(rebuilt, /青岛市委员会（改）/, "rebuilt after a change to a row it lists");
+  assert.match(rebuilt, /团济南市委<\/a>[\s\S]*?信息完整/, "with Jinan's new status");
+  assert.doesNotMatch(await info(), /（改）/, "a child's own change is not its parent's info");
 });
 
 Deno.test("page cache: an ancestor's problem list is kept across a save it does not show", async () => {
