@@ -91,19 +91,20 @@ const bomb150 = zipBomb(150), bomb100 = zipBomb(100), million = manyRows(1_000_0
 const rows200k = manyRows(200_000), valid = await xlsxFile(branchRows(5000));
 const blob200 = new Blob(Array.from({ length: 200 }, () => new Uint8Array(1024 * 1024).fill(0x61)));
 
-// The other client: pages one after another, as a browser would ask for them.
+// The other client: pages one after another, as a browser would ask for them, timed in a worker of its own
+// (bench/page_client.ts): this thread's own work on the attacks' bodies would otherwise count as the server's.
 const latencies: number[] = [];
 const pages = ["/login", `/orgs/${jinan.id}`, `/orgs/${jinan.id}/children`, `/tree/${jinan.id}`];
-const other = (async () => {
-  for (let i = 0; running; i++) {
-    const t0 = performance.now();
-    const res = await fetch(base + pages[i % pages.length], { headers: { Cookie: cookie } });
-    await res.arrayBuffer();
-    latencies.push(performance.now() - t0);
-    if (res.status !== 200) throw new Error(`${pages[i % pages.length]}: ${res.status}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-})();
+const client = new Worker(new URL("./page_client.ts", import.meta.url), { type: "module" });
+const other = new Promise<void>((resolve, reject) => {
+  client.onmessage = (e: MessageEvent<{ ms: number; page: string; status: number } | "done">) => {
+    if (e.data === "done") return resolve();
+    if (e.data.status !== 200) return reject(new Error(`${e.data.page}: ${e.data.status}`));
+    latencies.push(e.data.ms);
+  };
+  client.onerror = (e) => reject(e);
+});
+client.postMessage({ base, cookie, pages });
 
 /** Uploads `bytes` as the batch file; returns status and the message shown. */
 async function upload(bytes: Uint8Array<ArrayBuffer>) {
@@ -168,16 +169,18 @@ for (const [name, run] of attacks) {
   );
 }
 // Several at once, too.
-const t0 = performance.now();
+const t0 = performance.now(), from = latencies.length;
 const together = await Promise.all([upload(bomb150), upload(million), bigBody(100, true)]);
 lines.push(
   `| the three at once | ${together.map((s) => s.split(" ")[0]).join(", ")} | ${
     ((performance.now() - t0) / 1000).toFixed(2)
-  } s | |`,
+  } s | ${Math.max(0, ...latencies.slice(from)).toFixed(1)} ms |`,
 );
 await new Promise((r) => setTimeout(r, 500));
 running = false;
+client.postMessage("stop");
 await Promise.all([sampler, other]);
+client.terminate();
 const alive = await fetch(`${base}/login`).then((r) => (r.body?.cancel(), r.status)).catch(() => 0);
 server.kill("SIGTERM");
 await server.status;
