@@ -32,12 +32,15 @@ export function shareMarks(memory: SharedArrayBuffer): void {
   marks = markCells(memory);
 }
 
-/** FNV-1a of a tag, as a slot index. */
-export function slotOf(tag: string): number {
+/** FNV-1a of a string, as int32 (tag slots here, page entries in middleware/shared_pages.ts). */
+export function fnv1a(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < tag.length; i++) h = Math.imul(h ^ tag.charCodeAt(i), 0x01000193);
-  return (h >>> 0) & (SLOTS - 1);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
 }
+
+/** A tag's slot index: its FNV-1a, masked. */
+export const slotOf = (tag: string): number => fnv1a(tag) & (SLOTS - 1);
 
 /**
  * Called by `Database.writeTx` after a commit with what the transaction recorded, while it holds the

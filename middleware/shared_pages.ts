@@ -17,7 +17,7 @@
  * compared in full, so two keys on one entry only lose each other's page.
  * Nothing waits: a thread finding an entry being written treats it as a miss.
  */
-import { changedSince } from "../db/cache.ts";
+import { changedSince, fnv1a } from "../db/cache.ts";
 
 /** Entry cells: the write counter, the key's hash, the record's start and length, build sequence and second. */
 const COUNTER = 0, HASH = 1, START = 2, LENGTH = 3, FROM = 4, AT = 5, KEY_BYTES = 6, HEAD_BYTES = 7;
@@ -44,13 +44,6 @@ export const SHARED_PAGES_SIZE: SharedPagesSize = { entries: 1 << 14, ringBytes:
 
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
-
-/** FNV-1a of a string. */
-function hashOf(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h | 0;
-}
 
 /** A time's second, as int32 (compared by difference, so it may wrap). */
 const secondOf = (ms: number) => Math.floor(ms / 1000) | 0;
@@ -86,7 +79,7 @@ export class SharedPages {
    */
   get(version: string, key: string, maxAgeMs: number): KeptPage | null {
     const full = `${version}\n${key}`;
-    const hash = hashOf(full);
+    const hash = fnv1a(full);
     const e = this.#entryOf(hash);
     const cells = this.#cells;
     const counter = Atomics.load(cells, e + COUNTER);
@@ -135,7 +128,7 @@ export class SharedPages {
     const length = keyBytes.length + headBytes.length + page.body.length;
     if (slots.length > MAX_TAGS || length > this.#ringBytes >> 3) return;
     const cells = this.#cells;
-    const hash = hashOf(full);
+    const hash = fnv1a(full);
     const e = this.#entryOf(hash);
     const counter = Atomics.load(cells, e + COUNTER);
     if (

@@ -15,6 +15,14 @@ import { Client, MINI, setup } from "./helpers.ts";
 const behindTheBack = (t: { db: Db }, id: number, name: string, column = "full_name") =>
   t.db.$client.execute({ sql: `UPDATE orgs SET ${column} = ? WHERE id = ?`, args: [name, id] });
 
+/** Jinan's admin creates 济南大学团委 under it (a write that moves the counters of Jinan's ancestors). */
+const newChildOfJinan = (jn: Client, jinanId: number) =>
+  jn.post(`/orgs/${jinanId}/children/new`, {
+    shortName: "济南大学团委",
+    category: "2",
+    fullName: "中国共产主义青年团济南大学委员会",
+  });
+
 const INFO = {
   phone: "053112345678",
   email: "tw@example.cn",
@@ -44,11 +52,7 @@ Deno.test("page cache: a write in another province keeps a page; a write below t
   assert.doesNotMatch(await progress(), /（改）/, "kept across a write elsewhere");
   // A new child of Jinan moves Jinan's counters, which Shandong's progress page shows: rebuilt.
   const jn = await t.adminOf(jinan.id, 2);
-  const made = await jn.post(`/orgs/${jinan.id}/children/new`, {
-    shortName: "济南大学团委",
-    category: "2",
-    fullName: "中国共产主义青年团济南大学委员会",
-  });
+  const made = await newChildOfJinan(jn, jinan.id);
   assert.equal(made.status, 303);
   assert.match(await progress(), /（改）/, "rebuilt after a write below");
 });
@@ -74,11 +78,7 @@ Deno.test("page cache: the info page and child list outlast writes that move cou
   // Two levels down: a county's info save and a new child of Jinan move only counters above them.
   const save = await ct.post(`/orgs/${county.id}/info`, { fullName: county.fullName ?? "", ...INFO });
   assert.equal(save.status, 303);
-  const made = await jn.post(`/orgs/${jinan.id}/children/new`, {
-    shortName: "济南大学团委",
-    category: "2",
-    fullName: "中国共产主义青年团济南大学委员会",
-  });
+  const made = await newChildOfJinan(jn, jinan.id);
   assert.equal(made.status, 303);
   assert.doesNotMatch(await list(), /（改）/, "Shandong's child list shows no counters: kept");
   assert.doesNotMatch(await info(), /（改）/, "Shandong's info page shows no counters: kept");
