@@ -143,7 +143,7 @@ export async function serveThread({ config, memory, pages, index }: ThreadStart)
   }
   const app = createApp({
     db: database.db,
-    sheets: new SheetThread({ spareReader: true }),
+    sheets: new SheetThread({ keepReader: true }),
     secureCookies: config.secureCookies,
     trustProxy: parseTrustProxy(config.trustProxy),
     publicUrl: config.publicUrl,

@@ -24,7 +24,7 @@ import { adminCookie, fmt, stats } from "./common.ts";
 
 const file = Deno.env.get("BENCH_DB") ?? "data/national.db";
 const db = (await openDb(`file:${file}`, { backgroundCheckpoints: true })).db;
-const sheets = new SheetThread({ spareReader: true });
+const sheets = new SheetThread({ keepReader: true });
 const app = createApp({ db, sheets });
 let peakRss = 0;
 const rss = setInterval(() => (peakRss = Math.max(peakRss, Deno.memoryUsage().rss)), 20);
@@ -127,8 +127,8 @@ for (let level = 1; level <= maxLevel; level++) {
 }
 
 // ---- import of 5,000 members ----------------------------------------------------------------------------
-// Twice, side by side: read by a subprocess started for the upload (a server without a spare reader), then by
-// the server's warmed spare (main.ts: SheetThread({ spareReader: true })).
+// Twice, side by side: read by a subprocess started for the upload (a server without a kept reader), then by
+// the server's warmed reader (server.ts: SheetThread({ keepReader: true })).
 const importOnce = async (how: string, app: ReturnType<typeof createApp>) => {
   const [county] = await db.select().from(orgs).where(eq(orgs.level, 4)).limit(1);
   // createChildren, not bulkAppend: the latter recounts the whole tree (4 million rows in memory).
@@ -194,7 +194,7 @@ const importOnce = async (how: string, app: ReturnType<typeof createApp>) => {
   const cold = new SheetThread();
   await importOnce("reader started for the upload", createApp({ db, sheets: cold }));
   await cold.close();
-  await importOnce("the server's spare reader", app);
+  await importOnce("the server's kept reader", app);
 }
 
 // ---- the daily 应离团 roll, for tomorrow, rolled back afterwards ----------------------------------------------

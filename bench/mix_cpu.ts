@@ -162,7 +162,7 @@ interface Line {
 }
 
 const database = await openDb(`file:${opts.db}`, { backgroundCheckpoints: true, migrate: false });
-const sheets = new SheetThread({ spareReader: true });
+const sheets = new SheetThread({ keepReader: true });
 const app = createApp({ db: database.db, sheets });
 const reads: Line[] = [];
 const writes: Line[] = [];

@@ -4,11 +4,12 @@
  *
  * Uploads are untrusted: a worker shares the server's process, and a worker
  * isolate running out of heap aborts the whole process (Deno 2.9 has no heap
- * limit per worker). So an upload is read by a short-lived `deno` subprocess
- * with its own small heap (sheet_reader.ts), one process per file and one file
- * at a time; if it dies, the upload is refused with a message and the server
- * carries on. The server keeps the next reader started and warmed (see the
- * constructor), so the upload does not wait for deno and exceljs to load.
+ * limit per worker). So uploads are read by a `deno` subprocess with its own
+ * small heap (sheet_reader.ts), one file at a time; if it dies, that upload is
+ * refused with a message, the server carries on and the next upload gets a
+ * new reader. The server keeps its reader between uploads (see the
+ * constructor): starting deno and exceljs for each file cost about 0.9 s of
+ * CPU, more than the rest of the campaign's writes together (issue 14).
  *
  * One worker rather than one per file: loading exceljs into a fresh isolate
  * costs ~70 MB (which V8 keeps pooled after the worker ends) and ~0.3 s, so
@@ -18,14 +19,20 @@ import { err, type Result } from "./result.ts";
 import type { RawRow } from "./import_rows.ts";
 import type { SheetRow } from "./import_xlsx.ts";
 
-/** The reading subprocess's V8 heap (MB) and its time limit. */
+/** The reading subprocess's V8 heap (MB) and its time limit for one file. */
 export const READER_HEAP_MB = 160;
 const READER_TIMEOUT_MS = 60_000;
-/** A spare reader is started this long after a read, so it does not compete with the import it follows. */
-const SPARE_DELAY_MS = 2_000;
+/** A new reader is started this long after the last one ended, so it does not compete with the import it follows. */
+const RESTART_DELAY_MS = 2_000;
+/**
+ * A kept reader is ended after a file or an answer this large (its heap grew for it) or after this many files,
+ * so what one file left behind does not pile up; the next reader starts fresh.
+ */
+const RETIRE_AFTER_BYTES = 512 * 1024;
+const RETIRE_AFTER_FILES = 200;
 const ROOT = new URL("..", import.meta.url).pathname;
 const READER = new URL("./sheet_reader.ts", import.meta.url).pathname;
-/** The first byte on the reader's stdin: a member batch; any other value, a batch of direct children. */
+/** The first byte of a file sent to the reader: a member batch; any other value, a batch of direct children. */
 export const READ_MEMBERS = 1;
 const READ_CHILDREN = 0;
 
@@ -39,8 +46,46 @@ export type SheetRequest = {
 
 type Reply = { id: number; value?: unknown; error?: string };
 
-/** A started reader subprocess, waiting for its one file on stdin. */
-type Reader = { child: Deno.ChildProcess; ended: boolean; done: Promise<unknown> };
+/** Bytes arriving on a stream, taken in pieces of a known length. */
+class Incoming {
+  #chunks: Uint8Array[] = [];
+  #length = 0;
+  constructor(readonly from: ReadableStreamDefaultReader<Uint8Array>) {}
+
+  /** The next `n` bytes, or null when the stream ended first. */
+  async take(n: number): Promise<Uint8Array | null> {
+    while (this.#length < n) {
+      const { value, done } = await this.from.read();
+      if (done) return null;
+      this.#chunks.push(value);
+      this.#length += value.length;
+    }
+    let all = this.#chunks[0];
+    if (this.#chunks.length > 1) {
+      all = new Uint8Array(this.#length);
+      let at = 0;
+      for (const c of this.#chunks) (all.set(c, at), at += c.length);
+    }
+    this.#chunks = all.length > n ? [all.subarray(n)] : [];
+    this.#length = all.length - n;
+    return all.subarray(0, n);
+  }
+}
+
+/** A started reader subprocess, reading the files written to its stdin one after another. */
+type Reader = {
+  child: Deno.ChildProcess;
+  ended: boolean;
+  done: Promise<unknown>;
+  input: WritableStreamDefaultWriter<Uint8Array>;
+  output: Incoming;
+  /** Files it has been given. */
+  files: number;
+  /** The size of the last file and of its answer, in bytes. */
+  last: number;
+  /** Set when a file failed in it (it died or timed out): it is not given another. */
+  broken: boolean;
+};
 
 /** Starts a reader subprocess with a V8 heap of `heapMb`; `warm` has it read samples first (see sheet_reader.ts). */
 function startReader(heapMb: number, warm: boolean): Reader {
@@ -62,34 +107,50 @@ function startReader(heapMb: number, warm: boolean): Reader {
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const reader: Reader = { child, ended: false, done: Promise.resolve() };
+  const reader: Reader = {
+    child,
+    ended: false,
+    done: Promise.resolve(),
+    input: child.stdin.getWriter(),
+    output: new Incoming(child.stdout.getReader()),
+    files: 0,
+    last: 0,
+    broken: false,
+  };
   reader.done = child.status.then(() => (reader.ended = true), () => (reader.ended = true));
   return reader;
 }
 
-/** Hands `bytes` (after the kind byte) to `reader` and returns what it read, or the refusal if it died. */
+const REFUSED =
+  "文件内容过多或结构异常，读取时超出了系统的处理上限，没有做任何修改。请下载导入模板重新填写（不要粘贴大量空白或隐藏内容）后上传。";
+
+/** Hands `bytes` to `reader` as a file of `kind` and returns what it read, or the refusal if it died. */
 async function runReader<T>(reader: Reader, kind: number, bytes: Uint8Array): Promise<Result<T>> {
-  const { child } = reader;
+  reader.files++;
+  reader.last = bytes.length;
   const timer = setTimeout(() => {
+    reader.broken = true;
     try {
-      child.kill("SIGKILL");
+      reader.child.kill("SIGKILL");
     } catch { /* already ended */ }
   }, READER_TIMEOUT_MS);
   try {
-    const writer = child.stdin.getWriter();
-    await writer.write(Uint8Array.of(kind)).catch(() => {});
-    await writer.write(bytes).catch(() => {});
-    await writer.close().catch(() => {});
-    const { code, stdout } = await child.output();
-    if (code === 0) return JSON.parse(new TextDecoder().decode(stdout)) as Result<T>;
+    const head = new Uint8Array(5);
+    head[0] = kind;
+    new DataView(head.buffer).setUint32(1, bytes.length, true);
+    await reader.input.write(head);
+    await reader.input.write(bytes);
+    const size = await reader.output.take(4);
+    const json = size && await reader.output.take(new DataView(size.slice().buffer).getUint32(0, true));
+    reader.last = Math.max(reader.last, json?.length ?? 0);
+    if (json) return JSON.parse(new TextDecoder().decode(json)) as Result<T>;
   } catch {
     /* refused below */
   } finally {
     clearTimeout(timer);
   }
-  return err(
-    "文件内容过多或结构异常，读取时超出了系统的处理上限，没有做任何修改。请下载导入模板重新填写（不要粘贴大量空白或隐藏内容）后上传。",
-  );
+  reader.broken = true;
+  return err(REFUSED);
 }
 
 /**
@@ -102,19 +163,21 @@ export class SheetThread {
   #lastId = 0;
   #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #readerQueue: Promise<unknown> = Promise.resolve();
-  #keepSpare: boolean;
-  #spare?: Reader;
-  #spareTimer?: ReturnType<typeof setTimeout>;
+  #keepReader: boolean;
+  #reader?: Reader;
+  #startTimer?: ReturnType<typeof setTimeout>;
 
   /**
-   * With `spareReader` (the server's choice, main.ts), a warmed reader
-   * subprocess is kept waiting for the next upload, so an upload costs the
-   * reading only, not starting deno and exceljs (about 0.4 s) and compiling
-   * exceljs's hot paths. Without it (tests), each upload starts its own.
+   * With `keepReader` (the server's choice, server.ts), a warmed reader
+   * subprocess is started at once and kept, reading the uploads one after
+   * another: an upload costs the reading only, not starting deno and exceljs
+   * and compiling exceljs's hot paths. It is replaced after a large file, a
+   * number of files, or a failure. Without it (tests), each upload starts a
+   * reader of its own, which ends with that file.
    */
-  constructor(opts: { spareReader?: boolean } = {}) {
-    this.#keepSpare = opts.spareReader ?? false;
-    if (this.#keepSpare) this.#spare = startReader(READER_HEAP_MB, true);
+  constructor(opts: { keepReader?: boolean } = {}) {
+    this.#keepReader = opts.keepReader ?? false;
+    if (this.#keepReader) this.#reader = startReader(READER_HEAP_MB, true);
   }
 
   /** Fails every request still waiting, with `message`. */
@@ -150,42 +213,48 @@ export class SheetThread {
     });
   }
 
-  /** The process id of the spare reader waiting for the next upload, if one is (for tests and monitoring). */
-  get sparePid(): number | undefined {
-    return this.#spare && !this.#spare.ended ? this.#spare.child.pid : undefined;
+  /** The process id of the kept reader, if one is running (for tests and monitoring). */
+  get readerPid(): number | undefined {
+    return this.#reader && !this.#reader.ended ? this.#reader.child.pid : undefined;
   }
 
-  /** Reads one file in a reader subprocess (the spare if one is waiting), one file at a time. */
+  /** Reads one file in a reader subprocess (the kept one, when the server keeps one), one file at a time. */
   #read<T>(kind: number, bytes: Uint8Array, heapMb: number): Promise<Result<T>> {
-    const turn = this.#readerQueue.then(() => {
-      let reader = this.#spare;
-      this.#spare = undefined;
-      if (!reader || reader.ended || heapMb !== READER_HEAP_MB) {
-        if (reader) void this.#stop(reader);
-        reader = startReader(heapMb, false);
+    const turn = this.#readerQueue.then(async () => {
+      const kept = this.#keepReader && heapMb === READER_HEAP_MB;
+      let reader = kept ? this.#reader : undefined;
+      if (!reader || reader.ended) reader = startReader(heapMb, false);
+      if (kept) this.#reader = reader;
+      const result = await runReader<T>(reader, kind, bytes);
+      if (!kept || reader.broken || reader.files >= RETIRE_AFTER_FILES || reader.last > RETIRE_AFTER_BYTES) {
+        if (this.#reader === reader) this.#reader = undefined;
+        void this.#stop(reader, reader.broken);
+        if (kept) this.#planReader();
       }
-      return runReader<T>(reader, kind, bytes).finally(() => this.#planSpare());
+      return result;
     });
     this.#readerQueue = turn.catch(() => {});
     return turn;
   }
 
-  /** Starts the next spare reader a moment after a read, when the server keeps one. */
-  #planSpare() {
-    if (!this.#keepSpare || this.#spareTimer !== undefined) return;
-    this.#spareTimer = setTimeout(() => {
-      this.#spareTimer = undefined;
-      if (!this.#spare || this.#spare.ended) this.#spare = startReader(READER_HEAP_MB, true);
-    }, SPARE_DELAY_MS);
+  /** Starts the next kept reader a moment after the last one ended, when the server keeps one. */
+  #planReader() {
+    if (!this.#keepReader || this.#startTimer !== undefined) return;
+    this.#startTimer = setTimeout(() => {
+      this.#startTimer = undefined;
+      if (!this.#reader || this.#reader.ended) this.#reader = startReader(READER_HEAP_MB, true);
+    }, RESTART_DELAY_MS);
   }
 
-  /** Ends an unused reader and releases its pipes. */
-  async #stop(reader: Reader) {
-    try {
-      reader.child.kill("SIGKILL");
-    } catch { /* already ended */ }
-    await reader.child.stdin.abort().catch(() => {});
-    await reader.child.stdout.cancel().catch(() => {});
+  /** Ends a reader (at once when `kill`, else by ending its input) and releases its pipes. */
+  async #stop(reader: Reader, kill = true) {
+    if (kill) {
+      try {
+        reader.child.kill("SIGKILL");
+      } catch { /* already ended */ }
+    }
+    await reader.input.close().catch(() => {});
+    await reader.output.from.cancel().catch(() => {});
     await reader.done;
   }
 
@@ -215,17 +284,17 @@ export class SheetThread {
   }
 
   /**
-   * Ends the thread and the spare reader; requests still waiting fail, a
-   * later request starts a new one. Resolves when the spare has exited.
+   * Ends the thread and the kept reader; requests still waiting fail, a
+   * later request starts a new one. Resolves when the reader has exited.
    */
   close(): Promise<void> {
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#failAll("spreadsheet thread stopped");
-    clearTimeout(this.#spareTimer);
-    this.#spareTimer = undefined;
-    const spare = this.#spare;
-    this.#spare = undefined;
-    return spare ? this.#stop(spare) : Promise.resolve();
+    clearTimeout(this.#startTimer);
+    this.#startTimer = undefined;
+    const reader = this.#reader;
+    this.#reader = undefined;
+    return reader ? this.#stop(reader) : Promise.resolve();
   }
 }

@@ -51,39 +51,58 @@ Deno.test("sheet reader: a file that exhausts the reader's heap ends only the re
   assert.equal(next.ok && next.value.length, 3);
 });
 
-Deno.test("sheet reader: the server's spare reader reads the next upload, is replaced, and survives being killed", async () => {
-  const sheets = new SheetThread({ spareReader: true });
-  const waitForSpare = async () => {
-    for (let i = 0; i < 200 && sheets.sparePid === undefined; i++) {
+Deno.test("sheet reader: the server's kept reader reads upload after upload, is replaced after a large file or a death", async () => {
+  const sheets = new SheetThread({ keepReader: true });
+  const waitForReader = async (not?: number) => {
+    for (let i = 0; i < 200 && (sheets.readerPid === undefined || sheets.readerPid === not); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    return sheets.sparePid;
+    return sheets.readerPid;
   };
   try {
-    const first = sheets.sparePid;
-    assert.ok(first, "a spare reader is started with the thread");
+    const first = sheets.readerPid;
+    assert.ok(first, "a reader is started with the thread");
     const read = await sheets.readChildRows(await xlsxFile(branchRows(3)));
     assert.deepEqual(read.ok && read.value.map((r) => r.shortName), [
       "第1车间团支部",
       "第2车间团支部",
       "第3车间团支部",
     ]);
-    assert.equal(sheets.sparePid, undefined, "the spare was used for that upload");
-    const second = await waitForSpare();
-    assert.ok(second && second !== first, "a new spare is started after the read");
-    // A spare that died while waiting (killed here) is not handed the next file: that upload still reads.
+    // The same process reads the next files, each answer its own, a bad file among them.
+    const [two, bad, four] = await Promise.all([
+      sheets.readChildRows(await xlsxFile(branchRows(2))),
+      sheets.readChildRows(new TextEncoder().encode("名称,类别\n")),
+      sheets.readMemberRows(new Uint8Array(0)),
+    ]);
+    assert.equal(two.ok && two.value.length, 2);
+    assert.match(!bad.ok ? bad.error : "", /不是 Excel（.xlsx）格式/);
+    assert.equal(four.ok, false);
+    assert.equal(sheets.readerPid, first, "the kept reader read them all");
+    // A large file is read, then its reader is ended and a fresh one started.
+    const large = await sheets.readChildRows(await xlsxFile(branchRows(9_000)));
+    assert.equal(large.ok && large.value.length, 9_000);
+    const second = await waitForReader(first);
+    assert.ok(second && second !== first, "a new reader after the large file");
+    // A reader that died while waiting (killed here) is not handed the next file: that upload still reads.
     Deno.kill(second!, "SIGKILL");
-    for (let i = 0; i < 100 && sheets.sparePid !== undefined; i++) {
+    for (let i = 0; i < 100 && sheets.readerPid !== undefined; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
     const after = await sheets.readChildRows(await xlsxFile(branchRows(2)));
     assert.equal(after.ok && after.value.length, 2);
-    // A bad file through the spare is refused with the same message as before.
-    await waitForSpare();
-    const bad = await sheets.readChildRows(new TextEncoder().encode("名称,类别\n"));
-    assert.match(!bad.ok ? bad.error : "", /不是 Excel（.xlsx）格式/);
+    const third = sheets.readerPid;
+    assert.ok(third && third !== second, "the upload after the death started a reader, which is kept");
+    // A reader that dies in the middle of a file refuses that file only; the next upload gets a new reader.
+    const pending = sheets.readChildRows(await xlsxFile(branchRows(9_000)));
+    await new Promise((r) => setTimeout(r, 200));
+    Deno.kill(third!, "SIGKILL");
+    const died = await pending;
+    assert.match(!died.ok ? died.error : "", /超出了系统的处理上限/);
+    const last = await sheets.readChildRows(await xlsxFile(branchRows(1)));
+    assert.equal(last.ok && last.value.length, 1);
+    assert.ok(sheets.readerPid !== third);
   } finally {
     await sheets.close();
   }
-  assert.equal(sheets.sparePid, undefined);
+  assert.equal(sheets.readerPid, undefined);
 });
