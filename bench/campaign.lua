@@ -8,9 +8,12 @@
 --   kind  action  method  path  cookie  csrf  hx  content-type  body
 -- kind "r" is a read, "w" a write, "w1" a write sent once (a registration uses up
 -- its code; an Excel file creates its rows once); SHARE is the percentage of writes. Each thread
--- walks the reads from its own offset and takes every THREADS-th write (so a
--- registration code is used once). A body "@file" is read from that file; "{n}"
--- in a body becomes a number unique to the thread and request (new child names).
+-- walks the reads from its own offset and takes every THREADS-th repeatable write; a drawn write is
+-- one of its slice's single-use writes as often as they stand among the list's writes (so
+-- registrations and imports keep their share however few writes one run reaches), until the slice
+-- runs out, and each is sent once (so a registration code is used once). A body "@file" is read
+-- from that file; "{n}" in a body becomes a number unique to the thread and request (new child
+-- names).
 -- Every request carries an X-Bench id that the bench server echoes, so each
 -- response is timed against its own request.
 local ffi = require("ffi")
@@ -44,7 +47,7 @@ function init(args)
   share = tonumber(args[2])
   run = tonumber(args[4] or "1")
   local slices = tonumber(args[5] or "6")
-  reads, writes = {}, {}
+  reads, writes, singles = {}, {}, {}
   local w, once = 0, 0
   for line in io.lines(list) do
     local f = split(line)
@@ -61,7 +64,7 @@ function init(args)
           r.body = fh:read("*a")
           fh:close()
         end
-        writes[#writes + 1] = r
+        singles[#singles + 1] = r
       end
       once = once + 1
     else
@@ -77,7 +80,8 @@ function init(args)
     end
   end
   ri = math.floor(#reads * tid / threadCount)
-  wi = 0
+  wi, si = 0, 0
+  singleShare = once / math.max(1, once + w)
   seq = 0
   math.randomseed(tid * 7919 + 17)
   pending, followups = {}, {}
@@ -104,14 +108,14 @@ end
 
 function request()
   if #followups > 0 then return build(table.remove(followups, 1)) end
-  if #writes > 0 and math.random() * 100 < share then
-    for _ = 1, #writes do
+  if math.random() * 100 < share then
+    if si < #singles and math.random() < singleShare then
+      si = si + 1
+      return build(singles[si])
+    end
+    if #writes > 0 then
       wi = wi % #writes + 1
-      local w = writes[wi]
-      if not w.used then
-        if w.kind == "w1" then w.used = true end
-        return build(w)
-      end
+      return build(writes[wi])
     end
   end
   ri = ri % #reads + 1
