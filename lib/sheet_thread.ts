@@ -85,6 +85,8 @@ type Reader = {
   last: number;
   /** Set when a file failed in it (it died or timed out): it is not given another. */
   broken: boolean;
+  /** Set when it was ended for taking longer than the time limit. */
+  timedOut: boolean;
 };
 
 /** Starts a reader subprocess with a V8 heap of `heapMb`; `warm` has it read samples first (see sheet_reader.ts). */
@@ -116,6 +118,7 @@ function startReader(heapMb: number, warm: boolean): Reader {
     files: 0,
     last: 0,
     broken: false,
+    timedOut: false,
   };
   reader.done = child.status.then(() => (reader.ended = true), () => (reader.ended = true));
   return reader;
@@ -129,7 +132,7 @@ async function runReader<T>(reader: Reader, kind: number, bytes: Uint8Array): Pr
   reader.files++;
   reader.last = bytes.length;
   const timer = setTimeout(() => {
-    reader.broken = true;
+    reader.broken = reader.timedOut = true;
     try {
       reader.child.kill("SIGKILL");
     } catch { /* already ended */ }
@@ -164,6 +167,7 @@ export class SheetThread {
   #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #readerQueue: Promise<unknown> = Promise.resolve();
   #keepReader: boolean;
+  #heapMb: number;
   #reader?: Reader;
   #startTimer?: ReturnType<typeof setTimeout>;
 
@@ -173,11 +177,13 @@ export class SheetThread {
    * another: an upload costs the reading only, not starting deno and exceljs
    * and compiling exceljs's hot paths. It is replaced after a large file, a
    * number of files, or a failure. Without it (tests), each upload starts a
-   * reader of its own, which ends with that file.
+   * reader of its own, which ends with that file. `readerHeapMb` is the
+   * readers' V8 heap (tests make it small to run one out of it).
    */
-  constructor(opts: { keepReader?: boolean } = {}) {
+  constructor(opts: { keepReader?: boolean; readerHeapMb?: number } = {}) {
     this.#keepReader = opts.keepReader ?? false;
-    if (this.#keepReader) this.#reader = startReader(READER_HEAP_MB, true);
+    this.#heapMb = opts.readerHeapMb ?? READER_HEAP_MB;
+    if (this.#keepReader) this.#reader = startReader(this.#heapMb, true);
   }
 
   /** Fails every request still waiting, with `message`. */
@@ -218,14 +224,25 @@ export class SheetThread {
     return this.#reader && !this.#reader.ended ? this.#reader.child.pid : undefined;
   }
 
-  /** Reads one file in a reader subprocess (the kept one, when the server keeps one), one file at a time. */
-  #read<T>(kind: number, bytes: Uint8Array, heapMb: number): Promise<Result<T>> {
+  /**
+   * Reads one file in a reader subprocess (the kept one, when the server keeps one), one file at a time. A
+   * kept reader that dies on a file after reading others is not proof against the file (something an earlier
+   * file left may have ended it): the file is read once more by a new reader, and refused only if that one
+   * dies too. A reader that ran out of time is not tried again.
+   */
+  #read<T>(kind: number, bytes: Uint8Array, heapMb: number | undefined): Promise<Result<T>> {
     const turn = this.#readerQueue.then(async () => {
-      const kept = this.#keepReader && heapMb === READER_HEAP_MB;
+      const kept = this.#keepReader && heapMb === undefined;
+      const heap = heapMb ?? this.#heapMb;
       let reader = kept ? this.#reader : undefined;
-      if (!reader || reader.ended) reader = startReader(heapMb, false);
+      if (!reader || reader.ended) reader = startReader(heap, false);
       if (kept) this.#reader = reader;
-      const result = await runReader<T>(reader, kind, bytes);
+      let result = await runReader<T>(reader, kind, bytes);
+      if (kept && reader.broken && !reader.timedOut && reader.files > 1) {
+        void this.#stop(reader);
+        this.#reader = reader = startReader(heap, false);
+        result = await runReader<T>(reader, kind, bytes);
+      }
       if (!kept || reader.broken || reader.files >= RETIRE_AFTER_FILES || reader.last > RETIRE_AFTER_BYTES) {
         if (this.#reader === reader) this.#reader = undefined;
         void this.#stop(reader, reader.broken);
@@ -242,7 +259,7 @@ export class SheetThread {
     if (!this.#keepReader || this.#startTimer !== undefined) return;
     this.#startTimer = setTimeout(() => {
       this.#startTimer = undefined;
-      if (!this.#reader || this.#reader.ended) this.#reader = startReader(READER_HEAP_MB, true);
+      if (!this.#reader || this.#reader.ended) this.#reader = startReader(this.#heapMb, true);
     }, RESTART_DELAY_MS);
   }
 
@@ -260,9 +277,9 @@ export class SheetThread {
 
   /**
    * Reads the rows of an uploaded batch-create file (see readChildRows) in a
-   * subprocess with its own heap of `heapMb`, one file at a time.
+   * subprocess with its own heap (of `heapMb`, when given: a reader of its own), one file at a time.
    */
-  readChildRows(bytes: Uint8Array, heapMb = READER_HEAP_MB): Promise<Result<RawRow[]>> {
+  readChildRows(bytes: Uint8Array, heapMb?: number): Promise<Result<RawRow[]>> {
     return this.#read<RawRow[]>(READ_CHILDREN, bytes, heapMb);
   }
 
@@ -270,7 +287,7 @@ export class SheetThread {
    * Reads the rows of an uploaded member batch (see readRows with MEMBER_SHEET)
    * in the same kind of subprocess, one file at a time.
    */
-  readMemberRows(bytes: Uint8Array, heapMb = READER_HEAP_MB): Promise<Result<SheetRow[]>> {
+  readMemberRows(bytes: Uint8Array, heapMb?: number): Promise<Result<SheetRow[]>> {
     return this.#read<SheetRow[]>(READ_MEMBERS, bytes, heapMb);
   }
 
