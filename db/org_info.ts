@@ -36,6 +36,26 @@ function auditValue(key: keyof OrgInfo, v: unknown): unknown {
   return v;
 }
 
+/** The info fields whose values differ between `before` and `next`. */
+export function changedFields(before: OrgInfo, next: OrgInfo): (keyof OrgInfo)[] {
+  return (Object.keys(next) as (keyof OrgInfo)[]).filter((k) => (before[k] ?? null) !== (next[k] ?? null));
+}
+
+/** The completeness and name flags stored with `info`. */
+export function infoFlags(info: OrgInfo): { infoComplete: number; badName: number } {
+  return {
+    infoComplete: isInfoComplete(info) ? 1 : 0,
+    badName: checkShortName(info.shortName, info.category as Category).ok ? 0 : 1,
+  };
+}
+
+/** Whether saving `next` over `org` would store nothing new (the values and the flags they give are there). */
+export function savesNothing(org: Org, next: OrgInfo): boolean {
+  const flags = infoFlags(next);
+  return changedFields(infoOf(org), next).length === 0 && flags.infoComplete === org.infoComplete &&
+    flags.badName === org.badName;
+}
+
 /**
  * Writes new info values, recomputing the completeness and name flags (which
  * moves the counters), and audits what changed (personal data masked).
@@ -47,15 +67,11 @@ export async function writeInfo(
   audited: { action: Action; actorId: number; at: Date; reason?: string | null; confirm?: boolean },
 ): Promise<string[]> {
   const before = infoOf(org);
-  const changed = (Object.keys(next) as (keyof OrgInfo)[]).filter((k) =>
-    (before[k] ?? null) !== (next[k] ?? null)
-  );
-  const complete = isInfoComplete(next) ? 1 : 0;
+  const changed = changedFields(before, next);
   // Only what changed: a save that changes nothing shown leaves every cached page as it is (db/orgs.ts).
   await applyChange(tx, org.id, {
     ...Object.fromEntries(changed.map((k) => [k, next[k]])),
-    infoComplete: complete,
-    badName: checkShortName(next.shortName, next.category as Category).ok ? 0 : 1,
+    ...infoFlags(next),
     updatedAt: audited.at,
     ...(audited.confirm ? { confirmedAt: audited.at } : {}),
   });

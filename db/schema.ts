@@ -44,6 +44,7 @@ export const orgs = sqliteTable("orgs", {
   /** When the org's own admin confirmed its info (locks names and category). */
   confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
   createdAt: createdAt(),
+  /** When the org's own info last changed (a save of the values already stored leaves it). */
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
 
   // Own flags (0/1), derived from the row on every write.

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { INFO_RESULT, InfoForm, type InfoValues, InfoView } from "../components/InfoForm.tsx";
 import { writeTx } from "../db/client.ts";
-import { infoOf, writeInfo } from "../db/org_info.ts";
+import { infoOf, savesNothing, writeInfo } from "../db/org_info.ts";
 import { getOrg } from "../db/orgs.ts";
 import {
   infoFromForm,
@@ -92,14 +92,18 @@ export const info = new Hono<OrgEnv>()
         tab: "info",
       });
     }
-    await writeTx(c.var.db, async (tx) => {
-      const fresh = (await getOrg(tx, org.id))!;
-      await writeInfo(tx, fresh, next, {
-        action: "org.info",
-        actorId: c.var.session.accountId,
-        at: c.var.now(),
+    // A save of the values already stored (the form sent again unchanged) writes nothing: no transaction, no
+    // wait for the write lock, no audit; read fresh, not from the cache, so it is decided on what is stored.
+    if (!savesNothing((await getOrg(c.var.db, org.id))!, next)) {
+      await writeTx(c.var.db, async (tx) => {
+        const fresh = (await getOrg(tx, org.id))!;
+        await writeInfo(tx, fresh, next, {
+          action: "org.info",
+          actorId: c.var.session.accountId,
+          at: c.var.now(),
+        });
       });
-    });
+    }
     const missing = requiredFields(org.category).filter((k) => errors[k]);
     return redirectAfterPost(c, `/orgs/${org.id}/info?saved=1#${INFO_RESULT}`, () =>
       c.render(

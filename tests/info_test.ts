@@ -148,3 +148,35 @@ Deno.test("sign-in lands on the info form while the org's info is incomplete", a
     `/orgs/${MINI.shandong}/progress?welcome=1`,
   );
 });
+
+Deno.test("info: saving the values already stored writes nothing, yet answers as a save; a change is written", async () => {
+  await using t = await setup();
+  const c = await t.adminOf(MINI.shandong, 0);
+  const first = await c.post(`/orgs/${MINI.shandong}/info`, LEADING_INFO);
+  assert.equal(first.status, 303);
+  const saved = (await getOrg(t.db, MINI.shandong))!;
+  assert.equal(saved.infoComplete, 1);
+  const audits = async () =>
+    (await t.db.select().from(auditLog).where(eq(auditLog.orgId, MINI.shandong))).filter((a) =>
+      a.action === "org.info"
+    ).length;
+  assert.equal(await audits(), 1);
+
+  // The same form again, plain and by htmx: the same answers, nothing written (not even the time).
+  const again = await c.post(`/orgs/${MINI.shandong}/info`, LEADING_INFO);
+  assert.equal(again.status, 303);
+  assert.equal(again.headers.get("Location"), `/orgs/${MINI.shandong}/info?saved=1#info-result`);
+  const hx = await c.post(`/orgs/${MINI.shandong}/info`, LEADING_INFO, { hx: true });
+  assert.equal(hx.status, 200);
+  assert.match(await hx.text(), /请核对后点击“确认信息”/);
+  assert.equal((await getOrg(t.db, MINI.shandong))!.updatedAt?.getTime(), saved.updatedAt?.getTime());
+  assert.equal(await audits(), 1, "no audit row for a save that changed nothing");
+
+  // One field changed: written, audited, shown.
+  const changed = await c.post(`/orgs/${MINI.shandong}/info`, { ...LEADING_INFO, phone: "0531-86099999" });
+  assert.equal(changed.status, 303);
+  assert.equal((await getOrg(t.db, MINI.shandong))!.phone, "0531-86099999");
+  assert.equal(await audits(), 2);
+  assert.match(await (await c.get(`/orgs/${MINI.shandong}/info`)).text(), /0531-86099999/);
+  assert.deepEqual(await verifyCounters(t.db), []);
+});
