@@ -155,7 +155,9 @@ async function sampleAdminOrgs(perLevel: number): Promise<Org[]> {
     for (const o of await db.select().from(orgs).where(inArray(orgs.id, ids))) {
       if (o.level < 3 || o.level > 7 || o.category === 5 || o.childCount === 0 || o.id === big.id) continue;
       const list = byLevel.get(o.level) ?? [];
-      if (list.length < perLevel) list.push(o);
+      // An org drawn again in a later round is not a second admin org: its children would get two
+      // registrations with the one code issueCodes gives them, and the second would be refused.
+      if (list.length < perLevel && !list.some((x) => x.id === o.id)) list.push(o);
       byLevel.set(o.level, list);
     }
     if ([3, 4, 5, 6, 7].every((l) => (byLevel.get(l)?.length ?? 0) >= perLevel)) break;
