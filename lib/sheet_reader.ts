@@ -29,6 +29,10 @@ async function sample(headers: readonly string[], rows: number): Promise<Uint8Ar
   return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
+// Stdout carries the framed answers only: anything a library prints goes to stderr (which the server discards),
+// or it would be read as the next answer's length.
+console.log = console.info = console.debug = console.error;
+
 if (Deno.args[0] === "--warm") {
   await readRows(await sample(MEMBER_SHEET.headers, 200), MEMBER_SHEET);
   await readChildRows(await sample(CHILD_SHEET.headers, 50));
