@@ -55,10 +55,14 @@ export const codes = new Hono<OrgEnv>()
   })
   .post(CODE, guard("self"), loadChild, async (c) => {
     const { org, child } = c.var;
-    const [issued] = await writeTx(
-      c.var.db,
-      (tx) => issueCodes(tx, [child.id], { accountId: c.var.session.accountId }, c.var.now()),
-    );
+    const now = c.var.now();
+    // A child's valid unused code is shown again without a write transaction (the popup is opened often;
+    // issueCodes would draw nothing either); only a child without one gets a code drawn.
+    const issued = (await validCodes(c.var.db, [child.id], now)).get(child.id) ??
+      (await writeTx(
+        c.var.db,
+        (tx) => issueCodes(tx, [child.id], { accountId: c.var.session.accountId }, now),
+      ))[0];
     return redirectAfterPost(
       c,
       `/orgs/${org.id}/children/${child.id}/code`,

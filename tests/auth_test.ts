@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { count, eq } from "drizzle-orm";
 import { auditLog, sessions } from "../db/schema.ts";
+import { commitSequence } from "../db/cache.ts";
 import { MINI, PASSWORD, PEOPLE, setup } from "./helpers.ts";
 
 Deno.test("sign-in: cookies are HttpOnly and SameSite; sessions are stored hashed", async () => {
@@ -170,7 +171,10 @@ Deno.test("batch codes: an .xlsx with every direct child's code; a second run re
   assert.match(html, new RegExp(first));
   assert.match(html, /有效期至/);
   assert.doesNotMatch(html, /<html/);
+  // Showing a valid code again commits nothing (no write transaction at all).
+  const before = commitSequence();
   const plain = await c.post(`/orgs/${MINI.shandong}/children/11/code`);
+  assert.equal(commitSequence(), before);
   assert.equal(plain.status, 303);
   assert.equal(plain.headers.get("Location"), `/orgs/${MINI.shandong}/children/11/code`);
   assert.match(await (await c.get(plain.headers.get("Location")!)).text(), new RegExp(first));
