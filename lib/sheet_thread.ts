@@ -46,14 +46,26 @@ export type SheetRequest = {
 
 type Reply = { id: number; value?: unknown; error?: string };
 
-/** Bytes arriving on a stream, taken in pieces of a known length. */
-class Incoming {
+/**
+ * `body` after its length (u32, little-endian): how a file goes to the reader (after its kind byte) and its
+ * answer comes back (read with {@link Incoming.takeFrame}).
+ */
+export function frame(body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + body.length);
+  new DataView(out.buffer).setUint32(0, body.length, true);
+  out.set(body, 4);
+  return out;
+}
+
+/** Bytes arriving on a stream, taken in pieces of a known length (the reader's stdin, and its answers). */
+export class Incoming {
   #chunks: Uint8Array[] = [];
   #length = 0;
   constructor(readonly from: ReadableStreamDefaultReader<Uint8Array>) {}
 
   /** The next `n` bytes, or null when the stream ended first. */
   async take(n: number): Promise<Uint8Array | null> {
+    if (n === 0) return new Uint8Array(0); // an empty file
     while (this.#length < n) {
       const { value, done } = await this.from.read();
       if (done) return null;
@@ -69,6 +81,12 @@ class Incoming {
     this.#chunks = all.length > n ? [all.subarray(n)] : [];
     this.#length = all.length - n;
     return all.subarray(0, n);
+  }
+
+  /** The body of the next {@link frame}, or null when the stream ended first. */
+  async takeFrame(): Promise<Uint8Array | null> {
+    const size = await this.take(4);
+    return size && await this.take(new DataView(size.buffer, size.byteOffset, 4).getUint32(0, true));
   }
 }
 
@@ -138,13 +156,9 @@ async function runReader<T>(reader: Reader, kind: number, bytes: Uint8Array): Pr
     } catch { /* already ended */ }
   }, READER_TIMEOUT_MS);
   try {
-    const head = new Uint8Array(5);
-    head[0] = kind;
-    new DataView(head.buffer).setUint32(1, bytes.length, true);
-    await reader.input.write(head);
-    await reader.input.write(bytes);
-    const size = await reader.output.take(4);
-    const json = size && await reader.output.take(new DataView(size.slice().buffer).getUint32(0, true));
+    await reader.input.write(Uint8Array.of(kind));
+    await reader.input.write(frame(bytes));
+    const json = await reader.output.takeFrame();
     reader.last = Math.max(reader.last, json?.length ?? 0);
     if (json) return JSON.parse(new TextDecoder().decode(json)) as Result<T>;
   } catch {
