@@ -252,13 +252,13 @@ function count(action: string, r: { ms: number; miss: boolean; status: number })
 
 for (const line of reads) await send(line); // every screen once, as wrk's warm-up does
 const profiler = opts.profile ? await startProfiler() : undefined;
+measuring = true;
 const draw = random(Number(opts.seed));
 let r = 0, w = 0;
 for (let i = 0; i < total; i++) {
   const line = writes.length && draw() * 100 < share
     ? writes[w++ % writes.length]
     : reads[r++ % reads.length];
-  measuring = true;
   step++;
   const res = await send(line);
   const viewer = line.kind === "r" ? undefined : line.cookie.match(/(?:^|; )sid=([^;]+)/)?.[1];
