@@ -11,7 +11,7 @@ import { eq } from "drizzle-orm";
 import { closeDb, openDb } from "../db/client.ts";
 import { initialiseTree } from "../db/seed.ts";
 import { orgs } from "../db/schema.ts";
-import { adminCookie, stats } from "./common.ts";
+import { adminCookie, serveCommand, stats } from "./common.ts";
 import { branchRows, manyRows, xlsxFile, zipBomb } from "../tests/import_files.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -27,13 +27,12 @@ closeDb(db);
 const TOKEN = cookie.match(/csrf=([^;]+)/)![1];
 
 // The server, with the flags of `deno task serve` (what `deno task start` runs after migrating).
-const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks as Record<string, string>;
-const flags = tasks.serve.split(" ").filter((a) => a.startsWith("--"));
+const { flags, env } = await serveCommand(new URL("..", import.meta.url));
 const port = 18000 + Math.floor(Math.random() * 1000);
 const server = new Deno.Command(Deno.execPath(), {
   args: ["run", ...flags, "main.ts"],
   cwd: ROOT,
-  env: { MALLOC_ARENA_MAX: "2", DATABASE_URL: dbUrl, PORT: String(port), HOST: "127.0.0.1" },
+  env: { ...env, DATABASE_URL: dbUrl, PORT: String(port), HOST: "127.0.0.1" },
   stdout: "null",
   stderr: "piped",
 }).spawn();

@@ -17,23 +17,23 @@
  * registrations with a code and Excel imports (upload, then confirm).
  *
  * Each mix runs against a fresh server process started like `deno task start`
- * (256 MB V8 heap, MALLOC_ARENA_MAX=2): 3 s of warm-up, then `--duration`
+ * (the V8 flags and environment of deno.json's `serve` task; a --baseline
+ * build's from its own deno.json): 3 s of warm-up, then `--duration`
  * seconds measured. The same wrk, with the same threads and connections,
  * measures a hello-world `Deno.serve` in its own process before and after the
  * mixes (the ceiling), and the Lua script itself against that hello world (the
  * client's own limit with per-request timing). With --baseline the other
  * build runs the same mix after this one, or with --rounds both take turns
  * (ABAB…) for the same total time, so a drift in the machine's speed falls
- * on both alike. Last, in-process server time of
- * each page kind (`app.request()` to the last byte, gzip) on the same tree.
+ * on both alike. Last, the server time of each page kind on the same tree,
+ * in a process of its own started with the server's flags (bench/page_times.ts):
+ * each page built in a warm process (reported), and its first build.
  *
  * The database grows with every run (new admins, children, codes): point
  * --db at a copy of the generated tree you can spare.
  */
 import { parseArgs } from "node:util";
-import process from "node:process";
 import { eq, inArray, sql } from "drizzle-orm";
-import { createApp } from "../app.ts";
 import { closeDb, openDb, writeTx } from "../db/client.ts";
 import { addAdmin, createSession } from "../db/accounts.ts";
 import { createChildren } from "../db/children.ts";
@@ -42,8 +42,9 @@ import { treeItems } from "../db/orgs.ts";
 import { accounts, type Org, orgs } from "../db/schema.ts";
 import { checkDigit } from "../lib/id_number.ts";
 import { hashPassword } from "../lib/password.ts";
+import { serveCommand } from "./common.ts";
+import { parseTimes } from "./page_times.ts";
 import { categoryOf, LEADING_POSITIONS, OTHER_POSITIONS } from "../lib/org_rules.ts";
-import { SheetThread } from "../lib/sheet_thread.ts";
 
 const { values: opts } = parseArgs({
   args: Deno.args,
@@ -426,13 +427,23 @@ async function prepareMix(share: number, tag: string): Promise<string> {
 
 // ---- running things ------------------------------------------------------------------------------------
 const lua = new URL("./campaign.lua", import.meta.url).pathname;
-const serverFlags = ["run", "-A", "--v8-flags=--max-old-space-size=256,--max-semi-space-size=2"];
+/** The server's flags and environment: this checkout's `deno task serve` (a --baseline build's its own). */
+const serveFlagsOf = async (root: URL) => {
+  const { flags, env } = await serveCommand(root);
+  return { args: ["run", "-A", ...flags.filter((f) => f.startsWith("--v8-flags="))], env };
+};
+const serveFlags = await serveFlagsOf(new URL("../", import.meta.url));
 
-async function spawnServer(script: string, args: string[], env: Record<string, string> = {}) {
+async function spawnServer(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  how = serveFlags,
+) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = new Deno.Command(Deno.execPath(), {
-    args: [...serverFlags, new URL(script, import.meta.url).pathname, ...args, String(port)],
-    env: { MALLOC_ARENA_MAX: "2", ...env },
+    args: [...how.args, new URL(script, import.meta.url).pathname, ...args, String(port)],
+    env: { ...how.env, ...env },
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -532,7 +543,13 @@ async function wrk(url: string, seconds: number, script?: string[]): Promise<Run
 const rps = (r: Run) => r.requests / r.seconds;
 
 /** The --baseline build's server on the same file. */
-const spawnBaseline = () => spawnServer(`file://${opts.baseline}/bench/campaign_server.ts`, [file]);
+const spawnBaseline = async () =>
+  spawnServer(
+    `file://${opts.baseline}/bench/campaign_server.ts`,
+    [file],
+    {},
+    await serveFlagsOf(new URL(`file://${opts.baseline}/`)),
+  );
 
 /** Sends one request of every kind in the list and checks it did what a user would see. */
 async function smoke(url: string, list: string) {
@@ -640,13 +657,24 @@ if (hello) {
 }
 const ceiling = Math.max(...ceilings);
 
-// ---- server time per page kind, in process, on the same tree -------------------------------------------
+// ---- server time per page kind, in a process of its own, on the same tree (bench/page_times.ts) -----------
 const [{ orgCount }] = await db.select({ orgCount: orgs.subOrgs }).from(orgs).where(eq(orgs.id, 1));
 closeDb(db);
-const served = (await openDb(`file:${file}`)).db;
-const sheets = new SheetThread();
-const app = createApp({ db: served, sheets });
-const lastList = (await Deno.readTextFile(`${dir}${(await latestList())}`)).split("\n");
+const timed = await new Deno.Command(Deno.execPath(), {
+  args: [
+    ...serveFlags.args,
+    new URL("./page_times.ts", import.meta.url).pathname,
+    file,
+    `${dir}${await latestList()}`,
+    ...(serverOnly ? ["--writes"] : []),
+  ],
+  env: serveFlags.env,
+  stderr: "inherit",
+}).output();
+if (!timed.success) throw new Error("bench/page_times.ts failed");
+const { first: firstTime, warm: serverTime, writes: writeTime } = parseTimes(
+  new TextDecoder().decode(timed.stdout),
+);
 async function latestList() {
   const names: { name: string; at: number }[] = [];
   for await (const e of Deno.readDir(dir)) {
@@ -656,101 +684,24 @@ async function latestList() {
   }
   return names.sort((a, b) => b.at - a.at)[0].name;
 }
-const byAction = new Map<string, string[][]>();
-const writeLines = new Map<string, string[][]>();
-for (const line of lastList) {
-  const f = line.split("\t");
-  const to = f[0] === "r" ? byAction : f[0]?.startsWith("w") ? writeLines : undefined;
-  if (!to) continue;
-  const list = to.get(f[1]) ?? [];
-  if (list.length < (f[0] === "r" ? 120 : 40)) list.push(f);
-  to.set(f[1], list);
-}
-/** CPU time of this process since `from` (user + system, ms): on a shared machine, wall time also counts waiting. */
-const cpuMs = (from: ReturnType<typeof process.cpuUsage>) => {
-  const d = process.cpuUsage(from);
-  return (d.user + d.system) / 1000;
-};
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-// Each bench session's first request writes its last-seen time (middleware/session.ts, then every few minutes):
-// that write is done here first, so a page's time is the page's.
-for (const cookie of new Set([...byAction.values()].flat().map((f) => f[4]))) {
-  await (await app.request("/guide", { headers: { Cookie: cookie } })).arrayBuffer();
-}
-const serverTime = new Map<string, { p50: number; p99: number; cpu: number; gz: number; raw: number }>();
-for (const [action, list] of byAction) {
-  const ms: number[] = [];
-  const cpu: number[] = [];
-  const gz: number[] = [];
-  const raw: number[] = [];
-  for (const [, , , path, cookie, , hx] of list) {
-    const headers: Record<string, string> = { Cookie: cookie, "Accept-Encoding": "gzip" };
-    if (hx === "1") headers["HX-Request"] = "true";
-    await new Promise((r) => setTimeout(r, 0));
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const res = await app.request(path, { headers });
-    const body = new Uint8Array(await res.arrayBuffer());
-    ms.push(performance.now() - t0);
-    cpu.push(cpuMs(c0));
-    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-    gz.push(body.length);
-    const plain = await app.request(path, { headers: { ...headers, "Accept-Encoding": "identity" } });
-    raw.push((await plain.arrayBuffer()).byteLength);
-  }
-  const s = [...ms].sort((a, b) => a - b);
-  serverTime.set(action, {
-    p50: s[Math.floor(s.length / 2)],
-    p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))],
-    cpu: median(cpu),
-    gz: median(gz),
-    raw: median(raw),
-  });
-}
-// Writes, one at a time (what each costs the serialised write path), after the reads: they change the tree.
-const writeTime = new Map<string, { p50: number; p99: number; cpu: number }>();
-for (const [action, list] of serverOnly ? writeLines : new Map<string, string[][]>()) {
-  const ms: number[] = [];
-  const cpu: number[] = [];
-  for (const [, , method, path, cookie, csrf, hx, ctype, body] of list) {
-    const headers: Record<string, string> = { Cookie: cookie, "X-CSRF-Token": csrf, "Content-Type": ctype };
-    if (hx === "1") headers["HX-Request"] = "true";
-    const payload = body.startsWith("@")
-      ? await Deno.readFile(body.slice(1))
-      : body.replaceAll("{n}", `${Math.floor(Math.random() * 1e9)}`);
-    await new Promise((r) => setTimeout(r, 0));
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const res = await app.request(path, { method, headers, body: payload });
-    await res.arrayBuffer();
-    ms.push(performance.now() - t0);
-    cpu.push(cpuMs(c0));
-    if (res.status >= 400) throw new Error(`${action} ${path}: ${res.status}`);
-  }
-  const s = [...ms].sort((a, b) => a - b);
-  writeTime.set(action, {
-    p50: s[Math.floor(s.length / 2)],
-    p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))],
-    cpu: median(cpu),
-  });
-}
-closeDb(served);
-sheets.close();
 if (serverOnly) {
   const out = [
     `Server time on ${file} (${orgCount.toLocaleString()} orgs), in process, one request at a time`,
     "",
   ];
-  out.push("| action | p50 / p99 ms | CPU p50 ms | gzip / raw KB |", "|---|---|---|---|");
+  out.push(
+    "| action | p50 / p99 ms | CPU p50 ms | first build p50 ms | gzip / raw KB |",
+    "|---|---|---|---|---|",
+  );
   for (const [a, t] of serverTime) {
     out.push(
       `| ${a} | ${t.p50.toFixed(2)} / ${t.p99.toFixed(2)} | ${t.cpu.toFixed(2)} | ${
-        (t.gz / 1024).toFixed(1)
-      } / ${(t.raw / 1024).toFixed(1)} |`,
+        firstTime.get(a)!.p50.toFixed(2)
+      } | ${(t.gz / 1024).toFixed(1)} / ${(t.raw / 1024).toFixed(1)} |`,
     );
   }
   for (const [a, t] of writeTime) {
-    out.push(`| ${a} | ${t.p50.toFixed(2)} / ${t.p99.toFixed(2)} | ${t.cpu.toFixed(2)} | |`);
+    out.push(`| ${a} | ${t.p50.toFixed(2)} / ${t.p99.toFixed(2)} | ${t.cpu.toFixed(2)} | | |`);
   }
   console.log(out.join("\n"));
   Deno.exit(0);
@@ -784,7 +735,7 @@ const lines = [
   "",
   `| action | ${
     results.map((r) => `${r.share}% writes: n, p50 / p99 ms`).join(" | ")
-  } | server p50 / p99 ms (CPU p50), gzip / raw KB |`,
+  } | server p50 / p99 ms (CPU p50; first build p50), gzip / raw KB |`,
   `|---|${results.map(() => "---|").join("")}---|`,
 ];
 for (const a of order) {
@@ -797,9 +748,9 @@ for (const a of order) {
   lines.push(
     `| ${a} | ${cells.join(" | ")} | ${
       st
-        ? `${st.p50.toFixed(2)} / ${st.p99.toFixed(2)} (${st.cpu.toFixed(2)}), ${
-          (st.gz / 1024).toFixed(1)
-        } / ${(st.raw / 1024).toFixed(1)}`
+        ? `${st.p50.toFixed(2)} / ${st.p99.toFixed(2)} (${st.cpu.toFixed(2)}; ${
+          firstTime.get(a)!.p50.toFixed(2)
+        }), ${(st.gz / 1024).toFixed(1)} / ${(st.raw / 1024).toFixed(1)}`
         : ""
     } |`,
   );

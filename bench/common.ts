@@ -118,3 +118,17 @@ export async function timeRequests(
 
 /** Formats a number of milliseconds. */
 export const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
+
+/**
+ * How a checkout's `deno task serve` (what `deno task start` runs after migrating) starts the server: its
+ * flags (`--v8-flags=…`, the permissions) and the environment it sets (MALLOC_ARENA_MAX), read from that
+ * checkout's deno.json, so a bench starts its server as the real one is started.
+ */
+export async function serveCommand(root: URL): Promise<{ flags: string[]; env: Record<string, string> }> {
+  const task: string = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).tasks.serve;
+  const words = task.split(/\s+/);
+  return {
+    flags: words.filter((w) => w.startsWith("--")),
+    env: Object.fromEntries(words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split("=", 2))),
+  };
+}
