@@ -522,6 +522,19 @@ export async function pace(budgetMs = 10): Promise<void> {
 }
 
 /**
+ * `items.map(fn)` for long work on the event loop (checking thousands of
+ * imported rows): breathes (`pace`) before every `chunk` items.
+ */
+export async function mapPaced<T, R>(items: readonly T[], fn: (item: T) => R, chunk = 500): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += chunk) {
+    await pace();
+    for (const item of items.slice(i, i + chunk)) out.push(fn(item));
+  }
+  return out;
+}
+
+/**
  * Runs `task` now and then every `everyMs`, in the background of a server: a
  * failure is logged as "`what` failed: …" and the next run tries again; the
  * timer does not keep the process alive. Returns a stopper.

@@ -9,7 +9,7 @@ import type { MemberContext } from "../lib/member_rules.ts";
 import { countRows } from "../lib/import_rows.ts";
 import { checkMemberNo } from "../lib/member_rules.ts";
 import { audit, auditRow } from "./audit.ts";
-import { breathe, type Db, pace } from "./client.ts";
+import { breathe, type Db, mapPaced, pace } from "./client.ts";
 import type { StoredImport } from "./imports.ts";
 import { audited, changeMemberCount, holdersOf, rolledDay, rowOf, storedRollDay } from "./members.ts";
 import { type Conn, getOrg } from "./orgs.ts";
@@ -34,12 +34,7 @@ export async function checkAgainstStored(
     }
   }
   const known = await holdersOf(db, [...ids], [...nos]);
-  const check = memberRowChecker({ branchId: branch.id, ...known }, ctx);
-  const out: CheckedMemberRow[] = [];
-  for (let i = 0; i < rows.length; i += 500) {
-    await pace();
-    out.push(...rows.slice(i, i + 500).map(check));
-  }
+  const out = await mapPaced(rows, memberRowChecker({ branchId: branch.id, ...known }, ctx));
   await breathe();
   return out;
 }

@@ -9,6 +9,7 @@ import { Csrf } from "../components/Form.tsx";
 import { pace, writeTx } from "../db/client.ts";
 import { issueCodes, issueManyCodes, validCodes } from "../db/codes.ts";
 import { childNames } from "../db/orgs.ts";
+import { mapPaced } from "../db/client.ts";
 import type { Org } from "../db/schema.ts";
 import { beijingDate, formatBeijing } from "../lib/time.ts";
 import type { OrgEnv } from "../middleware/env.ts";
@@ -84,17 +85,19 @@ export const codes = new Hono<OrgEnv>()
       { accountId: c.var.session.accountId },
       now,
     );
+    // 5,000 rows take tens of ms to build: paced, so other requests run meanwhile.
+    const rows = await mapPaced(children.map((o, i) => ({ o, issued: issued[i] })), ({ o, issued }) => [
+      o.sortOrder,
+      o.shortName,
+      o.fullName,
+      issued.code,
+      formatBeijing(issued.expiresAt),
+      pasteText({ orgName: o.shortName, code: issued.code, expiresAt: issued.expiresAt, site }),
+    ]);
     const bytes = await c.var.sheets.tableToXlsx(
       "管理员注册码",
       ["序号", "组织简称", "组织全称", "管理员注册码", "有效期至（北京时间）", "发到微信群的文字"],
-      children.map((o, i) => [
-        o.sortOrder,
-        o.shortName,
-        o.fullName,
-        issued[i].code,
-        formatBeijing(issued[i].expiresAt),
-        pasteText({ orgName: o.shortName, code: issued[i].code, expiresAt: issued[i].expiresAt, site }),
-      ]),
+      rows,
     );
     return sendXlsx(c, bytes, `${org.shortName}-下级组织管理员注册码-${beijingDate(now)}.xlsx`);
   });

@@ -5,8 +5,8 @@
  */
 import { createMiddleware } from "hono/factory";
 import { CHILD_WORDS } from "../components/Import.tsx";
-import { confirmImport, existingChildren } from "../db/imports.ts";
-import { type CheckedRow, checkRows, reasonText } from "../lib/import_rows.ts";
+import { checkImport, confirmImport } from "../db/imports.ts";
+import { type CheckedRow, reasonText } from "../lib/import_rows.ts";
 import { childTemplate } from "../lib/import_xlsx.ts";
 import { mayHaveChildren } from "../lib/org_rules.ts";
 import { ok } from "../lib/result.ts";
@@ -43,7 +43,7 @@ export const importRoutes = batchRoutes<CheckedRow>({
   async check(c, bytes) {
     const read = await c.var.sheets.readChildRows(bytes);
     if (!read.ok) return read;
-    return ok(checkRows(c.var.org, read.value, await existingChildren(c.var.db, c.var.org.id)));
+    return ok(await checkImport(c.var.db, c.var.org, read.value));
   },
   confirm: (c, batch) => confirmImport(c.var.db, batch, c.var.session.accountId, c.var.now()),
 });

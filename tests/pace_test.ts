@@ -4,7 +4,7 @@
  * the current task, never from a breath taken before the loop went idle.
  */
 import assert from "node:assert/strict";
-import { pace, taskStarted } from "../db/client.ts";
+import { mapPaced, pace, taskStarted } from "../db/client.ts";
 
 /** Whether a timer set now has fired by the time `fn` resolves (it did if `fn` yielded a turn). */
 async function yields(fn: () => Promise<void>): Promise<boolean> {
@@ -30,4 +30,20 @@ Deno.test("work that held the loop for its budget lets others run", async () => 
   assert.equal(await yields(() => pace(10)), true);
   // …and the budget starts again after the breath.
   assert.equal(await yields(() => pace(10)), false);
+});
+
+Deno.test("mapPaced maps in order, and long work over many items lets others run", async () => {
+  taskStarted();
+  const slow = (n: number) => {
+    const until = performance.now() + 1;
+    while (performance.now() < until) {
+      // one row's check, held on the event loop
+    }
+    return n * 2;
+  };
+  const items = Array.from({ length: 40 }, (_, i) => i);
+  let out: number[] = [];
+  assert.equal(await yields(async () => void (out = await mapPaced(items, slow, 5))), true);
+  assert.deepEqual(out, items.map((n) => n * 2));
+  assert.deepEqual(await mapPaced([], slow), []);
 });
