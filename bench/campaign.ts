@@ -585,6 +585,8 @@ const results: {
   rss: number;
   uncached?: Run;
   base?: Run;
+  /** The baseline server's peak RSS. */
+  baseRss?: number;
   /** With --rounds: each round's throughput, this build's and the baseline's. */
   pairs?: [number, number][];
 }[] = [];
@@ -611,7 +613,7 @@ for (const share of hello ? mixes : []) {
   const server = await spawnServer("./campaign_server.ts", [file]);
   await smoke(server.url, list);
   await wrk(server.url, WARM, script(1));
-  let run: Run, base: Run | undefined, uncached: Run | undefined;
+  let run: Run, base: Run | undefined, uncached: Run | undefined, baseRss: number | undefined;
   let pairs: [number, number][] | undefined;
   if (rounds) {
     // ABAB…: both servers up; each slice follows the other server's, whose writes dropped this one's
@@ -627,6 +629,7 @@ for (const share of hello ? mixes : []) {
       }
       log(`  round ${i + 1}: ${rps(mine[i]).toFixed(0)} / ${rps(theirs[i]).toFixed(0)} req/s`);
     }
+    baseRss = await other.peakRss();
     await other.stop();
     [run, base, pairs] = [pooled(mine), pooled(theirs), mine.map((r, i) => [rps(r), rps(theirs[i])])];
   } else run = await wrk(server.url, duration, script(2));
@@ -643,10 +646,11 @@ for (const share of hello ? mixes : []) {
     const other = await spawnBaseline();
     await wrk(other.url, WARM, script(5));
     base = await wrk(other.url, duration, script(6));
+    baseRss = await other.peakRss();
     await other.stop();
   }
   if (base) log(`mix ${share}% on ${opts.baseline}: ${rps(base).toFixed(0)} req/s`);
-  results.push({ share, run, rss, uncached, base, pairs });
+  results.push({ share, run, rss, uncached, base, baseRss, pairs });
   const errors = errorsOf(run) + run.socketErrors;
   log(`mix ${share}%: ${rps(run).toFixed(0)} req/s, ${errors} errors, peak RSS ${(rss / 1e6).toFixed(0)} MB`);
   for (const s of run.samples.slice(0, 5)) log(`  error: ${s}`);
@@ -814,7 +818,12 @@ lines.push(
     all((r) => `${errorsOf(r.run)}; ${r.run.socketErrors}`)
   } | |`,
 );
-lines.push(`| peak RSS of the server | ${all((r) => `${(r.rss / 1e6).toFixed(0)} MB`)} | |`);
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+lines.push(
+  `| peak RSS of the server${opts.baseline ? " (the baseline's)" : ""} | ${
+    all((r) => `${mb(r.rss)}${r.baseRss ? ` (${mb(r.baseRss)})` : ""}`)
+  } | |`,
+);
 lines.push("");
 lines.push(
   `Hello-world ceiling (wrk, same threads and connections, own process): ${
