@@ -525,11 +525,15 @@ export async function pace(budgetMs = 10): Promise<void> {
  * `items.map(fn)` for long work on the event loop (checking thousands of
  * imported rows): breathes (`pace`) before every `chunk` items.
  */
-export async function mapPaced<T, R>(items: readonly T[], fn: (item: T) => R, chunk = 500): Promise<R[]> {
+export async function mapPaced<T, R>(
+  items: readonly T[],
+  fn: (item: T, index: number) => R,
+  chunk = 500,
+): Promise<R[]> {
   const out: R[] = [];
-  for (let i = 0; i < items.length; i += chunk) {
-    await pace();
-    for (const item of items.slice(i, i + chunk)) out.push(fn(item));
+  for (let i = 0; i < items.length; i++) {
+    if (i % chunk === 0) await pace();
+    out.push(fn(items[i], i));
   }
   return out;
 }

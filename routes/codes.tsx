@@ -6,10 +6,9 @@
 import { Hono } from "hono";
 import { CodeBox } from "../components/Codes.tsx";
 import { Csrf } from "../components/Form.tsx";
-import { pace, writeTx } from "../db/client.ts";
+import { mapPaced, pace, writeTx } from "../db/client.ts";
 import { issueCodes, issueManyCodes, validCodes } from "../db/codes.ts";
 import { childNames } from "../db/orgs.ts";
-import { mapPaced } from "../db/client.ts";
 import type { Org } from "../db/schema.ts";
 import { beijingDate, formatBeijing } from "../lib/time.ts";
 import type { OrgEnv } from "../middleware/env.ts";
@@ -86,13 +85,13 @@ export const codes = new Hono<OrgEnv>()
       now,
     );
     // 5,000 rows take tens of ms to build: paced, so other requests run meanwhile.
-    const rows = await mapPaced(children.map((o, i) => ({ o, issued: issued[i] })), ({ o, issued }) => [
+    const rows = await mapPaced(children, (o, i) => [
       o.sortOrder,
       o.shortName,
       o.fullName,
-      issued.code,
-      formatBeijing(issued.expiresAt),
-      pasteText({ orgName: o.shortName, code: issued.code, expiresAt: issued.expiresAt, site }),
+      issued[i].code,
+      formatBeijing(issued[i].expiresAt),
+      pasteText({ orgName: o.shortName, code: issued[i].code, expiresAt: issued[i].expiresAt, site }),
     ]);
     const bytes = await c.var.sheets.tableToXlsx(
       "管理员注册码",

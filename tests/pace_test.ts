@@ -46,4 +46,5 @@ Deno.test("mapPaced maps in order, and long work over many items lets others run
   assert.equal(await yields(async () => void (out = await mapPaced(items, slow, 5))), true);
   assert.deepEqual(out, items.map((n) => n * 2));
   assert.deepEqual(await mapPaced([], slow), []);
+  assert.deepEqual(await mapPaced(["a", "b", "c"], (s, i) => `${i}${s}`, 2), ["0a", "1b", "2c"]);
 });
