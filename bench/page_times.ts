@@ -26,6 +26,7 @@ import process from "node:process";
 import { createApp } from "../app.ts";
 import { closeDb, openDb } from "../db/client.ts";
 import { SheetThread } from "../lib/sheet_thread.ts";
+import { stats } from "./common.ts";
 
 /** Per page kind: p50 / p99 wall and p50 CPU of a build, in ms; the page's gzip and raw size in bytes. */
 export interface PageTimes {
@@ -60,11 +61,6 @@ export function parseTimes(json: string): {
 const cpuMs = (from: ReturnType<typeof process.cpuUsage>) => {
   const d = process.cpuUsage(from);
   return (d.user + d.system) / 1000;
-};
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-const percentile = (a: number[], q: number) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor(s.length * q))];
 };
 
 if (import.meta.main) {
@@ -121,13 +117,10 @@ if (import.meta.main) {
     }
   };
   const summary = (m: Map<string, { ms: number[]; cpu: number[]; gz: number[]; raw: number[] }>) =>
-    [...m].map(([action, t]): [string, PageTimes] => [action, {
-      p50: percentile(t.ms, 0.5),
-      p99: percentile(t.ms, 0.99),
-      cpu: median(t.cpu),
-      gz: median(t.gz),
-      raw: median(t.raw),
-    }]);
+    [...m].map(([action, t]): [string, PageTimes] => {
+      const { p50, p99 } = stats(t.ms);
+      return [action, { p50, p99, cpu: stats(t.cpu).p50, gz: stats(t.gz).p50, raw: stats(t.raw).p50 }];
+    });
 
   const firstPass = new Map();
   await pass(first, firstPass);
@@ -155,7 +148,8 @@ if (import.meta.main) {
       cpu.push(cpuMs(c0));
       if (res.status >= 400) throw new Error(`${action} ${path}: ${res.status}`);
     }
-    writes.push([action, { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), cpu: median(cpu) }]);
+    const { p50, p99 } = stats(ms);
+    writes.push([action, { p50, p99, cpu: stats(cpu).p50 }]);
   }
   closeDb(served);
   sheets.close();
