@@ -105,7 +105,26 @@ type Reader = {
   broken: boolean;
   /** Set when it was ended for taking longer than the time limit. */
   timedOut: boolean;
+  /** The end of what it wrote to stderr (V8 says there why it ran out of heap), for the log when it fails. */
+  said: () => string;
 };
+
+/** How much of a reader's stderr is kept. */
+const STDERR_TAIL = 2048;
+
+/** Reads `stream` to its end, keeping only its last {@link STDERR_TAIL} bytes, which `tail()` returns as text. */
+function keepTail(stream: ReadableStream<Uint8Array>): () => string {
+  let kept = new Uint8Array(0);
+  void (async () => {
+    for await (const chunk of stream) {
+      const both = new Uint8Array(kept.length + chunk.length);
+      both.set(kept);
+      both.set(chunk, kept.length);
+      kept = both.slice(Math.max(0, both.length - STDERR_TAIL));
+    }
+  })().catch(() => {});
+  return () => new TextDecoder().decode(kept).trim();
+}
 
 /** Starts a reader subprocess with a V8 heap of `heapMb`; `warm` has it read samples first (see sheet_reader.ts). */
 function startReader(heapMb: number, warm: boolean): Reader {
@@ -125,7 +144,7 @@ function startReader(heapMb: number, warm: boolean): Reader {
     env: { MALLOC_ARENA_MAX: "2", NO_COLOR: "1" },
     stdin: "piped",
     stdout: "piped",
-    stderr: "null",
+    stderr: "piped",
   }).spawn();
   const reader: Reader = {
     child,
@@ -137,6 +156,7 @@ function startReader(heapMb: number, warm: boolean): Reader {
     last: 0,
     broken: false,
     timedOut: false,
+    said: keepTail(child.stderr),
   };
   reader.done = child.status.then(() => (reader.ended = true), () => (reader.ended = true));
   return reader;
@@ -144,6 +164,12 @@ function startReader(heapMb: number, warm: boolean): Reader {
 
 const REFUSED =
   "文件内容过多或结构异常，读取时超出了系统的处理上限，没有做任何修改。请下载导入模板重新填写（不要粘贴大量空白或隐藏内容）后上传。";
+
+/** The lines of a reader's stderr that say something (not the C stack V8 prints after running out of heap). */
+function saidWhy(said: string): string {
+  const lines = said.split("\n").map((l) => l.replace(/^#\s*/, "").trim());
+  return lines.filter((l) => /[\p{L}]/u.test(l) && !/^=+|\[0x[0-9a-f]+\]/.test(l)).slice(-3).join(" | ");
+}
 
 /** Hands `bytes` to `reader` as a file of `kind` and returns what it read, or the refusal if it died. */
 async function runReader<T>(reader: Reader, kind: number, bytes: Uint8Array): Promise<Result<T>> {
@@ -167,6 +193,16 @@ async function runReader<T>(reader: Reader, kind: number, bytes: Uint8Array): Pr
     clearTimeout(timer);
   }
   reader.broken = true;
+  const status = await Promise.race([
+    reader.child.status,
+    new Promise((r) => setTimeout(r, 1000, undefined)),
+  ]);
+  console.error(
+    `upload reader ${reader.child.pid} failed on a file of ${bytes.length} bytes` +
+      (reader.timedOut ? " (time limit)" : "") +
+      (status ? ` (exit ${(status as Deno.CommandStatus).code})` : "") +
+      `: ${saidWhy(reader.said()) || "nothing on stderr"}`,
+  );
   return err(REFUSED);
 }
 

@@ -39,12 +39,26 @@ Deno.test("sheet thread: stopping fails a pending request; the next one starts a
   }
 });
 
+/**
+ * A reader heap (MB) that reads a small file, after the warm-up too (16 MB is enough here), but runs out of heap
+ * ("Fatal JavaScript out of memory") on {@link heavyFile}, which needs about 60 MB. Wide margins on both sides:
+ * 24 MB with 10,000 short rows (which need 40) once failed the small file in CI.
+ */
+const SMALL_HEAP_MB = 36;
+
+/** 10,000 rows (the most a file may hold) of four cells of 180-odd characters each (under the 200 allowed). */
+function heavyFile(): Promise<Uint8Array<ArrayBuffer>> {
+  const pad = "团".repeat(180);
+  return xlsxFile(
+    Array.from({ length: 10_000 }, (_, i) => [`${i}${pad}`, `${i}类${pad}`, `${i}全${pad}`, `${i}序${pad}`]),
+  );
+}
+
 Deno.test("sheet reader: a file that exhausts the reader's heap ends only the reader; the next file is read", async () => {
   const sheets = new SheetThread();
-  // A 24 MB heap reads a small file but runs out on 10,000 rows ("Fatal JavaScript out of memory").
-  const small = await sheets.readChildRows(await xlsxFile(branchRows(3)), 24);
+  const small = await sheets.readChildRows(await xlsxFile(branchRows(3)), SMALL_HEAP_MB);
   assert.equal(small.ok && small.value.length, 3);
-  const died = await sheets.readChildRows(await xlsxFile(branchRows(10_000)), 24);
+  const died = await sheets.readChildRows(await heavyFile(), SMALL_HEAP_MB);
   assert.equal(died.ok, false);
   assert.match(!died.ok ? died.error : "", /超出了系统的处理上限/);
   const next = await sheets.readChildRows(await xlsxFile(branchRows(3)));
@@ -109,8 +123,7 @@ Deno.test("sheet reader: the server's kept reader reads upload after upload, is 
 });
 
 Deno.test("sheet reader: a file that exhausts the kept reader's heap is refused after a second try; the next is read", async () => {
-  // 24 MB: small files read, 10,000 rows run out of heap (see above).
-  const sheets = new SheetThread({ keepReader: true, readerHeapMb: 24 });
+  const sheets = new SheetThread({ keepReader: true, readerHeapMb: SMALL_HEAP_MB });
   try {
     const one = await sheets.readChildRows(await xlsxFile(branchRows(3)));
     assert.equal(one.ok && one.value.length, 3);
@@ -118,7 +131,7 @@ Deno.test("sheet reader: a file that exhausts the kept reader's heap is refused 
     assert.equal(two.ok && two.value.length, 2);
     const kept = sheets.readerPid;
     assert.ok(kept, "the reader is kept");
-    const died = await sheets.readChildRows(await xlsxFile(branchRows(10_000)));
+    const died = await sheets.readChildRows(await heavyFile());
     assert.equal(died.ok, false);
     assert.match(!died.ok ? died.error : "", /超出了系统的处理上限/);
     const next = await sheets.readChildRows(await xlsxFile(branchRows(3)));
