@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { ASSETS } from "../lib/assets.ts";
 
 /** What the page chrome needs to know about the signed-in admin. */
 export interface Viewer {
@@ -16,14 +17,6 @@ export interface LayoutProps {
   viewer?: Viewer | null;
   children?: Child;
 }
-
-/** Asset URLs carry their version, so they are cached for a year. */
-export const ASSETS = {
-  htmx: "/static/htmx-2.0.11.min.js",
-  /** The upload progress bar, the focus on a save's result and the copy buttons (static/app.js). */
-  js: "/static/app.js?v=4",
-  css: "/static/app.css?v=5",
-} as const;
 
 /** htmx 2 swaps no 4xx by default; our 4xx pages carry the Chinese message to show. */
 const HTMX_CONFIG = JSON.stringify({

@@ -82,19 +82,22 @@ Deno.test("tree: anonymous visitors are sent to sign in; admins see only their s
   assert.equal((await sd.get("/tree/999999")).status, 403);
 });
 
-Deno.test("static assets: htmx and css served with a long cache", async () => {
+Deno.test("static assets: each page names them by a hash of their content, served with a long cache", async () => {
   await using t = await setup();
-  const js = await t.app.request("/static/htmx-2.0.11.min.js");
-  assert.equal(js.status, 200);
-  assert.match(
-    js.headers.get("Cache-Control") ?? "",
-    /max-age=31536000, immutable/,
-  );
-  assert.match(await js.text(), /htmx/);
-  const css = await t.app.request("/static/app.css?v=3");
-  assert.equal(css.status, 200);
-  assert.match(css.headers.get("Content-Type") ?? "", /text\/css/);
-  await css.body?.cancel();
+  const page = await (await t.app.request("/login")).text();
+  const urls = [...page.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)].map((m) => m[1]);
+  assert.equal(urls.length, 3, "the stylesheet, htmx and app.js");
+  for (const url of urls) {
+    const [path, version] = url.split("?v=");
+    const file = await Deno.readFile(new URL(`..${path}`, import.meta.url));
+    const sha = new Uint8Array(await crypto.subtle.digest("SHA-256", file));
+    assert.equal(version, [...sha].map((b) => b.toString(16).padStart(2, "0")).join("").slice(0, 10), url);
+    const res = await t.app.request(url);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("Cache-Control") ?? "", /max-age=31536000, immutable/);
+    assert.match(res.headers.get("Content-Type") ?? "", /css|javascript/);
+    assert.equal((await res.bytes()).length, file.length);
+  }
   const missing = await t.app.request("/static/nope.js");
   assert.equal(missing.status, 404);
   await missing.body?.cancel();
