@@ -1,0 +1,110 @@
+/**
+ * Every screen an admin or a visitor opens, in real Chromium at 375 px, with and without JavaScript: none
+ * scrolls sideways, and none is an error. (A notice of kind "info" once took the org-info grid's layout and
+ * ran off the screen on every page that showed one.)
+ */
+import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { bulkAppend } from "../db/bulk.ts";
+import { writeTx } from "../db/client.ts";
+import { addMembers } from "../db/members.ts";
+import { getOrg } from "../db/orgs.ts";
+import { orgs } from "../db/schema.ts";
+import { checkMember } from "../lib/member_rules.ts";
+import { browserContext, browserTest, closeContext, serve, signIn } from "./browser.ts";
+import { addBranches, makeAdmin, MINI, PEOPLE, testDb } from "./helpers.ts";
+import { idFor, validInput } from "./member_helpers.ts";
+
+/** Each screen's path, for the one who opens it (a login, or null for a visitor). */
+type Visit = { who: string | null; paths: string[] };
+
+Deno.test(
+  { name: "browser: every screen fits 375 px, with and without JavaScript", ...browserTest },
+  async () => {
+    await using t = await testDb();
+    const [county] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团历下区委"));
+    const [child, ...rest] = await addBranches(t.db, county.id, 6);
+    const [branch] = await bulkAppend(t.db, [
+      { parentId: county.id, shortName: "机关团支部", category: 5, industry: "党政机关" },
+    ]);
+    const member = checkMember(validInput({ idNumber: idFor(2003, 3, 3, 33), memberNo: "" }), {
+      now: new Date(),
+      isPlace: () => true,
+    });
+    if (!member.ok) throw new Error("bad fixture");
+    await writeTx(
+      t.db,
+      async (tx) =>
+        await addMembers(tx, (await getOrg(tx, branch))!, [member.value], 1, new Date(), 20260101),
+    );
+    await makeAdmin(t.db, MINI.root, PEOPLE[0]);
+    await makeAdmin(t.db, county.id, PEOPLE[1]);
+    await makeAdmin(t.db, branch, PEOPLE[2]);
+    const c = `/orgs/${county.id}`, b = `/orgs/${branch}`;
+    const visits: Visit[] = [
+      { who: null, paths: ["/login", "/register", `/register/start?org=${county.id}`, "/guide"] },
+      {
+        who: PEOPLE[1].mobile,
+        paths: [
+          "/",
+          "/tree",
+          c,
+          `${c}/info`,
+          `${c}/info?welcome=1`,
+          `${c}/children`,
+          `${c}/children/new`,
+          `${c}/children/propose?shortName=${encodeURIComponent("第9车间团支部")}&category=5`,
+          `${c}/children/${child}/code`,
+          `${c}/import`,
+          `${c}/progress`,
+          `${c}/progress?welcome=1`,
+          `${c}/problems?kind=noAdmin`,
+          `${c}/report`,
+          `${c}/search?q=${encodeURIComponent("车间")}`,
+          `${c}/audit`,
+          `${c}/move?org=${rest[0]}`,
+          `${c}/export`,
+          `${b}/members`,
+          "/guide",
+        ],
+      },
+      {
+        who: PEOPLE[2].mobile,
+        paths: [b, `${b}/info`, `${b}/members`, `${b}/members/new`, `${b}/members/import`],
+      },
+      {
+        who: PEOPLE[0].mobile,
+        paths: ["/orgs/1", "/orgs/1/progress", "/orgs/1/deadlines", "/orgs/1/member-deadlines"],
+      },
+    ];
+    const { base, server } = serve(t.db, t.sheets);
+    const wrong: string[] = [];
+    try {
+      for (const javaScript of [true, false]) {
+        // Without JavaScript the same CSS lays out the same markup: the visitor's and the county's screens suffice.
+        for (const { who, paths } of javaScript ? visits : visits.slice(0, 2)) {
+          const ctx = await browserContext({ width: 375, height: 800, javaScript });
+          try {
+            const page = ctx.pages()[0] ?? await ctx.newPage();
+            if (who) await signIn(page, base, who);
+            for (const path of paths) {
+              const res = await page.goto(base + path);
+              const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+              const status = res?.status() ?? 0;
+              if (status >= 400 || overflow > 0) {
+                wrong.push(
+                  `${path} (JavaScript ${javaScript ? "on" : "off"}): ${status}, ${overflow}px too wide`,
+                );
+              }
+            }
+          } finally {
+            await closeContext(ctx);
+          }
+        }
+      }
+    } finally {
+      await server.shutdown();
+    }
+    assert.deepEqual(wrong, []);
+  },
+);
