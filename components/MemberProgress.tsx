@@ -34,7 +34,7 @@ function WaveTable(
   const rows = [1, 2, "all"] as const;
   return (
     <div class="scroll">
-      <table class="list member-waves">
+      <table class="list cards member-waves">
         <caption>{caption}</caption>
         <thead>
           <tr>

@@ -63,7 +63,7 @@ export function MemberList(p: MemberListProps) {
             </>
           )
           : null}
-        {size ? <span class="flag">{size}</span> : null}
+        {size ? <span class="flag">；{size}</span> : null}
       </p>
       {p.edit
         ? (
@@ -75,7 +75,7 @@ export function MemberList(p: MemberListProps) {
         : null}
       {p.unmasked ? null : <p class="muted">身份证号码和手机号码已脱敏显示。</p>}
       <div class="scroll">
-        <table class="list members">
+        <table class="list cards members">
           <thead>
             <tr>
               <th scope="col">序号</th>

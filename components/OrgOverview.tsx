@@ -60,11 +60,11 @@ export function OrgOverview({ org, admins, csrf, canReset }: OrgOverviewProps) {
           <dd>{org.subComplete}</dd>
         </div>
         <div>
-          <dt>团员</dt>
+          <dt>{org.category === BRANCH ? "已录入团员" : "已录入团员（含下级）"}</dt>
           <dd>
             {org.category === BRANCH
-              ? <a href={`/orgs/${org.id}/members`}>团员 {org.subMembers} 人已录入</a>
-              : <>团员 {org.subMembers} 人已录入</>}
+              ? <a href={`/orgs/${org.id}/members`}>{org.subMembers}</a>
+              : org.subMembers}
           </dd>
         </div>
       </dl>

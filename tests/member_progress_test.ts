@@ -7,7 +7,7 @@ import { addMembers } from "../db/members.ts";
 import { getOrg } from "../db/orgs.ts";
 import { orgs } from "../db/schema.ts";
 import { checkMember } from "../lib/member_rules.ts";
-import { MINI, PEOPLE, setup } from "./helpers.ts";
+import { MINI, PEOPLE, setup, textOf } from "./helpers.ts";
 import { idFor, validInput } from "./member_helpers.ts";
 
 const cells = (html: string, caption: string) => {
@@ -67,6 +67,10 @@ Deno.test("progress: member figures per wave, branch-size problems, wave deadlin
   assert.match(html, /团员少于 3 人的团支部：1/);
   assert.match(html, /团员超过 50 人的团支部：1/);
   assert.doesNotMatch(html, /已逾期，/);
+  // The overview's figure: the number under its label, a branch's linked to its list.
+  assert.match(textOf(await (await admin.get(`/orgs/${county.id}`)).text()), /已录入团员（含下级） 54/);
+  html = await (await admin.get(`/orgs/${c1}`)).text();
+  assert.match(html, new RegExp(`<dt>已录入团员</dt><dd><a href="/orgs/${c1}/members">52</a></dd>`));
   // The problem lists themselves.
   html = await (await admin.get(`/orgs/${county.id}/problems?kind=emptyBranch`)).text();
   assert.match(html, /2024级2班团支部/);
