@@ -208,7 +208,7 @@ export function ImportView<R extends PreviewRow = CheckedRow>(p: ImportViewProps
         ))}
       </nav>
       <div class="scroll">
-        <table class="list import-rows">
+        <table class="list cards import-rows">
           <thead>
             <tr>
               <th scope="col">行号</th>

@@ -14,9 +14,15 @@ import { checkMember } from "../lib/member_rules.ts";
 import { browserContext, browserTest, closeContext, serve, signIn } from "./browser.ts";
 import { addBranches, makeAdmin, MINI, PEOPLE, testDb } from "./helpers.ts";
 import { idFor, validInput } from "./member_helpers.ts";
+import { memberRows } from "./member_files.ts";
+import { branchRows, xlsxFile } from "./import_files.ts";
+import { MEMBER_SHEET } from "../lib/member_import.ts";
 
-/** Each screen's path, for the one who opens it (a login, or null for a visitor). */
-type Visit = { who: string | null; paths: string[] };
+/**
+ * The screens one person opens (a login, or null for a visitor): a path, or an upload page and a file to check
+ * there (the check's result is the screen).
+ */
+type Visit = { who: string | null; paths: (string | { upload: string; file: string })[] };
 
 Deno.test(
   { name: "browser: every screen fits 375 px, with and without JavaScript", ...browserTest },
@@ -41,6 +47,21 @@ Deno.test(
     await makeAdmin(t.db, county.id, PEOPLE[1]);
     await makeAdmin(t.db, branch, PEOPLE[2]);
     const c = `/orgs/${county.id}`, b = `/orgs/${branch}`;
+    // Uploads whose check finds errors: long names without a break, a wrong category, a bad ID number.
+    const dir = await Deno.makeTempDir({ prefix: "zhtj-phone-" });
+    const children = `${dir}/下级组织.xlsx`, members = `${dir}/团员.xlsx`;
+    await Deno.writeFile(
+      children,
+      await xlsxFile([
+        ["第一".repeat(40) + "团支部", "团支部", "中国共产主义青年团" + "某".repeat(150), ""],
+        ["第2车间团支部", "团小组", "", "abc"],
+        ...branchRows(3, "新"),
+      ]),
+    );
+    const memberFile = memberRows(3);
+    memberFile[1][1] = "11010119900307867X";
+    memberFile[2][0] = "长".repeat(40);
+    await Deno.writeFile(members, await xlsxFile(memberFile, { headers: [...MEMBER_SHEET.headers] }));
     const visits: Visit[] = [
       { who: null, paths: ["/login", "/register", `/register/start?org=${county.id}`, "/guide"] },
       {
@@ -66,11 +87,19 @@ Deno.test(
           `${c}/export`,
           `${b}/members`,
           "/guide",
+          { upload: `${c}/import`, file: children },
         ],
       },
       {
         who: PEOPLE[2].mobile,
-        paths: [b, `${b}/info`, `${b}/members`, `${b}/members/new`, `${b}/members/import`],
+        paths: [
+          b,
+          `${b}/info`,
+          `${b}/members`,
+          `${b}/members/new`,
+          `${b}/members/import`,
+          { upload: `${b}/members/import`, file: members },
+        ],
       },
       {
         who: PEOPLE[0].mobile,
@@ -87,16 +116,26 @@ Deno.test(
           try {
             const page = ctx.pages()[0] ?? await ctx.newPage();
             if (who) await signIn(page, base, who);
-            for (const path of paths) {
-              const res = await page.goto(base + path);
+            for (const step of paths) {
+              let status: number, path: string;
+              if (typeof step === "string") {
+                path = step;
+                status = (await page.goto(base + path))?.status() ?? 0;
+              } else {
+                path = `${step.upload} (${step.file.split("/").at(-1)})`;
+                await page.goto(base + step.upload);
+                await page.setInputFiles("#f-file", step.file);
+                await page.click("button:has-text('上传并检查')");
+                await page.waitForURL(/\/import\/[A-Za-z0-9_-]{16}$/);
+                status = await page.locator("text=检查完成：").count() ? 200 : 0;
+              }
               const { overflow, hidden } = await page.evaluate(() => ({
                 overflow: document.documentElement.scrollWidth - innerWidth,
                 // A table in a sideways-scrolling box hides columns on a phone: tables there are cards.
                 hidden: [...document.querySelectorAll(".scroll")].filter((e) => e.scrollWidth > e.clientWidth)
                   .map((e) => e.querySelector("table")?.className ?? e.className),
               }));
-              const status = res?.status() ?? 0;
-              if (status >= 400 || overflow > 0 || hidden.length) {
+              if (status >= 400 || status === 0 || overflow > 0 || hidden.length) {
                 wrong.push(
                   `${path} (JavaScript ${javaScript ? "on" : "off"}): ${status}, ${overflow}px too wide` +
                     (hidden.length ? `, cut off: ${hidden.join(", ")}` : ""),
