@@ -34,8 +34,15 @@ export interface TodoInput {
   members?: { members: number; filled: number; branches: number };
 }
 
-/** The four tasks of the notice (a 团支部 does only the first two), then stage two's members when given. */
-export function todoItems({ org, info, children, members }: TodoInput): TodoItem[] {
+/**
+ * The four tasks of the notice (a 团支部 does only the first two), then stage two's members when given.
+ * `self` is false when an admin above looks at the org's list: its links then go only to screens they may open
+ * (the child list, not the form that creates a child, which is the org's own admins' to use).
+ */
+export function todoItems(
+  { org, info, children, members }: TodoInput,
+  { self }: { self: boolean },
+): TodoItem[] {
   const base = `/orgs/${org.id}`;
   const items: TodoItem[] = [
     {
@@ -61,7 +68,7 @@ export function todoItems({ org, info, children, members }: TodoInput): TodoItem
         ? "尚未创建"
         : `直属下级 ${children.count} 个${children.noBranch ? `，${children.noBranch} 个缺团支部` : ""}`,
       done: children.count > 0 && children.noBranch === 0,
-      href: children.count === 0 ? `${base}/children/new` : `${base}/children`,
+      href: children.count === 0 && self ? `${base}/children/new` : `${base}/children`,
     },
     {
       label: "注册码",

@@ -74,7 +74,11 @@ const overview = new Hono<OrgEnv>()
             </Notice>
           )
           : null}
-        <TodoList items={todoItems(todo)} deadline={countdown(org.level, schedule, now)} level={org.level} />
+        <TodoList
+          items={todoItems(todo, { self })}
+          deadline={countdown(org.level, schedule, now)}
+          level={org.level}
+        />
         <OrgOverview
           org={org}
           csrf={c.var.csrf}
