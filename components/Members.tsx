@@ -116,7 +116,7 @@ export function MemberList(p: MemberListProps) {
         </table>
       </div>
       <Pager page={p.page} pages={p.pages} href={(n) => `${base}${n > 1 ? `?page=${n}` : ""}`} />
-      <h3>导出团员（Excel）</h3>
+      <h2>导出团员（Excel）</h2>
       <p>
         <a class="button" href={`${base}.xlsx`} hx-boost="false">导出（脱敏）</a>
       </p>

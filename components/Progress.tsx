@@ -251,7 +251,7 @@ export function DeadlineForm(
   ];
   return (
     <section class="narrow">
-      <h2>各级截止日期</h2>
+      <h1>各级截止日期</h1>
       {saved ? <Notice>已保存。</Notice> : null}
       <FormErrors errors={Object.values(errors)} />
       <form method="post" action="/orgs/1/deadlines">

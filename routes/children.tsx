@@ -120,9 +120,7 @@ export const children = new Hono<OrgEnv>()
     const checked = checkNewChild(c.var.org, { ...q, fullName: "" }, new Map());
     return c.render(
       <FullNameField value={checked.ok ? checked.fullName : q.fullName} proposed={checked.ok} />,
-      {
-        title: "组织全称",
-      },
+      { title: "组织全称", tab: "children" },
     );
   })
   .post("/children/new", guard("self"), form(newChildSchema), async (c) => {

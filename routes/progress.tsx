@@ -151,6 +151,7 @@ export const progress = new Hono<OrgEnv>()
             )
             : null}
         </p>
+        <h2>组织建立进度</h2>
         <div class="figure-row">
           <FigureBlock title={`直属下级（${direct.created} 个）`} f={direct} rate={rate(direct)} />
           <FigureBlock title="全部下级（不含本级）" f={below} rate={rate(below)} />
