@@ -193,14 +193,17 @@ async function runReader<T>(reader: Reader, kind: number, bytes: Uint8Array): Pr
     clearTimeout(timer);
   }
   reader.broken = true;
+  // Its exit code, if it ends within a second (a reader that died has; one that timed out was killed).
+  let wait: number | undefined;
   const status = await Promise.race([
     reader.child.status,
-    new Promise((r) => setTimeout(r, 1000, undefined)),
+    new Promise<undefined>((r) => wait = setTimeout(r, 1000)),
   ]);
+  clearTimeout(wait);
   console.error(
     `upload reader ${reader.child.pid} failed on a file of ${bytes.length} bytes` +
       (reader.timedOut ? " (time limit)" : "") +
-      (status ? ` (exit ${(status as Deno.CommandStatus).code})` : "") +
+      (status ? ` (exit ${status.code})` : "") +
       `: ${saidWhy(reader.said()) || "nothing on stderr"}`,
   );
   return err(REFUSED);
