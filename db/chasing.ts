@@ -119,3 +119,31 @@ export function chasePage(db: Conn, rootPath: string, after: string | undefined,
     ),
   ).orderBy(asc(orgs.path)).limit(limit);
 }
+
+/** Rows read per page while a 催办 spreadsheet is built. */
+const SHEET_PAGE = 500;
+
+/**
+ * The rows of a 催办 spreadsheet (the 催办清单, a problem list): keyset pages from `page(after, size)`, each
+ * with its {@link chaseInfo} for `viewerPath`, mapped by `row` (with the number of rows before it) until
+ * `limit` rows or the last page, letting other requests run between pages.
+ */
+export async function chaseSheetRows<T extends ChaseOrg, R>(
+  db: Conn,
+  page: (after: string | undefined, size: number) => Promise<T[]>,
+  viewer: { path: string; now: Date },
+  limit: number,
+  row: (o: T, chase: ChaseInfo, before: number) => R,
+): Promise<R[]> {
+  const out: R[] = [];
+  let after: string | undefined;
+  while (out.length < limit) {
+    const rows = await page(after, SHEET_PAGE);
+    const chase = await chaseInfo(db, rows, viewer.path, viewer.now);
+    for (const o of rows) out.push(row(o, chase.get(o.id)!, out.length));
+    if (rows.length < SHEET_PAGE) break;
+    after = rows.at(-1)!.path;
+    await pace();
+  }
+  return out;
+}

@@ -4,8 +4,7 @@ import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
 import { Notice } from "../components/Form.tsx";
 import { ChaseCell, Trail } from "../components/Progress.tsx";
-import { chaseInfo } from "../db/chasing.ts";
-import { pace } from "../db/client.ts";
+import { chaseInfo, chaseSheetRows } from "../db/chasing.ts";
 import { type ProblemKind, problemPage, PROBLEMS } from "../db/progress.ts";
 import { categoryOf } from "../lib/org_rules.ts";
 import type { OrgEnv } from "../middleware/env.ts";
@@ -71,29 +70,23 @@ export const problems = new Hono<OrgEnv>()
   .get("/problems.xlsx", kindQuery, async (c) => {
     const { org } = c.var;
     const { kind } = c.req.valid("query");
-    const out: (string | number)[][] = [];
-    let after: string | undefined;
-    while (out.length < XLSX_ROWS) {
-      const page = await problemPage(c.var.db, org.path, kind, after, 500);
-      const chase = await chaseInfo(c.var.db, page, c.var.session.org.path, c.var.now());
-      for (const o of page) {
-        const ch = chase.get(o.id)!;
-        out.push([
-          ch.trail.join(" › "),
-          o.shortName,
-          o.fullName ?? "",
-          o.level,
-          categoryOf(o.category)?.label ?? "",
-          ch.adminName ?? "",
-          ch.adminMobile ?? "",
-          ch.phone ?? "",
-          ch.codeLabel,
-        ]);
-      }
-      if (page.length < 500) break;
-      after = page.at(-1)!.path;
-      await pace();
-    }
+    const out = await chaseSheetRows(
+      c.var.db,
+      (after, size) => problemPage(c.var.db, org.path, kind, after, size),
+      { path: c.var.session.org.path, now: c.var.now() },
+      XLSX_ROWS,
+      (o, ch) => [
+        ch.trail.join(" › "),
+        o.shortName,
+        o.fullName ?? "",
+        o.level,
+        categoryOf(o.category)?.label ?? "",
+        ch.adminName ?? "",
+        ch.adminMobile ?? "",
+        ch.phone ?? "",
+        ch.codeLabel,
+      ],
+    );
     const label = PROBLEMS[kind].label;
     const bytes = await c.var.sheets.tableToXlsx(
       label,

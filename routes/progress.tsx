@@ -17,8 +17,7 @@ import {
 } from "../components/Progress.tsx";
 import { listPage } from "../components/Pager.tsx";
 import { changeSetting } from "../db/audit.ts";
-import { pace } from "../db/client.ts";
-import { type ChaseInfo, chaseInfo, chasePage } from "../db/chasing.ts";
+import { type ChaseInfo, chaseInfo, chasePage, chaseSheetRows } from "../db/chasing.ts";
 import type { Conn } from "../db/orgs.ts";
 import { beijingDate } from "../lib/time.ts";
 import {
@@ -226,33 +225,24 @@ export const progress = new Hono<OrgEnv>()
   .get("/chase.xlsx", async (c) => {
     const { org, db } = c.var;
     const now = c.var.now();
-    const viewerPath = c.var.session.org.path;
-    const out: (string | number)[][] = [];
-    let after: string | undefined;
-    while (out.length < CHASE_XLSX_ROWS) {
-      const page = await chasePage(db, org.path, after, 500);
-      const chase = await chaseInfo(db, page, viewerPath, now);
-      for (const o of page) {
-        const ch = chase.get(o.id)!;
-        out.push([
-          out.length + 1,
-          ch.trail.join(" › "),
-          o.shortName,
-          o.level,
-          categoryOf(o.category)?.label ?? "",
-          [o.adminCount === 0 ? "无管理员" : "", o.infoComplete ? "" : "信息未完整"].filter(Boolean).join(
-            "、",
-          ),
-          ch.adminName ?? "",
-          ch.adminMobile ?? "",
-          ch.phone ?? "",
-          ch.codeLabel,
-        ]);
-      }
-      if (page.length < 500) break;
-      after = page.at(-1)!.path;
-      await pace();
-    }
+    const out = await chaseSheetRows(
+      db,
+      (after, size) => chasePage(db, org.path, after, size),
+      { path: c.var.session.org.path, now },
+      CHASE_XLSX_ROWS,
+      (o, ch, before) => [
+        before + 1,
+        ch.trail.join(" › "),
+        o.shortName,
+        o.level,
+        categoryOf(o.category)?.label ?? "",
+        [o.adminCount === 0 ? "无管理员" : "", o.infoComplete ? "" : "信息未完整"].filter(Boolean).join("、"),
+        ch.adminName ?? "",
+        ch.adminMobile ?? "",
+        ch.phone ?? "",
+        ch.codeLabel,
+      ],
+    );
     const bytes = await c.var.sheets.tableToXlsx(
       "催办清单",
       [

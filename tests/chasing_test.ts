@@ -1,5 +1,6 @@
 /** Chasing (issue 12 items 8–10): who to call per row, the 催办清单, codes ready for a 微信群, the 通报. */
 import assert from "node:assert/strict";
+import { bulkAppend } from "../db/bulk.ts";
 import { and, eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { createApp } from "../app.ts";
@@ -95,6 +96,22 @@ Deno.test("chasing: problem lists tell same-named orgs apart by their path, 100 
   const first = await (await tq.get(`/orgs/${TIANQIAO}/problems?kind=noAdmin`)).text();
   assert.equal([...first.matchAll(/<li>/g)].length, 100);
   assert.match(first, /下一页/);
+  // Spreadsheets are read 500 orgs at a time: 1,120 come whole, each once, numbered in order.
+  await bulkAppend(
+    t.db,
+    Array.from(
+      { length: 1_000 },
+      (_, i) => ({ parentId: TIANQIAO, shortName: `第${121 + i}团支部`, category: 5 }),
+    ),
+  );
+  for (const [url, name] of [["chase.xlsx", 2], ["problems.xlsx?kind=noAdmin", 1]] as const) {
+    const sheet = new ExcelJS.Workbook();
+    await sheet.xlsx.load(await (await tq.get(`/orgs/${TIANQIAO}/${url}`)).arrayBuffer());
+    const got = sheet.worksheets[0].getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1));
+    assert.equal(got.length, 1_120, url);
+    assert.equal(new Set(got.map((r) => r[name])).size, 1_120, `${url}: each org once`);
+    if (url === "chase.xlsx") assert.deepEqual(got.map((r) => r[0]), got.map((_, i) => i + 1));
+  }
 });
 
 Deno.test("codes for the 微信群: ready-to-paste text with the public address, a copy button, a sheet column", async () => {
