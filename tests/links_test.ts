@@ -1,18 +1,22 @@
 /**
  * Every link a page shows (href and hx-get) leads somewhere its viewer may go: followed breadth-first from the
- * home page for a visitor, a 团支部 admin, a county admin and the root admin, none answers 4xx or 5xx. (An admin
+ * home page for a visitor, a 团支部 admin, a county admin and the root admin, none answers 4xx or 5xx, and each
+ * hx-get asked by htmx answers with a fragment. (An admin
  * above once got, in a county's 待办清单, a link to the form that creates its children: 403.)
  */
 import assert from "node:assert/strict";
 import { addBranches, type Client, MINI, setup } from "./helpers.ts";
 
-/** Visits up to `limit` addresses reachable from `start` by links, and returns those that answered 4xx or 5xx. */
+/**
+ * Visits up to `limit` addresses reachable from `start` by links, and returns those that answered 4xx or 5xx,
+ * and the hx-get addresses that, asked by htmx, answered so or with a whole page instead of a fragment.
+ */
 async function brokenLinks(
   client: Client,
   start: string[],
   limit: number,
 ): Promise<{ visited: number; bad: string[] }> {
-  const seen = new Set<string>(), queue = [...start], bad: string[] = [];
+  const seen = new Set<string>(), fragments = new Set<string>(), queue = [...start], bad: string[] = [];
   while (queue.length && seen.size < limit) {
     const url = queue.shift()!;
     if (seen.has(url)) continue;
@@ -25,10 +29,16 @@ async function brokenLinks(
       await res.body?.cancel();
       continue;
     }
-    for (const m of (await res.text()).matchAll(/\b(?:href|hx-get)="(\/[^"]*)"/g)) {
-      const next = m[1].replaceAll("&amp;", "&");
+    for (const [, attr, href] of (await res.text()).matchAll(/\b(href|hx-get)="(\/[^"]*)"/g)) {
+      const next = href.replaceAll("&amp;", "&");
+      if (attr === "hx-get") fragments.add(next);
       if (!next.startsWith("/static/") && !seen.has(next)) queue.push(next);
     }
+  }
+  for (const url of fragments) {
+    const res = await client.get(url, { hx: true });
+    const body = await res.text();
+    if (res.status >= 400 || /<!DOCTYPE|<html/i.test(body)) bad.push(`htmx ${res.status} ${url}`);
   }
   return { visited: seen.size, bad };
 }
