@@ -125,7 +125,7 @@ const SHEET_PAGE = 500;
 
 /**
  * The rows of a 催办 spreadsheet (the 催办清单, a problem list): keyset pages from `page(after, size)`, each
- * with its {@link chaseInfo} for `viewerPath`, mapped by `row` (with the number of rows before it) until
+ * with its {@link chaseInfo} as `viewer` (the viewer's org path, now) sees it, mapped by `row` (with the number of rows before it) until
  * `limit` rows or the last page, letting other requests run between pages.
  */
 export async function chaseSheetRows<T extends ChaseOrg, R>(

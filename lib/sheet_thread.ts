@@ -112,7 +112,7 @@ type Reader = {
 /** How much of a reader's stderr is kept. */
 const STDERR_TAIL = 2048;
 
-/** Reads `stream` to its end, keeping only its last {@link STDERR_TAIL} bytes, which `tail()` returns as text. */
+/** Reads `stream` to its end, keeping only its last {@link STDERR_TAIL} bytes; returns what gives them as text. */
 function keepTail(stream: ReadableStream<Uint8Array>): () => string {
   let kept = new Uint8Array(0);
   void (async () => {
