@@ -3,14 +3,10 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { bulkAppend } from "../db/bulk.ts";
-import { writeTx } from "../db/client.ts";
-import { addMembers } from "../db/members.ts";
-import { getOrg } from "../db/orgs.ts";
 import { orgs } from "../db/schema.ts";
-import { checkMember } from "../lib/member_rules.ts";
 import { browserContext, browserTest, closeContext, serve, signIn } from "./browser.ts";
 import { makeAdmin, PEOPLE, testDb } from "./helpers.ts";
-import { idFor, validInput } from "./member_helpers.ts";
+import { addOneMember, idFor } from "./member_helpers.ts";
 import { memberFile } from "./member_files.ts";
 
 const opts = browserTest;
@@ -38,15 +34,7 @@ Deno.test({
   ]);
   await makeAdmin(t.db, a, PEOPLE[0]);
   await makeAdmin(t.db, county.id, PEOPLE[1]);
-  const held = checkMember(validInput({ idNumber: idFor(2003, 3, 3, 33), memberNo: "" }), {
-    now: new Date(),
-    isPlace: () => true,
-  });
-  if (!held.ok) throw new Error("bad fixture");
-  await writeTx(
-    t.db,
-    async (tx) => await addMembers(tx, (await getOrg(tx, b))!, [held.value], 1, new Date(), 20260101),
-  );
+  await addOneMember(t.db, b);
   const dir = await Deno.makeTempDir({ prefix: "zhtj-members-" });
   const xlsx = `${dir}/团员.xlsx`;
   await Deno.writeFile(xlsx, await memberFile(3));

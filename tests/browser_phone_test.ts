@@ -9,14 +9,10 @@ import axe from "axe-core";
 import type { Page } from "playwright-core";
 import { eq } from "drizzle-orm";
 import { bulkAppend } from "../db/bulk.ts";
-import { writeTx } from "../db/client.ts";
-import { addMembers } from "../db/members.ts";
-import { getOrg } from "../db/orgs.ts";
 import { orgs } from "../db/schema.ts";
-import { checkMember } from "../lib/member_rules.ts";
 import { browserContext, browserTest, closeContext, serve, signIn } from "./browser.ts";
 import { addBranches, makeAdmin, MINI, PEOPLE, testDb } from "./helpers.ts";
-import { idFor, validInput } from "./member_helpers.ts";
+import { addOneMember } from "./member_helpers.ts";
 import { memberRows } from "./member_files.ts";
 import { branchRows, xlsxFile } from "./import_files.ts";
 import { MEMBER_SHEET } from "../lib/member_import.ts";
@@ -54,16 +50,7 @@ Deno.test(
     const [branch] = await bulkAppend(t.db, [
       { parentId: county.id, shortName: "机关团支部", category: 5, industry: "党政机关" },
     ]);
-    const member = checkMember(validInput({ idNumber: idFor(2003, 3, 3, 33), memberNo: "" }), {
-      now: new Date(),
-      isPlace: () => true,
-    });
-    if (!member.ok) throw new Error("bad fixture");
-    await writeTx(
-      t.db,
-      async (tx) =>
-        await addMembers(tx, (await getOrg(tx, branch))!, [member.value], 1, new Date(), 20260101),
-    );
+    await addOneMember(t.db, branch);
     await makeAdmin(t.db, MINI.root, PEOPLE[0]);
     await makeAdmin(t.db, county.id, PEOPLE[1]);
     await makeAdmin(t.db, branch, PEOPLE[2]);
