@@ -137,18 +137,33 @@ Deno.test(
                 await page.waitForURL(/\/import\/[A-Za-z0-9_-]{16}$/);
                 status = await page.locator("text=检查完成：").count() ? 200 : 0;
               }
-              const { overflow, hidden } = await page.evaluate(() => ({
+              const { overflow, hidden, labels } = await page.evaluate(() => ({
                 overflow: document.documentElement.scrollWidth - innerWidth,
                 // A table in a sideways-scrolling box hides columns on a phone: tables there are cards.
                 hidden: [...document.querySelectorAll(".scroll")].filter((e) => e.scrollWidth > e.clientWidth)
                   .map((e) => e.querySelector("table")?.className ?? e.className),
+                // A card's cell labels come from the stylesheet: each must be its column's heading, or its start.
+                labels: [...document.querySelectorAll("table.cards")].flatMap((t) => {
+                  const heads = [...t.querySelectorAll("thead th")].map((th) => th.textContent!.trim());
+                  const cells = [...(t.querySelector("tbody tr")?.children ?? [])];
+                  return cells.flatMap((td, i) => {
+                    const label = getComputedStyle(td, "::before").content.replace(/^"|"$/g, "");
+                    return label === "none" || label === "normal" || heads[i]?.startsWith(label)
+                      ? []
+                      : [`${t.className} column ${i + 1}: "${label}" under "${heads[i]}"`];
+                  });
+                }),
               }));
               const faults = javaScript ? await axeFaults(page) : [];
-              if (status >= 400 || status === 0 || overflow > 0 || hidden.length || faults.length) {
+              if (
+                status >= 400 || status === 0 || overflow > 0 || hidden.length || faults.length ||
+                labels.length
+              ) {
                 wrong.push(
                   `${path} (JavaScript ${javaScript ? "on" : "off"}): ${status}, ${overflow}px too wide` +
                     (hidden.length ? `, cut off: ${hidden.join(", ")}` : "") +
-                    (faults.length ? `, axe: ${faults.join(", ")}` : ""),
+                    (faults.length ? `, axe: ${faults.join(", ")}` : "") +
+                    (labels.length ? `, labels: ${labels.join(", ")}` : ""),
                 );
               }
             }
