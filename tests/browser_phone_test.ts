@@ -47,6 +47,10 @@ Deno.test(
     await using t = await testDb();
     const [county] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团历下区委"));
     const [child, ...rest] = await addBranches(t.db, county.id, 6);
+    // A county with many children: its lists come a page at a time, with numbered pages.
+    const [big] = await t.db.select().from(orgs).where(eq(orgs.shortName, "团天桥区委"));
+    await addBranches(t.db, big.id, 1_250);
+    const g = `/orgs/${big.id}`;
     const [branch] = await bulkAppend(t.db, [
       { parentId: county.id, shortName: "机关团支部", category: 5, industry: "党政机关" },
     ]);
@@ -111,7 +115,16 @@ Deno.test(
       },
       {
         who: PEOPLE[0].mobile,
-        paths: ["/orgs/1", "/orgs/1/progress", "/orgs/1/deadlines", "/orgs/1/member-deadlines"],
+        paths: [
+          "/orgs/1",
+          "/orgs/1/progress",
+          "/orgs/1/deadlines",
+          "/orgs/1/member-deadlines",
+          `${g}/children?page=7`,
+          `${g}/progress?page=7`,
+          `${g}/problems?kind=noAdmin`,
+          `/tree/${big.id}?page=7`,
+        ],
       },
     ];
     const { base, server } = serve(t.db, t.sheets);
