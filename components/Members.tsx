@@ -32,8 +32,6 @@ export interface MemberListProps {
   figures: BranchFigures;
   /** The viewer may add and edit (the branch's own admin or its direct parent's). */
   edit: boolean;
-  /** Personal data is shown in full (the branch's own admin). */
-  unmasked: boolean;
   first: number;
   page: number;
   pages: number;
@@ -73,7 +71,7 @@ export function MemberList(p: MemberListProps) {
           </p>
         )
         : null}
-      {p.unmasked ? null : <p class="muted">身份证号码和手机号码已脱敏显示。</p>}
+      <p class="muted">身份证号码和手机号码已脱敏显示。</p>
       <div class="scroll">
         <table class="list cards members">
           <thead>

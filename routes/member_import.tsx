@@ -24,7 +24,7 @@ import type { OrgEnv } from "../middleware/env.ts";
 import { guard } from "../middleware/guard.ts";
 import { sendXlsx } from "../middleware/render.tsx";
 import { batchRoutes } from "./batch.tsx";
-import { branchOnly, knownPlaces, roleOf } from "./members.tsx";
+import { branchOnly, knownPlaces } from "./members.tsx";
 
 /** The member batch in the words of the batch screens. */
 export const MEMBER_WORDS: BatchWords = {
@@ -36,12 +36,12 @@ export const MEMBER_WORDS: BatchWords = {
   listLabel: "查看团员",
 };
 
-/** The member cells of a preview row (ID number masked unless the branch's own admin looks). */
-function MemberCells({ r, unmasked }: { r: CheckedMemberRow; unmasked: boolean }) {
+/** The member cells of a preview row, the ID number masked (SPEC §9: in full only in the branch admin's form). */
+function MemberCells({ r }: { r: CheckedMemberRow }) {
   return (
     <>
       {r.name || <span class="muted">（空）</span>}
-      <span class="cat">· {unmasked ? r.idNumber : maskIdNumber(r.idNumber)}</span>
+      <span class="cat">· {maskIdNumber(r.idNumber)}</span>
       <br />
       <small class="muted">
         {[r.ethnicity, r.political, r.joinedYm, r.eduFull].filter(Boolean).join(" · ")}
@@ -85,9 +85,6 @@ export const memberImport = batchRoutes<CheckedMemberRow>({
     const ctx = await ctxOf(c);
     return confirmMemberImport(c.var.db, batch, c.var.org, c.var.session.accountId, ctx, beijingDay(ctx.now));
   },
-  cells(c) {
-    const unmasked = roleOf(c).self;
-    return (r) => <MemberCells r={r} unmasked={unmasked} />;
-  },
+  cells: () => (r) => <MemberCells r={r} />,
   cellsHeader: "姓名 · 身份证号码 / 民族 · 政治面貌 · 入团年月 · 学历",
 });

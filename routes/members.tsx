@@ -222,10 +222,9 @@ export const members = new Hono<OrgEnv>()
       "团员",
       <MemberList
         orgId={org.id}
-        rows={rows.map((m) => memberRow(m, role.self))}
+        rows={rows.map((m) => memberRow(m, false))}
         figures={{ members: org.memberCount, due: org.dueCount }}
         edit={role.self || role.parent}
-        unmasked={role.self}
         first={at.offset + 1}
         page={at.page}
         pages={at.pages}

@@ -52,10 +52,16 @@ Deno.test({
     await page.waitForURL(/\/members\?saved=/);
     assert.ok(await page.locator("text=已保存“王小明”").isVisible());
     assert.ok(await page.locator("text=团员 1 人已录入").isVisible());
+    // The list masks the ID number (SPEC §9); the branch admin's own edit form shows it in full.
+    const id = idFor(2005, 6, 15, 1);
     assert.ok(
-      await page.locator(`text=${idFor(2005, 6, 15, 1)}`).isVisible(),
-      "unmasked for the branch's admin",
+      await page.locator(`text=${id.slice(0, 4)}**********${id.slice(-4)}`).isVisible(),
+      "masked in the list",
     );
+    assert.equal(await page.locator(`text=${id}`).count(), 0);
+    await page.click("a:has-text('修改')");
+    assert.equal(await page.inputValue("#f-idNumber"), id, "in full in the branch admin's form");
+    await page.goto(`${base}/orgs/${a}/members`);
 
     // A duplicate from another branch: the form stays, with the holder's name and what to do.
     await page.goto(`${base}/orgs/${a}/members/new`);

@@ -94,6 +94,11 @@ Deno.test("member import: template → upload → preview → confirm → failur
   assert.match(preview, /身份证号码：与第 2 行的身份证号码重复/);
   assert.match(preview, /民族：民族“火星族”不在列表中/);
   assert.match(preview, /确认录入 2 名团员/);
+  const id = idFor(2005, 6, 15, 1);
+  assert.ok(
+    !preview.includes(id) && preview.includes(`${id.slice(0, 4)}**********${id.slice(-4)}`),
+    "masked",
+  );
 
   const confirm = await w.branch.post(`${up.url}/confirm`);
   assert.equal(confirm.status, 303);
