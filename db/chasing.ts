@@ -124,9 +124,10 @@ export function chasePage(db: Conn, rootPath: string, after: string | undefined,
 const SHEET_PAGE = 500;
 
 /**
- * The rows of a 催办 spreadsheet (the 催办清单, a problem list): keyset pages from `page(after, size)`, each
- * with its {@link chaseInfo} as `viewer` (the viewer's org path, now) sees it, mapped by `row` (with the number of rows before it) until
- * `limit` rows or the last page, letting other requests run between pages.
+ * The rows of a 催办 spreadsheet (the 催办清单, a problem list): keyset pages from `page(after, size)`,
+ * each with its {@link chaseInfo} as `viewer` (the viewer's org path, now) sees it, mapped by `row` (given
+ * the number of rows before it) until `limit` rows or the last page, letting other requests run between
+ * pages.
  */
 export async function chaseSheetRows<T extends ChaseOrg, R>(
   db: Conn,

@@ -7,8 +7,7 @@
  *
  * Framing (`frame` in sheet_thread.ts): a file is its kind byte, then its
  * length (u32, little-endian) and its bytes; an answer is its length and its
- * JSON. The process ends
- * when stdin ends. Reading many files in one process spares each upload the
+ * JSON. The process ends when stdin ends. Reading many files in one process spares each upload the
  * start of deno and exceljs (about 0.5 s of CPU, 0.9 s with the warm-up).
  *
  * With the argument "--warm" the process first reads a small sample of each
@@ -30,8 +29,8 @@ async function sample(headers: readonly string[], rows: number): Promise<Uint8Ar
   return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
-// Stdout carries the framed answers only: anything a library prints goes to stderr (which the server discards),
-// or it would be read as the next answer's length.
+// Stdout carries the framed answers only: anything a library prints goes to stderr (whose end the server logs
+// if this reader fails), or it would be read as the next answer's length.
 console.log = console.info = console.debug = console.error;
 
 if (Deno.args[0] === "--warm") {
